@@ -1,0 +1,17 @@
+package dev.parley.llm;
+
+import java.util.List;
+
+/**
+ * The model's answer: either text (the final reply) or tool calls to run first, or both.
+ * {@code finishReason} is as the server gave it ({@code stop}, {@code tool_calls}, ...).
+ */
+public record ChatResponse(String content, List<ToolCall> toolCalls, String finishReason) {
+  public ChatResponse {
+    toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+  }
+
+  public boolean wantsTools() {
+    return !toolCalls.isEmpty();
+  }
+}
