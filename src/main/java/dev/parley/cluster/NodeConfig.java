@@ -1,0 +1,100 @@
+package dev.parley.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns Parley's own settings ({@code parley.db}, {@code parley.cluster}) into the Pekko
+ * settings they imply (the journal's database, seed nodes) and refuses a configuration that
+ * cannot be right, with one sentence that says why. Runs before the actor system exists.
+ */
+public final class NodeConfig {
+  private NodeConfig() {}
+
+  /** The full configuration to start an actor system with; throws on a bad configuration. */
+  public static Config resolve(Config config) {
+    Config c = config.resolve();
+    check(c);
+    Map<String, Object> derived = new HashMap<>();
+    derived.putAll(database(c));
+    List<String> seeds = seedNodes(c);
+    derived.put("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
+    return ConfigFactory.parseMap(derived).withFallback(c).resolve();
+  }
+
+  static void check(Config c) {
+    String kind = c.getString("parley.db.kind");
+    List<String> seeds = seedNodes(c);
+    String discovery = c.getString("parley.cluster.discovery");
+    if (!kind.equals("h2") && !kind.equals("postgres")) {
+      throw new IllegalArgumentException("PARLEY_DB must be h2 or postgres, not \"" + kind + "\"");
+    }
+    if (!discovery.equals("seed-nodes") && !discovery.equals("kubernetes-api")) {
+      throw new IllegalArgumentException(
+          "PARLEY_DISCOVERY must be seed-nodes or kubernetes-api, not \"" + discovery + "\"");
+    }
+    if (kind.equals("h2") && (seeds.size() > 1 || discovery.equals("kubernetes-api"))) {
+      throw new IllegalArgumentException(
+          "several nodes on H2 would each keep their own journal; use PARLEY_DB=postgres for a cluster");
+    }
+    if (kind.equals("postgres") && c.getString("parley.db.url").isBlank()) {
+      throw new IllegalArgumentException("PARLEY_DB=postgres needs PARLEY_DB_URL");
+    }
+    if (kind.equals("postgres") && seeds.isEmpty() && discovery.equals("seed-nodes")) {
+      throw new IllegalArgumentException(
+          "PostgreSQL needs PARLEY_SEED_NODES or PARLEY_DISCOVERY=kubernetes-api, or pods would form separate clusters over one journal");
+    }
+  }
+
+  /** Seed nodes as Pekko addresses; empty when the node forms a cluster by itself. */
+  static List<String> seedNodes(Config c) {
+    String raw = c.getString("parley.cluster.seed-nodes").trim();
+    List<String> seeds = new ArrayList<>();
+    if (raw.isEmpty()) {
+      return seeds;
+    }
+    for (String hostPort : Arrays.stream(raw.split(",")).map(String::trim).toList()) {
+      if (!hostPort.matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
+        throw new IllegalArgumentException(
+            "PARLEY_SEED_NODES holds host:port pairs separated by commas, not \"" + hostPort + "\"");
+      }
+      seeds.add("pekko://" + c.getString("parley.system-name") + "@" + hostPort);
+    }
+    return seeds;
+  }
+
+  private static Map<String, Object> database(Config c) {
+    String base = "pekko-persistence-jdbc.shared-databases.slick.";
+    Map<String, Object> db = new HashMap<>();
+    int pool = c.getInt("parley.db.pool-size");
+    if (c.getString("parley.db.kind").equals("h2")) {
+      Path dir = Path.of(c.getString("parley.db.data-dir")).toAbsolutePath().normalize();
+      db.put(base + "profile", "slick.jdbc.H2Profile$");
+      db.put(base + "db.driver", "org.h2.Driver");
+      // WRITE_DELAY=0: H2's default delay loses acknowledged rows on kill -9.
+      // DB_CLOSE_ON_EXIT=FALSE: the journal, not a JVM hook, closes the database.
+      db.put(
+          base + "db.url",
+          "jdbc:h2:file:" + dir.resolve("parley") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+      db.put(base + "db.user", "sa");
+      db.put(base + "db.password", "");
+    } else {
+      db.put(base + "profile", "slick.jdbc.PostgresProfile$");
+      db.put(base + "db.driver", "org.postgresql.Driver");
+      db.put(base + "db.url", c.getString("parley.db.url"));
+      db.put(base + "db.user", c.getString("parley.db.user"));
+      db.put(base + "db.password", c.getString("parley.db.password"));
+    }
+    db.put(base + "db.numThreads", pool);
+    db.put(base + "db.maxConnections", pool);
+    db.put(base + "db.minConnections", pool);
+    return db;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.parley.conversation;
+
+import dev.parley.CborSerializable;
+import dev.parley.llm.ChatResponse;
+import java.util.List;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * What a conversation entity understands. The public commands cross nodes through sharding;
+ * the private ones (model and tool results, timers) only ever come from the entity itself
+ * and carry the turn id and attempt, so a late answer of an abandoned attempt is ignored.
+ */
+public sealed interface ConversationCommand extends CborSerializable {
+
+  /** Take a message into the inbox; answered once its receipt is persisted. */
+  record AcceptMessage(
+      String messageId, String text, String sender, ActorRef<StatusReply<Accepted>> replyTo)
+      implements ConversationCommand {}
+
+  /** Answer once the given message's turn is over (or at once if it already is). */
+  record AwaitOutcome(String messageId, ActorRef<StatusReply<MessageOutcome>> replyTo)
+      implements ConversationCommand {}
+
+  /** The newest {@code limit} completed turns older than {@code beforeTurnId} (0: newest). */
+  record GetConversation(int limit, long beforeTurnId, ActorRef<ConversationView> replyTo)
+      implements ConversationCommand {}
+
+  /** Erase every stored event and snapshot of this conversation, then stop. */
+  record Erase(ActorRef<StatusReply<Done>> replyTo) implements ConversationCommand {}
+
+  /** Sent by sharding on hand-off and passivation. */
+  enum Stop implements ConversationCommand {
+    INSTANCE
+  }
+
+  /** Look for work: start the next turn or resume one cut off by a crash. */
+  enum Advance implements ConversationCommand {
+    INSTANCE
+  }
+
+  /** The idle timer fired: passivate if there is still nothing to do. */
+  enum IdleTimeout implements ConversationCommand {
+    INSTANCE
+  }
+
+  record ModelAnswered(long turnId, int attempt, ChatResponse response)
+      implements ConversationCommand {}
+
+  record ModelFailed(long turnId, int attempt, String code, String reason)
+      implements ConversationCommand {}
+
+  record ToolsFinished(long turnId, int attempt, List<String> results)
+      implements ConversationCommand {}
+
+  record TurnTimedOut(long turnId, int attempt) implements ConversationCommand {}
+
+  record EraseFinished(ActorRef<StatusReply<Done>> replyTo, String error)
+      implements ConversationCommand {}
+
+  /** Reply to {@link AcceptMessage}: the id as stored and whether it was seen before. */
+  record Accepted(String messageId, boolean duplicate) implements CborSerializable {}
+
+  /**
+   * Reply to {@link AwaitOutcome}: {@code completed}, {@code failed} or {@code rejected}, and
+   * the text the user got (the reply, or the notice).
+   */
+  record MessageOutcome(String messageId, String outcome, String replyText)
+      implements CborSerializable {}
+}

@@ -1,0 +1,18 @@
+package dev.parley.conversation;
+
+import dev.parley.llm.ModelClient;
+import dev.parley.tool.ToolRegistry;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+
+/**
+ * What every conversation entity is built with: the model, the tools, the eraser, the clock
+ * that stamps events, the executor for blocking tool work, and the settings.
+ */
+public record ConversationDeps(
+    ConversationSettings settings,
+    ModelClient model,
+    ToolRegistry tools,
+    ConversationEraser eraser,
+    Clock clock,
+    Executor blockingExecutor) {}

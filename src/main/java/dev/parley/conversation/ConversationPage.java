@@ -1,0 +1,25 @@
+package dev.parley.conversation;
+
+import dev.parley.conversation.ConversationCommand.GetConversation;
+import java.util.List;
+
+/** Cuts a page of completed turns out of the state's window for {@link ConversationView}. */
+final class ConversationPage {
+  private ConversationPage() {}
+
+  static ConversationView of(
+      String key, ConversationState state, GetConversation query, boolean erasing) {
+    if (erasing) {
+      return new ConversationView(key, "idle", 0, List.of(), false);
+    }
+    List<Turn> older =
+        query.beforeTurnId() > 0
+            ? state.turns().stream().filter(t -> t.turnId() < query.beforeTurnId()).toList()
+            : state.turns();
+    int from = Math.max(0, older.size() - Math.max(0, query.limit()));
+    List<Turn> page = older.subList(from, older.size());
+    boolean moreBefore = from > 0 || (!page.isEmpty() && page.get(0).turnId() > 1);
+    return new ConversationView(
+        key, state.running() != null ? "running" : "idle", state.inbox().size(), page, moreBefore);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.parley.conversation;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * The conversation entity's limits and texts, read once from {@code parley.conversation} at
+ * start-up. Every number here bounds memory, time or the prompt; see reference.conf for why
+ * each default is what it is.
+ */
+public record ConversationSettings(
+    String systemPrompt,
+    int maxInbox,
+    int maxRounds,
+    int maxAttempts,
+    Duration turnTimeout,
+    int historyMaxMessages,
+    int historyMaxChars,
+    int maxTextChars,
+    int turnsInState,
+    int dedupeKeepLast,
+    Duration dedupeKeepFor,
+    int dedupeMax,
+    int snapshotEvery,
+    Duration passivateIdleAfter,
+    int maxWaitingAsks,
+    String failureNotice,
+    String inboxFullNotice,
+    String roundLimitReply) {
+
+  public static ConversationSettings from(Config root) {
+    Config c = root.getConfig("parley.conversation");
+    return new ConversationSettings(
+        c.getString("system-prompt"),
+        c.getInt("max-inbox"),
+        c.getInt("max-rounds"),
+        c.getInt("max-attempts"),
+        c.getDuration("turn-timeout"),
+        c.getInt("history.max-messages"),
+        c.getInt("history.max-chars"),
+        c.getInt("max-text-chars"),
+        c.getInt("turns-in-state"),
+        c.getInt("dedupe.keep-last"),
+        c.getDuration("dedupe.keep-for"),
+        c.getInt("dedupe.max"),
+        c.getInt("snapshot-every"),
+        c.getDuration("passivate-idle-after"),
+        c.getInt("max-waiting-asks"),
+        c.getString("notices.failure"),
+        c.getString("notices.inbox-full"),
+        c.getString("notices.round-limit"));
+  }
+}

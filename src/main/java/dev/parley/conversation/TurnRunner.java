@@ -1,0 +1,211 @@
+package dev.parley.conversation;
+
+import dev.parley.conversation.ConversationCommand.ModelAnswered;
+import dev.parley.conversation.ConversationCommand.ModelFailed;
+import dev.parley.conversation.ConversationCommand.ToolsFinished;
+import dev.parley.conversation.ConversationCommand.TurnTimedOut;
+import dev.parley.conversation.ConversationEvent.TurnCompleted;
+import dev.parley.conversation.ConversationEvent.TurnFailed;
+import dev.parley.conversation.ConversationEvent.TurnStarted;
+import dev.parley.llm.ChatResponse;
+import dev.parley.llm.ModelException;
+import dev.parley.llm.ToolCall;
+import dev.parley.tool.ToolContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Drives the tool-call loop of the entity's current turn: asks the model, runs the tools it
+ * asks for, feeds their results back, and says when the turn is over. Every call runs off the
+ * entity's thread and comes back through {@code pipeToSelf} tagged with turn id and attempt;
+ * an answer for any other attempt is ignored. A watchdog timer bounds each attempt.
+ */
+final class TurnRunner {
+  private static final String WATCHDOG = "watchdog";
+
+  private final String key;
+  private final ActorContext<ConversationCommand> context;
+  private final TimerScheduler<ConversationCommand> timers;
+  private final ConversationDeps deps;
+  private final ConversationSettings settings;
+  private final HistoryWindow window;
+  private TurnAttempt attempt;
+
+  TurnRunner(
+      String key,
+      ActorContext<ConversationCommand> context,
+      TimerScheduler<ConversationCommand> timers,
+      ConversationDeps deps) {
+    this.key = key;
+    this.context = context;
+    this.timers = timers;
+    this.deps = deps;
+    this.settings = deps.settings();
+    this.window = new HistoryWindow(settings.historyMaxMessages(), settings.historyMaxChars());
+  }
+
+  boolean busy() {
+    return attempt != null;
+  }
+
+  /**
+   * The next turn to start, or null. A turn recorded as running with nothing in memory was
+   * cut off (crash, hand-off): it is tried again, unless it already had every attempt.
+   */
+  TurnStarted nextStart(ConversationState state) {
+    var running = state.running();
+    if (running != null) {
+      return running.attempt() >= settings.maxAttempts()
+          ? null
+          : new TurnStarted(
+              running.turnId(), running.messageIds(), running.attempt() + 1, deps.clock().instant());
+    }
+    if (state.inbox().isEmpty()) {
+      return null;
+    }
+    return new TurnStarted(
+        state.nextTurnId(), List.of(state.inbox().get(0).id()), 1, deps.clock().instant());
+  }
+
+  /** Starts the attempt recorded in {@code state.running()}: the first model call. */
+  void begin(ConversationState state) {
+    var running = state.running();
+    List<UserLine> user =
+        state.inbox().stream().filter(line -> running.messageIds().contains(line.id())).toList();
+    attempt =
+        TurnAttempt.start(
+            running.turnId(),
+            running.attempt(),
+            user,
+            window.prompt(settings.systemPrompt(), state.turns(), user));
+    context.getLog().debug("{}: turn {} attempt {} starts", key, running.turnId(), running.attempt());
+    timers.startSingleTimer(
+        WATCHDOG, new TurnTimedOut(running.turnId(), running.attempt()), settings.turnTimeout());
+    askModel();
+  }
+
+  /** The finished turn, or null while tools still run (or the answer is stale). */
+  TurnCompleted onModelAnswered(ModelAnswered cmd) {
+    if (!current(cmd.turnId(), cmd.attempt())) {
+      return null;
+    }
+    ChatResponse response = cmd.response();
+    if (response.wantsTools()) {
+      if (attempt.modelCalls() >= settings.maxRounds()) {
+        context.getLog().info("{}: turn {} hit the round limit", key, attempt.turnId());
+        return completed(settings.roundLimitReply());
+      }
+      attempt = attempt.wantsTools(response);
+      runTools(attempt.pendingCalls());
+      return null;
+    }
+    String reply = response.content();
+    return completed(reply == null || reply.isBlank() ? "(the model gave no answer)" : reply);
+  }
+
+  void onToolsFinished(ToolsFinished cmd) {
+    if (current(cmd.turnId(), cmd.attempt())) {
+      attempt = attempt.toolsAnswered(cmd.results());
+      askModel();
+    }
+  }
+
+  TurnFailed onModelFailed(ModelFailed cmd) {
+    if (!current(cmd.turnId(), cmd.attempt())) {
+      return null;
+    }
+    context.getLog().warn("{}: turn {} failed: model {}", key, cmd.turnId(), cmd.code());
+    return failed(cmd.code(), cmd.reason());
+  }
+
+  TurnFailed onTimedOut(TurnTimedOut cmd) {
+    if (!current(cmd.turnId(), cmd.attempt())) {
+      return null;
+    }
+    context.getLog().warn("{}: turn {} ended by the watchdog", key, cmd.turnId());
+    return failed("timeout", "the turn took longer than " + settings.turnTimeout());
+  }
+
+  /** The turn's end is persisted: forget the attempt. */
+  void ended() {
+    abandon();
+  }
+
+  /** Drop the attempt; whatever it still waits for will be ignored when it arrives. */
+  void abandon() {
+    attempt = null;
+    timers.cancel(WATCHDOG);
+  }
+
+  private boolean current(long turnId, int attemptNr) {
+    return attempt != null && attempt.is(turnId, attemptNr);
+  }
+
+  private TurnCompleted completed(String reply) {
+    return new TurnCompleted(
+        attempt.turnId(), attempt.user(), attempt.calls(), reply, deps.clock().instant());
+  }
+
+  private TurnFailed failed(String code, String reason) {
+    return new TurnFailed(
+        attempt.turnId(),
+        attempt.messageIds(),
+        code,
+        reason,
+        settings.failureNotice(),
+        deps.clock().instant());
+  }
+
+  private void askModel() {
+    attempt = attempt.asked();
+    long turnId = attempt.turnId();
+    int nr = attempt.attempt();
+    CompletionStage<ChatResponse> call;
+    try {
+      call = deps.model().complete(attempt.request(deps.tools().specs()));
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    context.pipeToSelf(
+        call,
+        (response, error) -> {
+          if (error == null) {
+            return new ModelAnswered(turnId, nr, response);
+          }
+          Throwable cause = error instanceof CompletionException && error.getCause() != null
+              ? error.getCause()
+              : error;
+          String code = cause instanceof ModelException m ? m.code() : "model-error";
+          return new ModelFailed(turnId, nr, code, String.valueOf(cause.getMessage()));
+        });
+  }
+
+  private void runTools(List<ToolCall> calls) {
+    long turnId = attempt.turnId();
+    int nr = attempt.attempt();
+    List<CompletableFuture<String>> results = new ArrayList<>();
+    for (ToolCall call : calls) {
+      // Stable across redos of the same turn, so an HTTP tool can dedupe a repeated call.
+      String idempotencyKey = key + "/" + turnId + "/" + call.id();
+      ToolContext toolContext = new ToolContext(key, idempotencyKey, deps.blockingExecutor());
+      results.add(
+          deps.tools()
+              .invoke(call, toolContext)
+              .toCompletableFuture()
+              .exceptionally(e -> "error: " + e.getMessage()));
+    }
+    CompletableFuture<List<String>> all =
+        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+            .thenApply(done -> results.stream().map(CompletableFuture::join).toList());
+    context.pipeToSelf(
+        all,
+        (list, error) ->
+            new ToolsFinished(
+                turnId, nr, list != null ? list : calls.stream().map(c -> "error: " + error).toList()));
+  }
+}
