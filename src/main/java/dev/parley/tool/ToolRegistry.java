@@ -1,0 +1,210 @@
+package dev.parley.tool;
+
+import dev.parley.llm.ToolCall;
+import dev.parley.llm.ToolSpec;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tools one node offers the model, by unique name, and the one way to run them. {@link #invoke}
+ * always ends in a result text for the model, never in an exception: unknown tools, bad arguments,
+ * failures and timeouts become {@code error: ...} texts, and every result is cut to the configured
+ * budget, so a turn never stalls or blows its prompt because of a tool.
+ */
+public final class ToolRegistry {
+  private static final Logger log = LoggerFactory.getLogger(ToolRegistry.class);
+
+  // The function-name rule of the OpenAI-compatible APIs: a name outside it makes the model
+  // server reject every request, so it is refused at start-up instead.
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+
+  // Failure messages are for the model, not for debugging: a stack-trace-sized message would
+  // only crowd the prompt.
+  static final int MAX_ERROR_MESSAGE_CHARS = 300;
+
+  private final Map<String, Tool> tools;
+  private final List<ToolSpec> specs;
+  private final ToolSettings settings;
+
+  /**
+   * @throws IllegalArgumentException when two tools share a name, a name is not a valid function
+   *     name, or a schema is not a JSON object text
+   */
+  public ToolRegistry(List<Tool> tools, ToolSettings settings) {
+    this.settings = settings;
+    Map<String, Tool> byName = new LinkedHashMap<>();
+    List<ToolSpec> specList = new ArrayList<>();
+    for (Tool tool : List.copyOf(tools)) {
+      String name = tool.name();
+      if (name == null || !NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "tool name \"" + name + "\" must be 1 to 64 of a-z, A-Z, 0-9, _ and -");
+      }
+      if (byName.putIfAbsent(name, tool) != null) {
+        throw new IllegalArgumentException(
+            "two tools are named \""
+                + name
+                + "\": "
+                + byName.get(name).getClass().getName()
+                + " and "
+                + tool.getClass().getName());
+      }
+      if (ToolArguments.schemaObject(tool.parametersSchema()) == null) {
+        throw new IllegalArgumentException(
+            "tool \"" + name + "\" has a parameters schema that is not a JSON object");
+      }
+      specList.add(new ToolSpec(name, tool.description(), tool.parametersSchema()));
+    }
+    this.tools = Map.copyOf(byName);
+    this.specs = List.copyOf(specList);
+  }
+
+  /** A registry of the built-in tools: {@code current_time} and {@code calculator}. */
+  public static ToolRegistry builtIn(ToolSettings settings, Clock clock) {
+    return new ToolRegistry(List.of(new CurrentTimeTool(clock), new CalculatorTool()), settings);
+  }
+
+  /** The tools as the model sees them, in registration order. */
+  public List<ToolSpec> specs() {
+    return specs;
+  }
+
+  /**
+   * Runs {@code call} and completes with its result text, or with an {@code error: ...} text; the
+   * stage never completes exceptionally. Passing a null {@code call} or {@code context} is a
+   * caller's bug and throws at once, the only way this method throws.
+   */
+  public CompletionStage<String> invoke(ToolCall call, ToolContext context) {
+    Objects.requireNonNull(call, "call");
+    Objects.requireNonNull(context, "context");
+    Tool tool = call.name() == null ? null : tools.get(call.name());
+    if (tool == null) {
+      return CompletableFuture.completedFuture(
+          bounded(
+              "error: unknown tool \""
+                  + call.name()
+                  + "\"; available: "
+                  + String.join(", ", names())));
+    }
+    if (!ToolArguments.isObject(call.arguments())) {
+      return CompletableFuture.completedFuture("error: " + ToolArguments.NOT_AN_OBJECT);
+    }
+    CompletionStage<String> stage;
+    try {
+      stage = tool.call(call.arguments(), context);
+    } catch (Exception e) {
+      // A tool must fail through its stage; throwing is a bug in the tool, hence WARN.
+      log.warn(
+          "tool {} threw in {} (call {})", tool.name(), context.conversationKey(), call.id(), e);
+      return CompletableFuture.completedFuture(bounded(failed(tool, e)));
+    }
+    if (stage == null) {
+      return CompletableFuture.completedFuture(
+          bounded("error: " + tool.name() + " failed: it returned no result"));
+    }
+    return withTimeout(stage).thenApply(outcome -> bounded(render(tool, call, context, outcome)));
+  }
+
+  private List<String> names() {
+    return specs.stream().map(ToolSpec::name).toList();
+  }
+
+  /**
+   * Mirrors the tool's stage into a fresh future and puts the timeout on that copy, without
+   * blocking a thread: the tool's own future is left alone (it may be shared or cached), and a
+   * result that arrives late is simply ignored.
+   */
+  private CompletableFuture<Outcome> withTimeout(CompletionStage<String> stage) {
+    CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    stage.whenComplete(
+        (result, error) ->
+            outcome.complete(error == null ? new Returned(result) : new Failed(error)));
+    return outcome.completeOnTimeout(
+        TimedOut.INSTANCE, settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private String render(Tool tool, ToolCall call, ToolContext context, Outcome outcome) {
+    if (outcome instanceof Returned returned) {
+      return returned.text() == null
+          ? "error: " + tool.name() + " failed: it returned no result"
+          : returned.text();
+    }
+    if (outcome instanceof Failed failed) {
+      log.debug(
+          "tool {} failed in {} (call {}): {}",
+          tool.name(),
+          context.conversationKey(),
+          call.id(),
+          failed.error().toString());
+      return failed(tool, failed.error());
+    }
+    // A slow tool is something an operator can act on (a dependency is down or slow).
+    log.warn(
+        "tool {} timed out after {} in {} (call {})",
+        tool.name(),
+        settings.callTimeout(),
+        context.conversationKey(),
+        call.id());
+    return "error: "
+        + tool.name()
+        + " timed out after "
+        + settings.callTimeout().toMillis()
+        + " ms";
+  }
+
+  private static String failed(Tool tool, Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage();
+    if (message == null || message.isBlank()) {
+      message = cause.getClass().getSimpleName();
+    }
+    if (message.length() > MAX_ERROR_MESSAGE_CHARS) {
+      message = message.substring(0, MAX_ERROR_MESSAGE_CHARS - 1) + "…";
+    }
+    return "error: " + tool.name() + " failed: " + message;
+  }
+
+  /**
+   * Cuts {@code text} to the result budget and says so, so the model knows it saw only part. The
+   * cut never splits a surrogate pair.
+   */
+  String bounded(String text) {
+    int max = settings.maxResultChars();
+    if (text.length() <= max) {
+      return text;
+    }
+    int keep = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+    return text.substring(0, keep) + cutNote(keep, text.length());
+  }
+
+  static String cutNote(int kept, int total) {
+    return "… [cut: " + kept + " of " + total + " characters]";
+  }
+
+  /** How a tool call ended, before it is turned into text. */
+  private sealed interface Outcome permits Returned, Failed, TimedOut {}
+
+  private record Returned(String text) implements Outcome {}
+
+  private record Failed(Throwable error) implements Outcome {}
+
+  private enum TimedOut implements Outcome {
+    INSTANCE
+  }
+}

@@ -1,0 +1,28 @@
+package dev.parley.tool;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * Settings of the tool package, read once at start-up from {@code parley.tool}. Both values are
+ * positive: a zero timeout would fail every call and a zero budget would cut every result.
+ */
+public record ToolSettings(Duration callTimeout, int maxResultChars) {
+
+  public ToolSettings {
+    if (callTimeout == null || callTimeout.isZero() || callTimeout.isNegative()) {
+      throw new IllegalArgumentException(
+          "parley.tool.call-timeout must be positive, was " + callTimeout);
+    }
+    if (maxResultChars <= 0) {
+      throw new IllegalArgumentException(
+          "parley.tool.max-result-chars must be positive, was " + maxResultChars);
+    }
+  }
+
+  /** Reads {@code parley.tool.*} from the application's whole (root) configuration. */
+  public static ToolSettings from(Config config) {
+    Config tool = config.getConfig("parley.tool");
+    return new ToolSettings(tool.getDuration("call-timeout"), tool.getInt("max-result-chars"));
+  }
+}
