@@ -1,0 +1,124 @@
+package dev.parley.llm;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The {@code parley.llm} settings, read once at start-up and passed to the model client. The API
+ * key is a secret: {@link #toString()} masks it, so logging the settings is safe.
+ */
+public record LlmSettings(
+    String provider,
+    String baseUrl,
+    String apiKey,
+    String model,
+    Duration requestTimeout,
+    int maxRetries,
+    Duration retryBackoff,
+    int maxConnections,
+    int maxOpenRequests,
+    long maxResponseBytes) {
+
+  public LlmSettings {
+    // A missing key means "no Authorization header", never a null check at each use.
+    apiKey = apiKey == null ? "" : apiKey;
+  }
+
+  public static final String OFFLINE = "offline";
+  public static final String OPENAI = "openai";
+
+  /** Reads {@code parley.llm.*} from a config that includes the defaults of reference.conf. */
+  public static LlmSettings from(Config config) {
+    Config c = config.getConfig("parley.llm");
+    return new LlmSettings(
+        // Lower-cased so that LLM_PROVIDER=OpenAI is not a start-up failure.
+        c.getString("provider").trim().toLowerCase(Locale.ROOT),
+        c.getString("base-url").trim(),
+        c.getString("api-key"),
+        c.getString("model").trim(),
+        c.getDuration("request-timeout"),
+        c.getInt("max-retries"),
+        c.getDuration("retry-backoff"),
+        c.getInt("max-connections"),
+        c.getInt("max-open-requests"),
+        c.getBytes("max-response-bytes"));
+  }
+
+  public boolean isOffline() {
+    return OFFLINE.equals(provider);
+  }
+
+  /**
+   * Checks that these settings can work, so that a wrong configuration stops start-up with one
+   * clear sentence instead of failing on the first user message.
+   *
+   * @return these settings, for chaining
+   * @throws IllegalArgumentException naming the key that is wrong
+   */
+  public LlmSettings validate() {
+    if (!OFFLINE.equals(provider) && !OPENAI.equals(provider)) {
+      throw new IllegalArgumentException(
+          "parley.llm.provider (LLM_PROVIDER) must be \"offline\" or \"openai\", not \""
+              + provider
+              + "\".");
+    }
+    if (OPENAI.equals(provider) && baseUrl.isEmpty()) {
+      throw new IllegalArgumentException(
+          "parley.llm.base-url (LLM_BASE_URL) must be set when the provider is openai.");
+    }
+    if (OPENAI.equals(provider) && !baseUrl.matches("(?i)https?://.+")) {
+      throw new IllegalArgumentException(
+          "parley.llm.base-url (LLM_BASE_URL) must start with http:// or https://.");
+    }
+    if (OPENAI.equals(provider) && model.isEmpty()) {
+      throw new IllegalArgumentException(
+          "parley.llm.model (LLM_MODEL) must be set when the provider is openai.");
+    }
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("parley.llm.request-timeout must be positive.");
+    }
+    if (maxRetries < 0 || retryBackoff.isNegative()) {
+      throw new IllegalArgumentException(
+          "parley.llm.max-retries and parley.llm.retry-backoff must not be negative.");
+    }
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("parley.llm.max-connections must be at least 1.");
+    }
+    // pekko-http refuses a pool whose max-open-requests is not a power of two; say so here.
+    if (maxOpenRequests < 1 || Integer.bitCount(maxOpenRequests) != 1) {
+      throw new IllegalArgumentException(
+          "parley.llm.max-open-requests must be a power of two, not " + maxOpenRequests + ".");
+    }
+    if (maxResponseBytes < 1) {
+      throw new IllegalArgumentException("parley.llm.max-response-bytes must be positive.");
+    }
+    return this;
+  }
+
+  /** Like the record's own, but the API key is shown only as set or not. */
+  @Override
+  public String toString() {
+    return "LlmSettings[provider="
+        + provider
+        + ", baseUrl="
+        + baseUrl
+        + ", apiKey="
+        + (apiKey.isEmpty() ? "<none>" : "***")
+        + ", model="
+        + model
+        + ", requestTimeout="
+        + requestTimeout
+        + ", maxRetries="
+        + maxRetries
+        + ", retryBackoff="
+        + retryBackoff
+        + ", maxConnections="
+        + maxConnections
+        + ", maxOpenRequests="
+        + maxOpenRequests
+        + ", maxResponseBytes="
+        + maxResponseBytes
+        + "]";
+  }
+}

@@ -1,0 +1,297 @@
+package dev.parley.llm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import dev.parley.llm.OpenAiServerDouble.RecordedRequest;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(LogCapturingExtension.class)
+class OpenAiModelClientTest {
+  private static final String KEY = "sk-test-secret-123";
+  private static final ToolSpec CURRENT_TIME =
+      new ToolSpec(
+          "current_time",
+          "The current time in a time zone",
+          "{\"type\":\"object\",\"properties\":{\"timezone\":{\"type\":\"string\"}},"
+              + "\"required\":[\"timezone\"]}");
+
+  private static ActorTestKit testKit;
+  private OpenAiServerDouble server;
+
+  @BeforeAll
+  static void startTestKit() {
+    testKit = ActorTestKit.create();
+  }
+
+  @AfterAll
+  static void stopTestKit() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void startServer() {
+    server = OpenAiServerDouble.start(testKit.system());
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.close();
+  }
+
+  @Test
+  void twoRoundToolLoopSendsToolCallsAndResultsBack() throws Exception {
+    ModelClient client = client("");
+    ToolCall call = new ToolCall("call_abc", "current_time", "{\"timezone\":\"UTC\"}");
+    server.enqueueToolCalls(call).enqueueText("It is noon in UTC.");
+    List<ChatMessage> prompt = new ArrayList<>();
+    prompt.add(ChatMessage.system("You are helpful."));
+    prompt.add(ChatMessage.user("What time is it?", "alice_1"));
+
+    ChatResponse first = await(client.complete(new ChatRequest(prompt, List.of(CURRENT_TIME))));
+    assertTrue(first.wantsTools());
+    assertEquals(List.of(call), first.toolCalls());
+    assertEquals("tool_calls", first.finishReason());
+
+    prompt.add(ChatMessage.assistant(first.content(), first.toolCalls()));
+    prompt.add(ChatMessage.toolResult("call_abc", "current_time", "12:00:00Z"));
+    ChatResponse second = await(client.complete(new ChatRequest(prompt, List.of(CURRENT_TIME))));
+    assertEquals("It is noon in UTC.", second.content());
+    assertEquals("stop", second.finishReason());
+
+    JsonNode body = server.requests().get(1).body();
+    assertEquals("test-model", body.path("model").asText());
+    JsonNode messages = body.path("messages");
+    assertEquals(4, messages.size());
+    assertEquals("alice_1", messages.path(1).path("name").asText());
+    JsonNode assistant = messages.path(2);
+    assertEquals("assistant", assistant.path("role").asText());
+    assertTrue(assistant.path("content").isNull());
+    JsonNode wireCall = assistant.path("tool_calls").path(0);
+    assertEquals("call_abc", wireCall.path("id").asText());
+    assertEquals("function", wireCall.path("type").asText());
+    assertEquals("current_time", wireCall.path("function").path("name").asText());
+    assertEquals("{\"timezone\":\"UTC\"}", wireCall.path("function").path("arguments").asText());
+    JsonNode toolMessage = messages.path(3);
+    assertEquals("tool", toolMessage.path("role").asText());
+    assertEquals("call_abc", toolMessage.path("tool_call_id").asText());
+    assertEquals("12:00:00Z", toolMessage.path("content").asText());
+    JsonNode function = body.path("tools").path(0).path("function");
+    assertEquals("function", body.path("tools").path(0).path("type").asText());
+    assertEquals("current_time", function.path("name").asText());
+    assertTrue(function.path("parameters").isObject(), "parameters must be JSON, not a string");
+    assertEquals("string", function.at("/parameters/properties/timezone/type").asText());
+  }
+
+  @Test
+  void noToolsMeansNoToolsFieldAndInvalidNamesAreLeftOut() throws Exception {
+    server.enqueueText("hi");
+    var request = new ChatRequest(List.of(ChatMessage.user("hello", "tg:42 Alice")), List.of());
+
+    await(client("").complete(request));
+
+    JsonNode body = server.requests().get(0).body();
+    assertFalse(body.has("tools"));
+    assertFalse(body.path("messages").path(0).has("name"));
+  }
+
+  @Test
+  void serverErrorIsRetriedThenFails() {
+    server.enqueue(500, "{}").enqueue(500, "{}").enqueue(500, "{}");
+
+    ModelException e = failure(client("max-retries = 2"), hello());
+
+    assertEquals("http-500", e.code());
+    assertTrue(e.retryable());
+    assertEquals(3, server.requests().size(), "one attempt plus two retries");
+  }
+
+  @Test
+  void serverErrorThenSuccessRecovers() throws Exception {
+    server.enqueue(500, "{}").enqueueText("recovered");
+
+    ChatResponse response = await(client("max-retries = 2").complete(hello()));
+
+    assertEquals("recovered", response.content());
+    assertEquals(2, server.requests().size());
+  }
+
+  @Test
+  void rateLimitIsRetried() throws Exception {
+    server.enqueue(429, "{\"error\":{\"message\":\"slow down\"}}").enqueueText("ok");
+
+    assertEquals("ok", await(client("max-retries = 1").complete(hello())).content());
+    assertEquals(2, server.requests().size());
+  }
+
+  @Test
+  void serverThatNeverAnswersTimesOut() {
+    server.enqueueHang();
+
+    ModelException e = failure(client("request-timeout = 500ms\nmax-retries = 0"), hello());
+
+    assertEquals("timeout", e.code());
+    assertTrue(e.retryable());
+  }
+
+  @Test
+  void answerThatIsNotJsonIsUnreadable() {
+    server.enqueueNotJson();
+
+    ModelException e = failure(client("max-retries = 0"), hello());
+
+    assertEquals("unreadable", e.code());
+  }
+
+  @Test
+  void answerWithoutChoicesIsUnreadable() {
+    server.enqueue(200, "{\"object\":\"chat.completion\"}");
+
+    assertEquals("unreadable", failure(client("max-retries = 0"), hello()).code());
+  }
+
+  @Test
+  void unauthorizedIsNotRetriedAndNeverShowsTheKey() {
+    server
+        .enqueue(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\"}}")
+        .enqueueText("a retry would get this");
+
+    ModelException e = failure(client("max-retries = 2"), hello());
+
+    assertEquals("http-401", e.code());
+    assertFalse(e.retryable());
+    assertTrue(e.getMessage().contains("401"), e.getMessage());
+    assertTrue(e.getMessage().contains("Incorrect API key provided"), e.getMessage());
+    assertFalse(e.getMessage().contains(KEY), e.getMessage());
+    assertEquals(1, server.requests().size());
+  }
+
+  @Test
+  void longServerErrorMessageIsCut() {
+    server.enqueue(400, "{\"error\":{\"message\":\"" + "x".repeat(5000) + "\"}}");
+
+    ModelException e = failure(client(""), hello());
+
+    assertEquals("http-400", e.code());
+    assertTrue(e.getMessage().length() < 300, "message length " + e.getMessage().length());
+  }
+
+  @Test
+  void apiKeyIsSentAsBearerToChatCompletions() throws Exception {
+    server.enqueueText("hi");
+
+    await(client("base-url = \"" + server.baseUrl() + "/\"").complete(hello()));
+
+    RecordedRequest request = server.requests().get(0);
+    assertEquals(Optional.of("Bearer " + KEY), request.authorization());
+    assertEquals("/v1/chat/completions", request.path());
+  }
+
+  @Test
+  void emptyApiKeySendsNoAuthorization() throws Exception {
+    server.enqueueText("hi");
+
+    await(client("api-key = \"\"").complete(hello()));
+
+    assertEquals(Optional.empty(), server.requests().get(0).authorization());
+  }
+
+  @Test
+  void unreachableServerIsAConnectionFailure() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    String overrides = "max-retries = 0\nbase-url = \"http://127.0.0.1:" + closedPort + "/v1\"";
+
+    assertEquals("connection", failure(client(overrides), hello()).code());
+  }
+
+  @Test
+  void poolAllowsMoreThanPekkoDefaultOfFourCallsInFlight() throws Exception {
+    int calls = 10;
+    List<CompletableFuture<OpenAiServerDouble.Answer>> held = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      held.add(server.enqueueDeferred());
+    }
+    ModelClient client = client("max-connections = 16\nrequest-timeout = 10s");
+    List<CompletableFuture<ChatResponse>> answers = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      answers.add(client.complete(hello()).toCompletableFuture());
+    }
+
+    // All ten reach the server while none is answered: they hold ten connections at once.
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              assertEquals(calls, server.requests().size());
+              return null;
+            });
+    held.forEach(
+        h -> h.complete(OpenAiServerDouble.Answer.json(200, OpenAiServerDouble.textAnswer("ok"))));
+    for (CompletableFuture<ChatResponse> answer : answers) {
+      assertEquals("ok", answer.get(5, TimeUnit.SECONDS).content());
+    }
+  }
+
+  private ModelClient client(String overrides) {
+    String config =
+        "parley.llm {\n"
+            + "provider = openai\n"
+            + "base-url = \""
+            + server.baseUrl()
+            + "\"\n"
+            + "api-key = \""
+            + KEY
+            + "\"\n"
+            + "model = test-model\n"
+            + "request-timeout = 3s\n"
+            + "retry-backoff = 20ms\n"
+            + overrides
+            + "\n}";
+    LlmSettings settings =
+        LlmSettings.from(ConfigFactory.parseString(config).withFallback(ConfigFactory.load()))
+            .validate();
+    return OpenAiModelClient.create(testKit.system(), settings);
+  }
+
+  private static ChatRequest hello() {
+    return new ChatRequest(List.of(ChatMessage.user("hello", null)), List.of(CURRENT_TIME));
+  }
+
+  private static ChatResponse await(java.util.concurrent.CompletionStage<ChatResponse> stage)
+      throws Exception {
+    return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static ModelException failure(ModelClient client, ChatRequest request) {
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> client.complete(request).toCompletableFuture().get(10, TimeUnit.SECONDS));
+    return assertInstanceOf(ModelException.class, e.getCause());
+  }
+}
