@@ -43,7 +43,7 @@ final class ApiAuth {
   private boolean allowed(HttpRequest request) {
     if (token.length == 0) {
       Optional<InetAddress> peer =
-          request.getAttribute(AttributeKeys.remoteAddress()).flatMap(RemoteAddress::getAddress);
+          request.getAttribute(AttributeKeys.remoteAddress).flatMap(RemoteAddress::getAddress);
       return peer.map(InetAddress::isLoopbackAddress).orElse(false);
     }
     return request

@@ -1,0 +1,50 @@
+package dev.parley.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.conversation.ConversationView;
+import dev.parley.conversation.ToolCallRecord;
+import dev.parley.conversation.Turn;
+import dev.parley.conversation.UserLine;
+
+/**
+ * Writes a {@link ConversationView} in the chat API's stable shape. Field names here are part
+ * of the external interface: add fields freely, never rename.
+ */
+final class ConversationJson {
+  private ConversationJson() {}
+
+  static ObjectNode of(ConversationView view) {
+    ObjectNode root = JsonResponses.MAPPER.createObjectNode();
+    root.put("key", view.key());
+    root.put("state", view.state());
+    root.put("inbox", view.inbox());
+    ArrayNode turns = root.putArray("turns");
+    view.turns().forEach(turn -> turns.add(turn(turn)));
+    root.put("moreBefore", view.moreBefore());
+    root.putNull("pendingConfirmation");
+    return root;
+  }
+
+  private static ObjectNode turn(Turn turn) {
+    ObjectNode node = JsonResponses.MAPPER.createObjectNode();
+    node.put("turnId", turn.turnId());
+    ArrayNode ids = node.putArray("messageIds");
+    turn.messageIds().forEach(ids::add);
+    ArrayNode user = node.putArray("user");
+    for (UserLine line : turn.user()) {
+      user.addObject().put("id", line.id()).put("text", line.text()).put("sender", line.sender());
+    }
+    ArrayNode calls = node.putArray("toolCalls");
+    for (ToolCallRecord call : turn.toolCalls()) {
+      calls.addObject()
+          .put("name", call.name())
+          .put("arguments", call.arguments())
+          .put("result", call.result());
+    }
+    // The api channel has no outbound send: a reply is delivered once it is recorded.
+    node.putObject("reply").put("text", turn.reply()).put("delivery", "delivered");
+    node.put("at", turn.at().toString());
+    return node;
+  }
+}
