@@ -1,0 +1,56 @@
+package dev.parley.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RecentMessagesTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  private static RecentMessages settled(int n, Instant at, DedupeLimits limits) {
+    RecentMessages recent = RecentMessages.empty();
+    for (int i = 0; i < n; i++) {
+      recent = recent.add("m" + i, at, limits).resolve(List.of("m" + i), "completed", i, null);
+    }
+    return recent;
+  }
+
+  @Test
+  void keepsYoungIdsPastKeepLast() {
+    var limits = new DedupeLimits(3, Duration.ofDays(7), 100);
+    var recent = settled(10, T0, limits);
+    assertEquals(10, recent.entries().size());
+    assertNotNull(recent.find("m0"));
+  }
+
+  @Test
+  void forgetsOldIdsBeyondKeepLast() {
+    var limits = new DedupeLimits(3, Duration.ofDays(7), 100);
+    var recent = settled(10, T0, limits).add("late", T0.plus(Duration.ofDays(8)), limits);
+    assertEquals(3, recent.entries().size());
+    assertNull(recent.find("m0"));
+    assertNotNull(recent.find("m9"));
+    assertNotNull(recent.find("late"));
+  }
+
+  @Test
+  void neverHoldsMoreThanTheHardCap() {
+    var limits = new DedupeLimits(3, Duration.ofDays(7), 5);
+    var recent = settled(10, T0, limits);
+    assertEquals(5, recent.entries().size());
+    assertNotNull(recent.find("m9"));
+  }
+
+  @Test
+  void neverForgetsAnIdStillWaitingForItsTurn() {
+    var limits = new DedupeLimits(1, Duration.ZERO, 2);
+    var recent = RecentMessages.empty().add("open", T0, limits);
+    recent = recent.add("b", T0, limits).add("c", T0, limits);
+    assertNotNull(recent.find("open"));
+  }
+}
