@@ -1,0 +1,247 @@
+package dev.parley.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import dev.parley.conversation.ConversationCommand.AcceptMessage;
+import dev.parley.conversation.ConversationCommand.Accepted;
+import dev.parley.conversation.ConversationCommand.AwaitOutcome;
+import dev.parley.conversation.ConversationCommand.GetConversation;
+import dev.parley.conversation.ConversationCommand.MessageOutcome;
+import dev.parley.conversation.ConversationEvent.MessageAccepted;
+import dev.parley.conversation.ConversationEvent.TurnCompleted;
+import dev.parley.conversation.ConversationEvent.TurnFailed;
+import dev.parley.llm.ChatResponse;
+import dev.parley.llm.ModelException;
+import dev.parley.llm.ToolCall;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The turn loop in motion: order, parallelism, failures, limits, on the in-memory journal. */
+@ExtendWith(LogCapturingExtension.class)
+class TurnLoopTest {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final Config CONFIG =
+      EntityFixture.config(
+          "parley.conversation.max-inbox = 5\n"
+              + "parley.conversation.max-rounds = 3\n"
+              + "parley.conversation.turn-timeout = 1s\n");
+  private static final Config ROOMY =
+      EntityFixture.config("parley.conversation.max-inbox = 100");
+  private static ActorTestKit testKit;
+  private static PersistenceTestKit journal;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create(CONFIG);
+    journal = PersistenceTestKit.create(testKit.system());
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private record Subject(String key, ActorRef<ConversationCommand> ref) {}
+
+  private static Subject spawn(Config config, ScriptedModel model) {
+    String key = "user:api:" + UUID.randomUUID();
+    return new Subject(key, testKit.spawn(ConversationEntity.create(key, null, EntityFixture.deps(config, model))));
+  }
+
+  private static Accepted accept(Subject s, String id, String text) {
+    TestProbe<StatusReply<Accepted>> probe = testKit.createTestProbe();
+    s.ref().tell(new AcceptMessage(id, text, null, probe.getRef()));
+    StatusReply<Accepted> reply = probe.receiveMessage(WAIT);
+    return reply.getValue();
+  }
+
+  private static MessageOutcome outcome(Subject s, String id) {
+    TestProbe<StatusReply<MessageOutcome>> probe = testKit.createTestProbe();
+    s.ref().tell(new AwaitOutcome(id, probe.getRef()));
+    StatusReply<MessageOutcome> reply = probe.receiveMessage(WAIT);
+    assertTrue(reply.isSuccess(), () -> "no outcome: " + reply);
+    return reply.getValue();
+  }
+
+  private static ConversationView view(Subject s) {
+    TestProbe<ConversationView> probe = testKit.createTestProbe();
+    s.ref().tell(new GetConversation(200, 0, probe.getRef()));
+    return probe.receiveMessage(WAIT);
+  }
+
+  private static List<Object> events(Subject s) {
+    return journal.persistedInStorage(ConversationEntity.persistenceId(s.key()).id());
+  }
+
+  @Test
+  void fiftyConcurrentMessagesGiveFiftyTurnsInArrivalOrderOneModelCallAtATime() {
+    ScriptedModel model = ScriptedModel.echo();
+    Subject s = spawn(ROOMY, model);
+    List<TestProbe<StatusReply<Accepted>>> probes = new ArrayList<>();
+    IntStream.range(0, 50).forEach(i -> probes.add(testKit.createTestProbe()));
+    IntStream.range(0, 50)
+        .parallel()
+        .forEach(i -> s.ref().tell(new AcceptMessage("m" + i, "text " + i, null, probes.get(i).getRef())));
+    probes.forEach(p -> assertTrue(p.receiveMessage(WAIT).isSuccess()));
+    testKit.createTestProbe().awaitAssert(WAIT, () -> {
+      assertEquals(50, view(s).turns().size());
+      return null;
+    });
+    List<String> arrival =
+        events(s).stream().filter(MessageAccepted.class::isInstance).map(e -> ((MessageAccepted) e).messageId()).toList();
+    List<String> answered =
+        events(s).stream().filter(TurnCompleted.class::isInstance)
+            .map(e -> ((TurnCompleted) e).user().get(0).id()).toList();
+    assertEquals(50, arrival.size());
+    assertEquals(arrival, answered);
+    List<Turn> turns = view(s).turns();
+    for (Turn turn : turns) {
+      String text = turn.user().get(0).text();
+      assertEquals("re: " + text, turn.reply());
+    }
+    assertEquals(1, model.maxInFlight.get());
+  }
+
+  @Test
+  void twentyConversationsHaveTwentyModelCallsInFlightAtOnce() {
+    ScriptedModel model = ScriptedModel.holding();
+    List<Subject> subjects = IntStream.range(0, 20).mapToObj(i -> spawn(CONFIG, model)).toList();
+    subjects.forEach(s -> accept(s, "m", "hello"));
+    List<ScriptedModel.Call> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      calls.add(model.nextCall(WAIT));
+    }
+    assertEquals(20, model.inFlight.get());
+    calls.forEach(c -> c.answer().complete(ScriptedModel.text("hi")));
+    subjects.forEach(s -> assertEquals("completed", outcome(s, "m").outcome()));
+  }
+
+  @Test
+  void aFailingModelLeavesTurnFailedAndNoUserMessageInHistory() {
+    ScriptedModel model =
+        ScriptedModel.answering(r -> {
+          if (new ScriptedModel.Call(r, null).lastUserText().equals("doomed")) {
+            throw new ModelException("http-500", "model server answered 500", true);
+          }
+          return ScriptedModel.text("fine");
+        });
+    Subject s = spawn(CONFIG, model);
+    accept(s, "m1", "doomed");
+    MessageOutcome failed = outcome(s, "m1");
+    assertEquals("failed", failed.outcome());
+    assertEquals(ConversationSettings.from(CONFIG).failureNotice(), failed.replyText());
+    assertTrue(view(s).turns().isEmpty());
+    assertTrue(events(s).stream().anyMatch(e -> e instanceof TurnFailed f && f.code().equals("http-500")));
+
+    accept(s, "m2", "next");
+    assertEquals("completed", outcome(s, "m2").outcome());
+    var lastPrompt = new ArrayList<>(model.requests).get(model.requests.size() - 1).messages();
+    assertTrue(lastPrompt.stream().noneMatch(m -> "doomed".equals(m.content())), "failed turn leaked into the prompt");
+  }
+
+  @Test
+  void aModelCallThatNeverAnswersIsEndedByTheWatchdog() {
+    ScriptedModel model = ScriptedModel.holding();
+    Subject s = spawn(CONFIG, model);
+    accept(s, "m1", "hello");
+    ScriptedModel.Call hung = model.nextCall(WAIT);
+    MessageOutcome outcome = outcome(s, "m1");
+    assertEquals("failed", outcome.outcome());
+    assertTrue(events(s).stream().anyMatch(e -> e instanceof TurnFailed f && f.code().equals("timeout")));
+    // The late answer of the abandoned attempt is ignored: no turn appears.
+    hung.answer().complete(ScriptedModel.text("too late"));
+    accept(s, "m2", "again");
+    model.nextCall(WAIT).answer().complete(ScriptedModel.text("on time"));
+    assertEquals("on time", outcome(s, "m2").replyText());
+    assertEquals(1, view(s).turns().size());
+  }
+
+  @Test
+  void aBurstPastTheInboxCapGetsNoticesAndLosesNothingAcknowledged() {
+    ScriptedModel model = ScriptedModel.holding();
+    Subject s = spawn(CONFIG, model);
+    for (int i = 0; i < 20; i++) {
+      assertEquals(new Accepted("m" + i, false), accept(s, "m" + i, "text " + i));
+    }
+    for (int i = 5; i < 20; i++) {
+      MessageOutcome rejected = outcome(s, "m" + i);
+      assertEquals("rejected", rejected.outcome());
+      assertEquals(ConversationSettings.from(CONFIG).inboxFullNotice(), rejected.replyText());
+    }
+    for (int i = 0; i < 5; i++) {
+      model.nextCall(WAIT).answer().complete(ScriptedModel.text("answer " + i));
+      assertEquals("completed", outcome(s, "m" + i).outcome());
+    }
+    assertEquals(5, view(s).turns().size());
+  }
+
+  @Test
+  void toolResultsAndUnknownToolsGoBackToTheModel() {
+    ScriptedModel model = ScriptedModel.holding();
+    Subject s = spawn(CONFIG, model);
+    accept(s, "m1", "compute");
+    model.nextCall(WAIT).answer().complete(new ChatResponse(null, List.of(
+        new ToolCall("c1", "calculator", "{\"expression\":\"6*7\"}"),
+        new ToolCall("c2", "no_such_tool", "{}")), "tool_calls"));
+    ScriptedModel.Call second = model.nextCall(WAIT);
+    var tail = second.request().messages();
+    assertEquals("42", tail.get(tail.size() - 2).content());
+    assertTrue(tail.get(tail.size() - 1).content().startsWith("error: unknown tool"));
+    second.answer().complete(ScriptedModel.text("it is 42"));
+    assertEquals("it is 42", outcome(s, "m1").replyText());
+    Turn turn = view(s).turns().get(0);
+    assertEquals(2, turn.toolCalls().size());
+    assertEquals("42", turn.toolCalls().get(0).result());
+  }
+
+  @Test
+  void hittingTheRoundLimitEndsTheTurnWithAClearReply() {
+    ScriptedModel model = ScriptedModel.answering(r -> new ChatResponse(null, List.of(
+        new ToolCall("c" + r.messages().size(), "calculator", "{\"expression\":\"1+1\"}")), "tool_calls"));
+    Subject s = spawn(CONFIG, model);
+    accept(s, "m1", "loop forever");
+    MessageOutcome outcome = outcome(s, "m1");
+    assertEquals(ConversationSettings.from(CONFIG).roundLimitReply(), outcome.replyText());
+    assertEquals(3, model.requests.size());
+    assertEquals(2, view(s).turns().get(0).toolCalls().size());
+  }
+
+  @Test
+  void aTurnCutOffByCrashesFailsWithANoticeAfterMaxAttempts() {
+    ScriptedModel model = ScriptedModel.holding();
+    String key = "user:api:" + UUID.randomUUID();
+    var deps = EntityFixture.deps(CONFIG, model);
+    int maxAttempts = ConversationSettings.from(CONFIG).maxAttempts();
+    Subject s = null;
+    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)));
+      if (attempt == 1) {
+        accept(s, "m1", "crashy");
+      }
+      model.nextCall(WAIT); // the attempt reached the model, then the entity is stopped
+      TestProbe<Object> watcher = testKit.createTestProbe();
+      s.ref().tell(ConversationCommand.Stop.INSTANCE);
+      watcher.expectTerminated(s.ref(), WAIT);
+    }
+    s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)));
+    MessageOutcome outcome = outcome(s, "m1");
+    assertEquals("failed", outcome.outcome());
+    assertTrue(events(s).stream().anyMatch(e -> e instanceof TurnFailed f && f.code().equals("crash-loop")));
+    assertEquals(0, model.heldCount());
+  }
+}
