@@ -244,4 +244,42 @@ class TurnLoopTest {
     assertTrue(events(s).stream().anyMatch(e -> e instanceof TurnFailed f && f.code().equals("crash-loop")));
     assertEquals(0, model.heldCount());
   }
+
+  @Test
+  void aBurstOfAThousandCommandsIsAnsweredInFullWhilePersistsAreInFlight() {
+    // Commands that arrive during a persist are stashed; the stash must hold a burst.
+    ScriptedModel model = ScriptedModel.holding();
+    Subject s = spawn(CONFIG, model);
+    List<TestProbe<StatusReply<Accepted>>> probes = new ArrayList<>();
+    IntStream.range(0, 1000).forEach(i -> probes.add(testKit.createTestProbe()));
+    IntStream.range(0, 1000)
+        .parallel()
+        .forEach(i -> s.ref().tell(new AcceptMessage("b" + i, "burst " + i, null, probes.get(i).getRef())));
+    probes.forEach(p -> assertTrue(p.receiveMessage(WAIT).isSuccess()));
+    long receipts = events(s).stream().filter(MessageAccepted.class::isInstance).count();
+    long rejections =
+        events(s).stream().filter(ConversationEvent.MessageRejected.class::isInstance).count();
+    assertEquals(5, receipts);
+    assertEquals(995, rejections);
+  }
+
+  @Test
+  void asksWaitingOnOneEntityAreCapped() {
+    Config capped = EntityFixture.config("parley.conversation.max-waiting-asks = 2");
+    ScriptedModel model = ScriptedModel.holding();
+    Subject s = spawn(capped, model);
+    accept(s, "m1", "slow");
+    List<TestProbe<StatusReply<MessageOutcome>>> waiting = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      TestProbe<StatusReply<MessageOutcome>> probe = testKit.createTestProbe();
+      s.ref().tell(new AwaitOutcome("m1", probe.getRef()));
+      waiting.add(probe);
+    }
+    StatusReply<MessageOutcome> refused = waiting.get(2).receiveMessage(WAIT);
+    assertTrue(refused.isError());
+    assertEquals("too-many-waiting", refused.getError().getMessage());
+    model.nextCall(WAIT).answer().complete(ScriptedModel.text("done"));
+    assertEquals("done", waiting.get(0).receiveMessage(WAIT).getValue().replyText());
+    assertEquals("done", waiting.get(1).receiveMessage(WAIT).getValue().replyText());
+  }
 }
