@@ -9,6 +9,7 @@ import dev.parley.conversation.ConversationEntity;
 import dev.parley.conversation.ConversationSettings;
 import dev.parley.conversation.Conversations;
 import dev.parley.conversation.JdbcConversationEraser;
+import dev.parley.conversation.TurnArchive;
 import dev.parley.http.ChatApiRoutes;
 import dev.parley.http.HttpServer;
 import dev.parley.http.HttpSettings;
@@ -94,7 +95,9 @@ public final class Main {
           ConversationEntity.init(
               system,
               new ConversationDeps(settings, deps.model(), deps.tools(), eraser, deps.clock(), blocking));
-          Conversations conversations = new Conversations(system, http.askTimeout());
+          Conversations conversations =
+              new Conversations(
+                  system, http.askTimeout(), new TurnArchive(system, "jdbc-read-journal"));
           var routes = new ChatApiRoutes(conversations, http, settings.maxTextChars()).route();
           return HttpServer.start(system, http, routes)
               .thenApply(

@@ -18,7 +18,10 @@ final class ConversationPage {
             : state.turns();
     int from = Math.max(0, older.size() - Math.max(0, query.limit()));
     List<Turn> page = older.subList(from, older.size());
-    boolean moreBefore = from > 0 || (!page.isEmpty() && page.get(0).turnId() > 1);
+    // Older turns may sit in the journal only when the window does not start at turn 1
+    // (turns can also be missing because they failed: then the journal read finds none).
+    long windowOldest = state.turns().isEmpty() ? 1 : state.turns().get(0).turnId();
+    boolean moreBefore = from > 0 || (windowOldest > 1 && query.beforeTurnId() != 1);
     return new ConversationView(
         key, state.running() != null ? "running" : "idle", state.inbox().size(), page, moreBefore);
   }

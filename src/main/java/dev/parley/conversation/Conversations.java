@@ -7,6 +7,10 @@ import dev.parley.conversation.ConversationCommand.Erase;
 import dev.parley.conversation.ConversationCommand.GetConversation;
 import dev.parley.conversation.ConversationCommand.MessageOutcome;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -21,10 +25,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 public final class Conversations {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final TurnArchive archive;
 
-  public Conversations(ActorSystem<?> system, Duration askTimeout) {
+  public Conversations(ActorSystem<?> system, Duration askTimeout, TurnArchive archive) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
+    this.archive = archive;
   }
 
   public CompletionStage<Accepted> accept(ConversationKey key, InboundMessage message) {
@@ -40,8 +46,31 @@ public final class Conversations {
     return ref(key).askWithStatus(replyTo -> new AwaitOutcome(messageId, replyTo), wait);
   }
 
+  /**
+   * A page of turns: from the entity's window, topped up from the journal when the page
+   * reaches back past the window.
+   */
   public CompletionStage<ConversationView> view(ConversationKey key, int limit, long before) {
-    return ref(key).ask(replyTo -> new GetConversation(limit, before, replyTo), askTimeout);
+    return ref(key)
+        .ask((ActorRef<ConversationView> replyTo) -> new GetConversation(limit, before, replyTo), askTimeout)
+        .thenCompose(
+            view -> {
+              if (view.turns().size() >= limit || !view.moreBefore()) {
+                return CompletableFuture.completedFuture(view);
+              }
+              long oldest = view.turns().isEmpty() ? before : view.turns().get(0).turnId();
+              long from = oldest > 0 ? oldest : Long.MAX_VALUE;
+              return archive
+                  .turnsBefore(key.value(), from, limit - view.turns().size())
+                  .thenApply(
+                      older -> {
+                        List<Turn> turns = new ArrayList<>(older);
+                        turns.addAll(view.turns());
+                        boolean more = !turns.isEmpty() && turns.get(0).turnId() > 1
+                            && older.size() == limit - view.turns().size();
+                        return new ConversationView(view.key(), view.state(), view.inbox(), turns, more);
+                      });
+            });
   }
 
   public CompletionStage<Done> erase(ConversationKey key) {
