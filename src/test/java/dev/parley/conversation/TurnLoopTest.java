@@ -282,4 +282,19 @@ class TurnLoopTest {
     assertEquals("done", waiting.get(0).receiveMessage(WAIT).getValue().replyText());
     assertEquals("done", waiting.get(1).receiveMessage(WAIT).getValue().replyText());
   }
+
+  @Test
+  void anIdleEntityPassivatesItselfButNotWhileWorkIsPending() {
+    Config quick = EntityFixture.config("parley.conversation.passivate-idle-after = 300ms");
+    ScriptedModel model = ScriptedModel.holding();
+    Subject s = spawn(quick, model);
+    accept(s, "m1", "hello");
+    ScriptedModel.Call call = model.nextCall(WAIT);
+    // A turn is running: the entity must stay, however long the model takes.
+    TestProbe<Object> watcher = testKit.createTestProbe();
+    watcher.expectNoMessage(Duration.ofMillis(900));
+    call.answer().complete(ScriptedModel.text("done"));
+    assertEquals("done", outcome(s, "m1").replyText());
+    watcher.expectTerminated(s.ref(), WAIT);
+  }
 }
