@@ -1,0 +1,81 @@
+package dev.parley.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.conversation.ConversationEvent.MessageAccepted;
+import dev.parley.conversation.ConversationEvent.MessageRejected;
+import dev.parley.conversation.ConversationEvent.TurnCompleted;
+import dev.parley.conversation.ConversationEvent.TurnFailed;
+import dev.parley.conversation.ConversationEvent.TurnStarted;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Events are forever: a stored sample of each event version (as the journal holds it, Jackson
+ * CBOR bytes plus manifest) must still read back as the same event. Write new samples with
+ * {@code -Dparley.write-event-samples=true} when adding an event version; never rewrite old
+ * ones.
+ */
+class EventSamplesTest {
+  private static final Path DIR = Path.of("src/test/resources/events/v1");
+  private static final Instant AT = Instant.parse("2026-11-27T07:00:00Z");
+  private static final List<ConversationEvent> SAMPLES =
+      List.of(
+          new MessageAccepted("m1", "what time is it?", "ann", AT),
+          new MessageRejected("m2", "inbox-full", "Too many pending messages.", AT),
+          new TurnStarted(1, List.of("m1"), 1, AT),
+          new TurnCompleted(
+              1,
+              List.of(new UserLine("m1", "what time is it?", "ann")),
+              List.of(new ToolCallRecord(1, "call_1", "current_time", "{\"timezone\":\"UTC\"}", "noon")),
+              "It is noon.",
+              AT),
+          new TurnFailed(2, List.of("m3"), "http-500", "model answered 500", "Sorry.", AT));
+  private static ActorTestKit testKit;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create(EntityFixture.config(""));
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void everyStoredEventSampleStillReads() throws IOException {
+    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
+    boolean write = Boolean.getBoolean("parley.write-event-samples");
+    for (ConversationEvent event : SAMPLES) {
+      String name = event.getClass().getSimpleName();
+      Path bytesFile = DIR.resolve(name + ".cbor");
+      Path manifestFile = DIR.resolve(name + ".manifest");
+      if (write) {
+        Files.createDirectories(DIR);
+        var serializer = serialization.findSerializerFor(event);
+        Files.write(bytesFile, serialization.serialize(event).get());
+        Files.writeString(
+            manifestFile, serializer.identifier() + "\n" + Serializers.manifestFor(serializer, event));
+      }
+      assertTrue(Files.exists(bytesFile), "no stored sample for " + name);
+      String[] manifest = Files.readString(manifestFile).split("\n", 2);
+      Object read =
+          serialization
+              .deserialize(Files.readAllBytes(bytesFile), Integer.parseInt(manifest[0]), manifest[1])
+              .get();
+      assertEquals(event, read, name);
+    }
+  }
+}
