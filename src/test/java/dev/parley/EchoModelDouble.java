@@ -1,0 +1,154 @@
+package dev.parley;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+
+/**
+ * A wire-level double of an OpenAI-compatible chat-completions server that answers every request
+ * with {@code "echo: " + <the last user message>}, so a test can check each reply against the
+ * message it answers. While holding, it answers nothing: a turn started then cannot complete,
+ * however long the test takes to crash the node that asked.
+ */
+final class EchoModelDouble implements AutoCloseable {
+  static final String ECHO_PREFIX = "echo: ";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+  private final ActorSystem<?> system;
+  private final List<CompletableFuture<HttpResponse>> held = new CopyOnWriteArrayList<>();
+  private final AtomicInteger requests = new AtomicInteger();
+  private final Set<String> answered = ConcurrentHashMap.newKeySet();
+  private volatile boolean holding = true;
+  private ServerBinding binding;
+
+  private EchoModelDouble(ActorSystem<?> system) {
+    this.system = system;
+  }
+
+  /** Binds on 127.0.0.1 and a port from the OS, holding; waits (test thread only) until bound. */
+  static EchoModelDouble start(ActorSystem<?> system) {
+    EchoModelDouble server = new EchoModelDouble(system);
+    try {
+      server.binding =
+          Http.get(system)
+              .newServerAt("127.0.0.1", 0)
+              .bind(server::handle)
+              .toCompletableFuture()
+              .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("the echo model double could not bind", e);
+    }
+    return server;
+  }
+
+  /** The root to configure as {@code LLM_BASE_URL}, e.g. {@code http://127.0.0.1:4711/v1}. */
+  String baseUrl() {
+    return "http://127.0.0.1:" + binding.localAddress().getPort() + "/v1";
+  }
+
+  /** From now on every request is answered at once. Requests held so far stay unanswered. */
+  void answer() {
+    holding = false;
+  }
+
+  /** Requests received so far, answered or not. */
+  int requestCount() {
+    return requests.get();
+  }
+
+  /** Requests received while holding (their callers may be long gone). */
+  int heldCount() {
+    return held.size();
+  }
+
+  /** The last user message of every request answered so far. */
+  Set<String> answeredUserTexts() {
+    return Set.copyOf(answered);
+  }
+
+  /** Ends the held requests with 503, then unbinds. */
+  @Override
+  public void close() {
+    HttpResponse closed = json(503, "{\"error\":{\"message\":\"double closed\"}}");
+    held.forEach(response -> response.complete(closed));
+    if (binding == null) {
+      return;
+    }
+    try {
+      binding.terminate(Duration.ofSeconds(2)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("the echo model double did not stop", e);
+    }
+  }
+
+  private CompletionStage<HttpResponse> handle(HttpRequest request) {
+    return request
+        .entity()
+        .toStrict(START_TIMEOUT.toMillis(), system)
+        .thenCompose(
+            strict -> {
+              requests.incrementAndGet();
+              if (holding) {
+                CompletableFuture<HttpResponse> response = new CompletableFuture<>();
+                held.add(response);
+                return response;
+              }
+              return CompletableFuture.completedFuture(echo(strict.getData().utf8String()));
+            });
+  }
+
+  private HttpResponse echo(String body) {
+    JsonNode messages;
+    try {
+      messages = MAPPER.readTree(body).path("messages");
+    } catch (IOException e) {
+      return json(400, "{\"error\":{\"message\":\"body is not JSON\"}}");
+    }
+    String last = null;
+    for (JsonNode message : messages) {
+      if ("user".equals(message.path("role").asText())) {
+        last = message.path("content").asText();
+      }
+    }
+    if (last == null) {
+      return json(400, "{\"error\":{\"message\":\"no user message\"}}");
+    }
+    answered.add(last);
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("id", "chatcmpl-echo").put("object", "chat.completion").put("model", "echo");
+    ObjectNode choice = root.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.putObject("message").put("role", "assistant").put("content", ECHO_PREFIX + last);
+    choice.put("finish_reason", "stop");
+    root.putObject("usage").put("prompt_tokens", 1).put("completion_tokens", 1);
+    return json(200, root.toString());
+  }
+
+  private static HttpResponse json(int status, String body) {
+    return HttpResponse.create()
+        .withStatus(status)
+        .withEntity(
+            HttpEntities.create(
+                ContentTypes.APPLICATION_JSON, body.getBytes(StandardCharsets.UTF_8)));
+  }
+}
