@@ -26,6 +26,11 @@ public final class NodeConfig {
     derived.putAll(database(c));
     List<String> seeds = seedNodes(c);
     derived.put("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds));
+    // Set here, not only by reference.conf's substitution: a config that was resolved before
+    // parley.cluster.* was overridden (ConfigFactory.load() plus overrides) would otherwise
+    // keep the default port and hostname.
+    derived.put("pekko.remote.artery.canonical.hostname", c.getString("parley.cluster.hostname"));
+    derived.put("pekko.remote.artery.canonical.port", c.getInt("parley.cluster.remoting-port"));
     return ConfigFactory.parseMap(derived).withFallback(c).resolve();
   }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
@@ -27,12 +28,18 @@ final class ApiErrors {
 
   static HttpResponse bodyError(Throwable error, HttpSettings settings) {
     Throwable cause = unwrap(error);
-    if (cause instanceof EntityStreamSizeException) {
+    // toStrict(timeout, maxBytes) reports a body over maxBytes (strict or streamed) as an
+    // EntityStreamException "Request too large"; EntityStreamSizeException comes from the
+    // server's own max-content-length.
+    if (cause instanceof EntityStreamSizeException
+        || (cause instanceof EntityStreamException e
+            && "Request too large".equals(e.info().summary()))) {
       return JsonResponses.error(
           StatusCodes.PAYLOAD_TOO_LARGE,
           "body-too-large",
           "The body is larger than " + settings.maxBodyBytes() + " bytes.");
     }
+    log.debug("unreadable request body: {}", cause.toString());
     return JsonResponses.error(
         StatusCodes.BAD_REQUEST, "unreadable-body", "The request body could not be read.");
   }

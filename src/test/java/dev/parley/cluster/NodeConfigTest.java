@@ -1,0 +1,124 @@
+package dev.parley.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.parley.Main;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Start-up refuses every configuration that cannot be right with one clear sentence, and turns
+ * Parley's own settings into the Pekko settings they imply.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class NodeConfigTest {
+  private static final String DB_URL = "pekko-persistence-jdbc.shared-databases.slick.db.url";
+
+  private static Config checked(Map<String, ?> overrides) {
+    return Main.checked(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()));
+  }
+
+  private static String refusal(Map<String, ?> overrides) {
+    return assertThrows(IllegalArgumentException.class, () -> checked(overrides)).getMessage();
+  }
+
+  @Test
+  void acceptsTheDefaults() {
+    Config config = checked(Map.of());
+    assertEquals("h2", config.getString("parley.db.kind"));
+    assertEquals(List.of(), config.getStringList("pekko.cluster.seed-nodes"));
+  }
+
+  @Test
+  void derivedH2UrlWritesWithoutDelay() {
+    String url = checked(Map.of("parley.db.data-dir", "/tmp/parley-x")).getString(DB_URL);
+    assertTrue(url.startsWith("jdbc:h2:file:/tmp/parley-x/parley"), url);
+    assertTrue(url.contains(";WRITE_DELAY=0"), url);
+  }
+
+  @Test
+  void remotingAddressFollowsParleyClusterSettings() {
+    Config config =
+        checked(Map.of("parley.cluster.remoting-port", 0, "parley.cluster.hostname", "127.0.0.2"));
+    assertEquals(0, config.getInt("pekko.remote.artery.canonical.port"));
+    assertEquals("127.0.0.2", config.getString("pekko.remote.artery.canonical.hostname"));
+  }
+
+  @Test
+  void seedNodesBecomePekkoAddresses() {
+    Config config =
+        checked(
+            Map.of(
+                "parley.db.kind", "postgres",
+                "parley.db.url", "jdbc:postgresql://db:5432/parley",
+                "parley.cluster.seed-nodes", "10.0.0.1:25520, 10.0.0.2:25520"));
+    assertEquals(
+        List.of("pekko://parley@10.0.0.1:25520", "pekko://parley@10.0.0.2:25520"),
+        config.getStringList("pekko.cluster.seed-nodes"));
+  }
+
+  @Test
+  void refusesSeveralSeedNodesOnH2() {
+    String message = refusal(Map.of("parley.cluster.seed-nodes", "127.0.0.1:25520,127.0.0.1:25521"));
+    assertTrue(message.contains("H2"), message);
+  }
+
+  @Test
+  void refusesKubernetesDiscoveryOnH2() {
+    String message = refusal(Map.of("parley.cluster.discovery", "kubernetes-api"));
+    assertTrue(message.contains("H2"), message);
+  }
+
+  @Test
+  void refusesPostgresWithoutUrl() {
+    String message =
+        refusal(Map.of("parley.db.kind", "postgres", "parley.cluster.seed-nodes", "10.0.0.1:25520"));
+    assertTrue(message.contains("PARLEY_DB_URL"), message);
+  }
+
+  @Test
+  void refusesPostgresWithoutSeedNodesOrDiscovery() {
+    String message =
+        refusal(Map.of("parley.db.kind", "postgres", "parley.db.url", "jdbc:postgresql://db/parley"));
+    assertTrue(message.contains("PARLEY_SEED_NODES"), message);
+    assertTrue(message.contains("separate clusters"), message);
+  }
+
+  @Test
+  void refusesAnUnknownDatabase() {
+    String message = refusal(Map.of("parley.db.kind", "mysql"));
+    assertTrue(message.contains("PARLEY_DB") && message.contains("mysql"), message);
+  }
+
+  @Test
+  void refusesMalformedSeedNodes() {
+    String message = refusal(Map.of("parley.cluster.seed-nodes", "not a host"));
+    assertTrue(message.contains("PARLEY_SEED_NODES"), message);
+  }
+
+  @Test
+  void refusesATokenlessListenerOnAllInterfaces() {
+    String message = refusal(Map.of("parley.http.interface", "0.0.0.0"));
+    assertTrue(message.contains("PARLEY_API_TOKEN"), message);
+  }
+
+  @Test
+  void acceptsAListenerOnAllInterfacesWithAToken() {
+    Config config =
+        checked(Map.of("parley.http.interface", "0.0.0.0", "parley.http.api-token", "s3cret"));
+    assertEquals("0.0.0.0", config.getString("parley.http.interface"));
+  }
+
+  @Test
+  void refusesAnUnknownModelProvider() {
+    String message = refusal(Map.of("parley.llm.provider", "magic"));
+    assertTrue(message.contains("LLM_PROVIDER") && message.contains("magic"), message);
+  }
+}
