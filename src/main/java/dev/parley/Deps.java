@@ -10,8 +10,8 @@ import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * The parts a node is assembled from that tests replace: the model, the tools and the
- * clock. {@link #fromConfig} picks the production ones from the configuration.
+ * The parts a node is assembled from that tests replace: the model, the tools and the clock. {@link
+ * #fromConfig} picks the production ones from the configuration.
  */
 public record Deps(ModelClient model, ToolRegistry tools, Clock clock) {
 
@@ -21,6 +21,8 @@ public record Deps(ModelClient model, ToolRegistry tools, Clock clock) {
     ModelClient model =
         llm.isOffline() ? new OfflineModel() : OpenAiModelClient.create(system, llm);
     return new Deps(
-        model, ToolRegistry.builtIn(ToolSettings.from(config), Clock.systemUTC()), Clock.systemUTC());
+        model,
+        ToolRegistry.builtIn(ToolSettings.from(config), Clock.systemUTC()),
+        Clock.systemUTC());
   }
 }

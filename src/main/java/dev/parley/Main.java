@@ -29,10 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Boots a node: checks the configuration (one clear line and exit 2 if it cannot work),
- * starts the actor system, creates the schema if asked, joins the cluster, registers the
- * conversation entity with sharding and binds HTTP. Tests call {@link #init} on a system of
- * their own.
+ * Boots a node: checks the configuration (one clear line and exit 2 if it cannot work), starts the
+ * actor system, creates the schema if asked, joins the cluster, registers the conversation entity
+ * with sharding and binds HTTP. Tests call {@link #init} on a system of their own.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -94,7 +93,8 @@ public final class Main {
           }
           ConversationEntity.init(
               system,
-              new ConversationDeps(settings, deps.model(), deps.tools(), eraser, deps.clock(), blocking));
+              new ConversationDeps(
+                  settings, deps.model(), deps.tools(), eraser, deps.clock(), blocking));
           Conversations conversations =
               new Conversations(
                   system, http.askTimeout(), new TurnArchive(system, "jdbc-read-journal"));

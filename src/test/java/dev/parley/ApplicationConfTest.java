@@ -12,15 +12,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The deployable application.conf (project root; Surefire runs there) parses and resolves on
- * top of the defaults, and leaves every default alone when no environment variable is set.
+ * The deployable application.conf (project root; Surefire runs there) parses and resolves on top of
+ * the defaults, and leaves every default alone when no environment variable is set.
  */
 @ExtendWith(LogCapturingExtension.class)
 class ApplicationConfTest {
   private static final Path FILE = Path.of("application.conf");
 
   private static Config load() {
-    assertEquals(true, Files.isRegularFile(FILE), "application.conf is in " + Path.of("").toAbsolutePath());
+    assertEquals(
+        true, Files.isRegularFile(FILE), "application.conf is in " + Path.of("").toAbsolutePath());
     return ConfigFactory.parseFile(FILE.toFile())
         .withFallback(ConfigFactory.defaultReference())
         .resolve();

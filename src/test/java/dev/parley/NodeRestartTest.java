@@ -38,9 +38,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A turn cut off by a node stop is finished by the next node on the same data, without a new
- * message: TurnStarted is in the journal, remember-entities (event-sourced store, coordinator
- * state in the journal) starts the entity again, and recovery retries the turn. The message
- * ends in exactly one completed turn.
+ * message: TurnStarted is in the journal, remember-entities (event-sourced store, coordinator state
+ * in the journal) starts the entity again, and recovery retries the turn. The message ends in
+ * exactly one completed turn.
  */
 @ExtendWith(LogCapturingExtension.class)
 class NodeRestartTest {
@@ -132,7 +132,8 @@ class NodeRestartTest {
             "{\"id\":\"" + MESSAGE_ID + "\",\"text\":\"please use the slow tool\"}");
     assertEquals(202, accepted.status(), accepted.raw());
     hanging.firstCall.get(10, TimeUnit.SECONDS);
-    assertEquals("running", first.get("/api/v1/conversations/" + KEY).body().path("state").asText());
+    assertEquals(
+        "running", first.get("/api/v1/conversations/" + KEY).body().path("state").asText());
     first.stop();
 
     SlowTool prompt = new SlowTool(() -> CompletableFuture.completedFuture("ok"));

@@ -36,10 +36,10 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.japi.function.Creator;
 
 /**
- * A real Parley node in this JVM, started the way production starts one ({@link Main#checked}
- * then {@link Main#init}) on free ports, with H2 in a data directory of its own (or one the
- * test passes, to start a second node on the first one's data after {@link #stop}). Comes with
- * a small HTTP client for the node's API.
+ * A real Parley node in this JVM, started the way production starts one ({@link Main#checked} then
+ * {@link Main#init}) on free ports, with H2 in a data directory of its own (or one the test passes,
+ * to start a second node on the first one's data after {@link #stop}). Comes with a small HTTP
+ * client for the node's API.
  */
 public final class TestNode implements AutoCloseable {
   public static final ObjectMapper JSON = new ObjectMapper();
@@ -75,7 +75,8 @@ public final class TestNode implements AutoCloseable {
   }
 
   /** A node on {@code dataDir} (possibly one an earlier, stopped node used). */
-  public static TestNode start(Path dataDir, Map<String, ?> overrides, Function<Config, Deps> deps) {
+  public static TestNode start(
+      Path dataDir, Map<String, ?> overrides, Function<Config, Deps> deps) {
     Map<String, Object> all = new HashMap<>();
     all.put("parley.db.data-dir", dataDir.toString());
     all.put("parley.http.port", 0);
@@ -149,8 +150,8 @@ public final class TestNode implements AutoCloseable {
   }
 
   /**
-   * Retries {@code check} (which throws AssertionError until it holds) until it passes or
-   * {@code max} is over, on this node's actor system; returns its last value.
+   * Retries {@code check} (which throws AssertionError until it holds) until it passes or {@code
+   * max} is over, on this node's actor system; returns its last value.
    */
   public <T> T awaitAssert(Duration max, Creator<T> check) {
     return TestProbe.<Object>create(system).awaitAssert(max, Duration.ofMillis(100), check);

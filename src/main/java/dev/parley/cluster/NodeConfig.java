@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns Parley's own settings ({@code parley.db}, {@code parley.cluster}) into the Pekko
- * settings they imply (the journal's database, seed nodes) and refuses a configuration that
- * cannot be right, with one sentence that says why. Runs before the actor system exists.
+ * Turns Parley's own settings ({@code parley.db}, {@code parley.cluster}) into the Pekko settings
+ * they imply (the journal's database, seed nodes) and refuses a configuration that cannot be right,
+ * with one sentence that says why. Runs before the actor system exists.
  */
 public final class NodeConfig {
   private NodeConfig() {}
@@ -68,7 +68,9 @@ public final class NodeConfig {
     for (String hostPort : Arrays.stream(raw.split(",")).map(String::trim).toList()) {
       if (!hostPort.matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
         throw new IllegalArgumentException(
-            "PARLEY_SEED_NODES holds host:port pairs separated by commas, not \"" + hostPort + "\"");
+            "PARLEY_SEED_NODES holds host:port pairs separated by commas, not \""
+                + hostPort
+                + "\"");
       }
       seeds.add("pekko://" + c.getString("parley.system-name") + "@" + hostPort);
     }

@@ -8,9 +8,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * What a conversation entity understands. The public commands cross nodes through sharding;
- * the private ones (model and tool results, timers) only ever come from the entity itself
- * and carry the turn id and attempt, so a late answer of an abandoned attempt is ignored.
+ * What a conversation entity understands. The public commands cross nodes through sharding; the
+ * private ones (model and tool results, timers) only ever come from the entity itself and carry the
+ * turn id and attempt, so a late answer of an abandoned attempt is ignored.
  */
 public sealed interface ConversationCommand extends CborSerializable {
 
@@ -63,8 +63,8 @@ public sealed interface ConversationCommand extends CborSerializable {
   record Accepted(String messageId, boolean duplicate) implements CborSerializable {}
 
   /**
-   * Reply to {@link AwaitOutcome}: {@code completed}, {@code failed} or {@code rejected}, and
-   * the text the user got (the reply, or the notice).
+   * Reply to {@link AwaitOutcome}: {@code completed}, {@code failed} or {@code rejected}, and the
+   * text the user got (the reply, or the notice).
    */
   record MessageOutcome(String messageId, String outcome, String replyText)
       implements CborSerializable {}

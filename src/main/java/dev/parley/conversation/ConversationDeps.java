@@ -6,8 +6,8 @@ import java.time.Clock;
 import java.util.concurrent.Executor;
 
 /**
- * What every conversation entity is built with: the model, the tools, the eraser, the clock
- * that stamps events, the executor for blocking tool work, and the settings.
+ * What every conversation entity is built with: the model, the tools, the eraser, the clock that
+ * stamps events, the executor for blocking tool work, and the settings.
  */
 public record ConversationDeps(
     ConversationSettings settings,

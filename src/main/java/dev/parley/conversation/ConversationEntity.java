@@ -41,11 +41,11 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One conversation: its mailbox serializes everything said in it. Accepting a message
- * persists a receipt before answering; the inbox is worked one turn at a time by {@link
- * TurnRunner}; a turn enters the journal only when its tool-call loop is over, as {@code
- * TurnCompleted} or {@code TurnFailed}. Unfinished work survives restarts: remember-entities
- * brings the entity back, and recovery resumes the inbox.
+ * One conversation: its mailbox serializes everything said in it. Accepting a message persists a
+ * receipt before answering; the inbox is worked one turn at a time by {@link TurnRunner}; a turn
+ * enters the journal only when its tool-call loop is over, as {@code TurnCompleted} or {@code
+ * TurnFailed}. Unfinished work survives restarts: remember-entities brings the entity back, and
+ * recovery resumes the inbox.
  */
 public final class ConversationEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -78,8 +78,7 @@ public final class ConversationEntity
       String key, ActorRef<ClusterSharding.ShardCommand> shard, ConversationDeps deps) {
     return Behaviors.setup(
         ctx ->
-            Behaviors.withTimers(
-                timers -> new ConversationEntity(ctx, timers, key, shard, deps)));
+            Behaviors.withTimers(timers -> new ConversationEntity(ctx, timers, key, shard, deps)));
   }
 
   public static PersistenceId persistenceId(String key) {
@@ -160,7 +159,8 @@ public final class ConversationEntity
       return Effect().reply(cmd.replyTo(), StatusReply.error("erasing"));
     }
     if (state.alreadyAccepted(cmd.messageId())) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
+      return Effect()
+          .reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
     }
     if (cmd.text() == null || cmd.text().length() > settings.maxTextChars()) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("text-too-long"));
@@ -171,7 +171,10 @@ public final class ConversationEntity
       return Effect()
           .persist(
               new MessageRejected(
-                  cmd.messageId(), "inbox-full", settings.inboxFullNotice(), deps.clock().instant()))
+                  cmd.messageId(),
+                  "inbox-full",
+                  settings.inboxFullNotice(),
+                  deps.clock().instant()))
           .thenReply(cmd.replyTo(), next -> StatusReply.success(accepted));
     }
     context.getLog().debug("{}: accepted {}", key, cmd.messageId());
@@ -213,7 +216,9 @@ public final class ConversationEntity
     if (next == null && state.running() != null) {
       // The running turn was cut off by crashes maxAttempts times: give up on it with a notice.
       var running = state.running();
-      context.getLog().warn("{}: turn {} failed after {} attempts", key, running.turnId(), running.attempt());
+      context
+          .getLog()
+          .warn("{}: turn {} failed after {} attempts", key, running.turnId(), running.attempt());
       return endTurn(
           new TurnFailed(
               running.turnId(),

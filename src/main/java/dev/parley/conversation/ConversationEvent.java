@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What a conversation records in its journal. Events are forever: add fields as optional,
- * and rename or restructure only with a JacksonMigration. Times come from the entity's
- * injected clock, never from the event handler.
+ * What a conversation records in its journal. Events are forever: add fields as optional, and
+ * rename or restructure only with a JacksonMigration. Times come from the entity's injected clock,
+ * never from the event handler.
  */
 public sealed interface ConversationEvent extends CborSerializable {
   Instant at();

@@ -4,9 +4,9 @@ import java.util.regex.Pattern;
 
 /**
  * The identity of one conversation: {@code user:<channel>:<id>} for a direct chat or {@code
- * group:<channel>:<chatId>[:<topic>]} for a group. The key is the sharding entity id and part
- * of the persistence id, so it is validated once at the edge: at most 200 characters, a
- * known channel, and none of {@code |}, whitespace or control characters.
+ * group:<channel>:<chatId>[:<topic>]} for a group. The key is the sharding entity id and part of
+ * the persistence id, so it is validated once at the edge: at most 200 characters, a known channel,
+ * and none of {@code |}, whitespace or control characters.
  */
 public record ConversationKey(String kind, String channel, String id) {
   public static final int MAX_LENGTH = 200;

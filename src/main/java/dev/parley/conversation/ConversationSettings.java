@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * The conversation entity's limits and texts, read once from {@code parley.conversation} at
- * start-up. Every number here bounds memory, time or the prompt; see reference.conf for why
- * each default is what it is.
+ * start-up. Every number here bounds memory, time or the prompt; see reference.conf for why each
+ * default is what it is.
  */
 public record ConversationSettings(
     String systemPrompt,

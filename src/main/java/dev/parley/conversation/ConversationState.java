@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything a conversation remembers between events, immutable and bounded: the inbox of
- * accepted messages not yet answered (the head is the running turn's), the turn in progress,
- * a window of completed turns (older ones stay in the journal) and the recent message ids.
+ * Everything a conversation remembers between events, immutable and bounded: the inbox of accepted
+ * messages not yet answered (the head is the running turn's), the turn in progress, a window of
+ * completed turns (older ones stay in the journal) and the recent message ids.
  */
 public record ConversationState(
     List<UserLine> inbox,
@@ -52,7 +52,9 @@ public record ConversationState(
 
   public ConversationState rejected(MessageRejected e, DedupeLimits limits) {
     RecentMessages next =
-        recent.add(e.messageId(), e.at(), limits).resolve(List.of(e.messageId()), "rejected", 0, e.notice());
+        recent
+            .add(e.messageId(), e.at(), limits)
+            .resolve(List.of(e.messageId()), "rejected", 0, e.notice());
     return new ConversationState(inbox, running, turns, next, nextTurnId);
   }
 

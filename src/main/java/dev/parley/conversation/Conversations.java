@@ -10,17 +10,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.apache.pekko.actor.typed.ActorRef;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * The edge's way into conversations, wherever in the cluster they live: every call is an ask
- * through sharding with a deadline, so a caller always gets an answer or a timeout, never
- * silence. Errors arrive as {@code StatusReply.ErrorMessage} with a machine code.
+ * through sharding with a deadline, so a caller always gets an answer or a timeout, never silence.
+ * Errors arrive as {@code StatusReply.ErrorMessage} with a machine code.
  */
 public final class Conversations {
   private final ClusterSharding sharding;
@@ -47,12 +47,14 @@ public final class Conversations {
   }
 
   /**
-   * A page of turns: from the entity's window, topped up from the journal when the page
-   * reaches back past the window.
+   * A page of turns: from the entity's window, topped up from the journal when the page reaches
+   * back past the window.
    */
   public CompletionStage<ConversationView> view(ConversationKey key, int limit, long before) {
     return ref(key)
-        .ask((ActorRef<ConversationView> replyTo) -> new GetConversation(limit, before, replyTo), askTimeout)
+        .ask(
+            (ActorRef<ConversationView> replyTo) -> new GetConversation(limit, before, replyTo),
+            askTimeout)
         .thenCompose(
             view -> {
               if (view.turns().size() >= limit || !view.moreBefore()) {
@@ -66,9 +68,12 @@ public final class Conversations {
                       older -> {
                         List<Turn> turns = new ArrayList<>(older);
                         turns.addAll(view.turns());
-                        boolean more = !turns.isEmpty() && turns.get(0).turnId() > 1
-                            && older.size() == limit - view.turns().size();
-                        return new ConversationView(view.key(), view.state(), view.inbox(), turns, more);
+                        boolean more =
+                            !turns.isEmpty()
+                                && turns.get(0).turnId() > 1
+                                && older.size() == limit - view.turns().size();
+                        return new ConversationView(
+                            view.key(), view.state(), view.inbox(), turns, more);
                       });
             });
   }

@@ -8,11 +8,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Builds the prompt for a turn: the system prompt, then as many of the newest completed turns
- * as fit the message and character budgets, then the turn's new user message. Turns enter
- * whole (or, if a turn's tool rounds do not fit, as just its user message and reply), so an
- * assistant tool call never loses its results and two user messages never stand unanswered
- * in a row.
+ * Builds the prompt for a turn: the system prompt, then as many of the newest completed turns as
+ * fit the message and character budgets, then the turn's new user message. Turns enter whole (or,
+ * if a turn's tool rounds do not fit, as just its user message and reply), so an assistant tool
+ * call never loses its results and two user messages never stand unanswered in a row.
  */
 public final class HistoryWindow {
   private final int maxMessages;

@@ -10,8 +10,8 @@ import org.apache.pekko.Done;
 
 /**
  * Erases a conversation's rows from pekko-persistence-jdbc's tables (event_tag, event_journal,
- * snapshot) in one transaction, on the blocking executor: an erasure either removes
- * everything or nothing.
+ * snapshot) in one transaction, on the blocking executor: an erasure either removes everything or
+ * nothing.
  */
 public final class JdbcConversationEraser implements ConversationEraser {
   private static final String[] STATEMENTS = {

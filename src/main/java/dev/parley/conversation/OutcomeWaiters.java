@@ -11,8 +11,8 @@ import org.apache.pekko.pattern.StatusReply;
 
 /**
  * The asks waiting for a message's outcome ({@code ?wait}), held by one entity in memory and
- * capped: past the cap a new ask is refused at once, so a flood of waiting clients cannot grow
- * the entity without bound. Lost on stop, which the waiters see as their deadline.
+ * capped: past the cap a new ask is refused at once, so a flood of waiting clients cannot grow the
+ * entity without bound. Lost on stop, which the waiters see as their deadline.
  */
 final class OutcomeWaiters {
   private final int max;

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The conversation's dedupe memory, oldest first: each recently received message id with
- * when it came and, once known, how it ended. Bounded by {@link DedupeLimits}; an id whose
- * outcome is still open (waiting in the inbox) is never forgotten.
+ * The conversation's dedupe memory, oldest first: each recently received message id with when it
+ * came and, once known, how it ended. Bounded by {@link DedupeLimits}; an id whose outcome is still
+ * open (waiting in the inbox) is never forgotten.
  */
 public record RecentMessages(List<Entry> entries) implements CborSerializable {
 

@@ -11,10 +11,9 @@ import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQu
 import org.apache.pekko.stream.javadsl.Sink;
 
 /**
- * Reads completed turns that have left an entity's in-memory window straight from the
- * journal (a read-side query; the entity is not involved). Each call scans the
- * conversation's events from the start: fine for paging back now and then, not for a hot
- * path.
+ * Reads completed turns that have left an entity's in-memory window straight from the journal (a
+ * read-side query; the entity is not involved). Each call scans the conversation's events from the
+ * start: fine for paging back now and then, not for a hot path.
  */
 public final class TurnArchive {
   private final ActorSystem<?> system;

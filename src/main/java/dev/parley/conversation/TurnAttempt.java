@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The progress of one attempt at a turn, kept in memory only: the prompt so far, the model
- * calls made, the tool calls asked and answered. Nothing here is persisted until the loop
- * ends; a crash throws it away and the turn is redone from its inbox messages.
+ * The progress of one attempt at a turn, kept in memory only: the prompt so far, the model calls
+ * made, the tool calls asked and answered. Nothing here is persisted until the loop ends; a crash
+ * throws it away and the turn is redone from its inbox messages.
  */
 record TurnAttempt(
     long turnId,
@@ -22,7 +22,8 @@ record TurnAttempt(
     List<ToolCall> pendingCalls,
     List<ToolCallRecord> calls) {
 
-  static TurnAttempt start(long turnId, int attempt, List<UserLine> user, List<ChatMessage> prompt) {
+  static TurnAttempt start(
+      long turnId, int attempt, List<UserLine> user, List<ChatMessage> prompt) {
     return new TurnAttempt(turnId, attempt, user, List.copyOf(prompt), 0, List.of(), List.of());
   }
 
@@ -47,8 +48,7 @@ record TurnAttempt(
   TurnAttempt wantsTools(ChatResponse response) {
     List<ChatMessage> next = new ArrayList<>(prompt);
     next.add(ChatMessage.assistant(response.content(), response.toolCalls()));
-    return new TurnAttempt(
-        turnId, attempt, user, next, modelCalls, response.toolCalls(), calls);
+    return new TurnAttempt(turnId, attempt, user, next, modelCalls, response.toolCalls(), calls);
   }
 
   /** The pending calls have results (same order): they join the prompt and the record. */

@@ -20,10 +20,10 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * Drives the tool-call loop of the entity's current turn: asks the model, runs the tools it
- * asks for, feeds their results back, and says when the turn is over. Every call runs off the
- * entity's thread and comes back through {@code pipeToSelf} tagged with turn id and attempt;
- * an answer for any other attempt is ignored. A watchdog timer bounds each attempt.
+ * Drives the tool-call loop of the entity's current turn: asks the model, runs the tools it asks
+ * for, feeds their results back, and says when the turn is over. Every call runs off the entity's
+ * thread and comes back through {@code pipeToSelf} tagged with turn id and attempt; an answer for
+ * any other attempt is ignored. A watchdog timer bounds each attempt.
  */
 final class TurnRunner {
   private static final String WATCHDOG = "watchdog";
@@ -54,8 +54,8 @@ final class TurnRunner {
   }
 
   /**
-   * The next turn to start, or null. A turn recorded as running with nothing in memory was
-   * cut off (crash, hand-off): it is tried again, unless it already had every attempt.
+   * The next turn to start, or null. A turn recorded as running with nothing in memory was cut off
+   * (crash, hand-off): it is tried again, unless it already had every attempt.
    */
   TurnStarted nextStart(ConversationState state) {
     var running = state.running();
@@ -63,7 +63,10 @@ final class TurnRunner {
       return running.attempt() >= settings.maxAttempts()
           ? null
           : new TurnStarted(
-              running.turnId(), running.messageIds(), running.attempt() + 1, deps.clock().instant());
+              running.turnId(),
+              running.messageIds(),
+              running.attempt() + 1,
+              deps.clock().instant());
     }
     if (state.inbox().isEmpty()) {
       return null;
@@ -83,7 +86,9 @@ final class TurnRunner {
             running.attempt(),
             user,
             window.prompt(settings.systemPrompt(), state.turns(), user));
-    context.getLog().debug("{}: turn {} attempt {} starts", key, running.turnId(), running.attempt());
+    context
+        .getLog()
+        .debug("{}: turn {} attempt {} starts", key, running.turnId(), running.attempt());
     timers.startSingleTimer(
         WATCHDOG, new TurnTimedOut(running.turnId(), running.attempt()), settings.turnTimeout());
     askModel();
@@ -177,9 +182,10 @@ final class TurnRunner {
           if (error == null) {
             return new ModelAnswered(turnId, nr, response);
           }
-          Throwable cause = error instanceof CompletionException && error.getCause() != null
-              ? error.getCause()
-              : error;
+          Throwable cause =
+              error instanceof CompletionException && error.getCause() != null
+                  ? error.getCause()
+                  : error;
           String code = cause instanceof ModelException m ? m.code() : "model-error";
           return new ModelFailed(turnId, nr, code, String.valueOf(cause.getMessage()));
         });
@@ -206,6 +212,8 @@ final class TurnRunner {
         all,
         (list, error) ->
             new ToolsFinished(
-                turnId, nr, list != null ? list : calls.stream().map(c -> "error: " + error).toList()));
+                turnId,
+                nr,
+                list != null ? list : calls.stream().map(c -> "error: " + error).toList()));
   }
 }

@@ -14,10 +14,10 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Guards the chat and admin API: with a token, every request needs {@code Authorization:
- * Bearer <token>} (compared in constant time); without one, only connections whose own peer
- * address is loopback are served. Headers such as X-Forwarded-For are never trusted: a
- * tunnel would make every request look local.
+ * Guards the chat and admin API: with a token, every request needs {@code Authorization: Bearer
+ * <token>} (compared in constant time); without one, only connections whose own peer address is
+ * loopback are served. Headers such as X-Forwarded-For are never trusted: a tunnel would make every
+ * request look local.
  */
 final class ApiAuth {
   private final byte[] token;
@@ -50,7 +50,10 @@ final class ApiAuth {
         .getHeader("Authorization")
         .map(h -> h.value())
         .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7))
-        .map(v -> MessageDigest.isEqual(v.substring(7).trim().getBytes(StandardCharsets.UTF_8), token))
+        .map(
+            v ->
+                MessageDigest.isEqual(
+                    v.substring(7).trim().getBytes(StandardCharsets.UTF_8), token))
         .orElse(false);
   }
 }

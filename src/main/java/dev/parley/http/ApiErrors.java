@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps every failure of an API call to one answer, in one place: bad input is 400, an entity
- * that did not answer in time or is busy is 503 with {@code Retry-After} (the request is safe
- * to repeat: message ids make a retry idempotent), anything unexpected is a logged 500.
+ * Maps every failure of an API call to one answer, in one place: bad input is 400, an entity that
+ * did not answer in time or is busy is 503 with {@code Retry-After} (the request is safe to repeat:
+ * message ids make a retry idempotent), anything unexpected is a logged 500.
  */
 final class ApiErrors {
   private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
@@ -57,13 +57,16 @@ final class ApiErrors {
     if (cause instanceof StatusReply.ErrorMessage) {
       return switch (cause.getMessage()) {
         case "erasing" -> unavailable("erasing", "The conversation is being erased; please retry.");
-        case "too-many-waiting" -> unavailable(
-            "too-many-waiting", "Too many requests are waiting on this conversation.");
-        case "text-too-long" -> JsonResponses.error(
-            StatusCodes.BAD_REQUEST, "text-too-long", "The text is too long.");
-        case "unknown-message" -> JsonResponses.error(
-            StatusCodes.NOT_FOUND, "unknown-message", "No such message in this conversation.");
-        default -> unavailable(cause.getMessage(), "The conversation could not do that now; please retry.");
+        case "too-many-waiting" ->
+            unavailable("too-many-waiting", "Too many requests are waiting on this conversation.");
+        case "text-too-long" ->
+            JsonResponses.error(StatusCodes.BAD_REQUEST, "text-too-long", "The text is too long.");
+        case "unknown-message" ->
+            JsonResponses.error(
+                StatusCodes.NOT_FOUND, "unknown-message", "No such message in this conversation.");
+        default ->
+            unavailable(
+                cause.getMessage(), "The conversation could not do that now; please retry.");
       };
     }
     log.error("unexpected failure in the chat API", cause);

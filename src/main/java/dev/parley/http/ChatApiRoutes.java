@@ -21,9 +21,9 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The chat API ({@code /api/v1/conversations/{key}}): post a message, read a conversation,
- * erase one. A message is acknowledged (202) only after its receipt is persisted; with
- * {@code ?wait} the request is held until the message's turn is over, up to a cap.
+ * The chat API ({@code /api/v1/conversations/{key}}): post a message, read a conversation, erase
+ * one. A message is acknowledged (202) only after its receipt is persisted; with {@code ?wait} the
+ * request is held until the message's turn is over, up to a cap.
  */
 public final class ChatApiRoutes {
   private static final int DEFAULT_LIMIT = 50;
@@ -86,7 +86,8 @@ public final class ChatApiRoutes {
                                             error != null
                                                 ? CompletableFuture.completedFuture(
                                                     ApiErrors.bodyError(error, settings))
-                                                : acceptMessage(rawKey, waitParam, strict.getData().toArray()))
+                                                : acceptMessage(
+                                                    rawKey, waitParam, strict.getData().toArray()))
                                     .thenCompose(Function.identity())))));
   }
 
@@ -143,7 +144,9 @@ public final class ChatApiRoutes {
                     return completeWithFuture(
                         conversations
                             .view(key, limit, before)
-                            .thenApply(view -> JsonResponses.json(StatusCodes.OK, ConversationJson.of(view)))
+                            .thenApply(
+                                view ->
+                                    JsonResponses.json(StatusCodes.OK, ConversationJson.of(view)))
                             .exceptionally(ApiErrors::fromAsk));
                   } catch (BadRequest e) {
                     return complete(ApiErrors.badRequest(e));
@@ -190,7 +193,8 @@ public final class ChatApiRoutes {
       return value;
     } catch (NumberFormatException e) {
       throw new BadRequest(
-          "bad-" + name, "The parameter \"" + name + "\" must be a whole number from " + min + " to " + max + ".");
+          "bad-" + name,
+          "The parameter \"" + name + "\" must be a whole number from " + min + " to " + max + ".");
     }
   }
 

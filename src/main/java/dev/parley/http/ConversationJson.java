@@ -8,8 +8,8 @@ import dev.parley.conversation.Turn;
 import dev.parley.conversation.UserLine;
 
 /**
- * Writes a {@link ConversationView} in the chat API's stable shape. Field names here are part
- * of the external interface: add fields freely, never rename.
+ * Writes a {@link ConversationView} in the chat API's stable shape. Field names here are part of
+ * the external interface: add fields freely, never rename.
  */
 final class ConversationJson {
   private ConversationJson() {}
@@ -37,7 +37,8 @@ final class ConversationJson {
     }
     ArrayNode calls = node.putArray("toolCalls");
     for (ToolCallRecord call : turn.toolCalls()) {
-      calls.addObject()
+      calls
+          .addObject()
           .put("name", call.name())
           .put("arguments", call.arguments())
           .put("result", call.result());

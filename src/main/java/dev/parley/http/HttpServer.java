@@ -2,6 +2,7 @@ package dev.parley.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -12,11 +13,10 @@ import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.concurrent.CompletionStage;
 
 /**
- * Binds the webhook and API listener. Unknown paths, wrong methods and unexpected errors all
- * answer in the API's JSON error shape, never with a stack trace.
+ * Binds the webhook and API listener. Unknown paths, wrong methods and unexpected errors all answer
+ * in the API's JSON error shape, never with a stack trace.
  */
 public final class HttpServer {
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -39,9 +39,7 @@ public final class HttpServer {
                     })
                 .build(),
             () -> handleRejections(rejections(), () -> routes));
-    return Http.get(system)
-        .newServerAt(settings.interfaceName(), settings.port())
-        .bind(guarded);
+    return Http.get(system).newServerAt(settings.interfaceName(), settings.port()).bind(guarded);
   }
 
   private static RejectionHandler rejections() {
@@ -55,8 +53,7 @@ public final class HttpServer {
                         "method-not-allowed",
                         "This path does not take that method.")))
         .handleNotFound(
-            complete(
-                JsonResponses.error(StatusCodes.NOT_FOUND, "not-found", "No such endpoint.")))
+            complete(JsonResponses.error(StatusCodes.NOT_FOUND, "not-found", "No such endpoint.")))
         .build()
         .withFallback(RejectionHandler.defaultHandler());
   }

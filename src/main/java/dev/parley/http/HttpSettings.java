@@ -4,9 +4,9 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
- * The HTTP listener's settings ({@code parley.http}). The interface defaults to loopback
- * when no API token is set, and a token-less API on another interface refuses to start:
- * nothing unauthenticated may be reachable from another machine.
+ * The HTTP listener's settings ({@code parley.http}). The interface defaults to loopback when no
+ * API token is set, and a token-less API on another interface refuses to start: nothing
+ * unauthenticated may be reachable from another machine.
  */
 public record HttpSettings(
     String interfaceName,
@@ -54,7 +54,12 @@ public record HttpSettings(
 
   @Override
   public String toString() {
-    return "HttpSettings[interface=" + interfaceName + ", port=" + port
-        + ", apiToken=" + (apiToken.isEmpty() ? "(none)" : "(set)") + "]";
+    return "HttpSettings[interface="
+        + interfaceName
+        + ", port="
+        + port
+        + ", apiToken="
+        + (apiToken.isEmpty() ? "(none)" : "(set)")
+        + "]";
   }
 }

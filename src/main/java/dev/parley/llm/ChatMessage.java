@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * One message of a prompt, shaped like OpenAI's: role {@code system}, {@code user}, {@code
- * assistant} (text and/or tool calls) or {@code tool} (the result of the call {@code
- * toolCallId}). Fields a role does not use are null or empty.
+ * assistant} (text and/or tool calls) or {@code tool} (the result of the call {@code toolCallId}).
+ * Fields a role does not use are null or empty.
  */
 public record ChatMessage(
     String role, String content, List<ToolCall> toolCalls, String toolCallId, String name) {

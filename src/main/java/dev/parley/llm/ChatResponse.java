@@ -3,8 +3,8 @@ package dev.parley.llm;
 import java.util.List;
 
 /**
- * The model's answer: either text (the final reply) or tool calls to run first, or both.
- * {@code finishReason} is as the server gave it ({@code stop}, {@code tool_calls}, ...).
+ * The model's answer: either text (the final reply) or tool calls to run first, or both. {@code
+ * finishReason} is as the server gave it ({@code stop}, {@code tool_calls}, ...).
  */
 public record ChatResponse(String content, List<ToolCall> toolCalls, String finishReason) {
   public ChatResponse {

@@ -3,9 +3,9 @@ package dev.parley.tool;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A tool the model may call. {@link #call} must not block the caller: a tool that has to
- * block runs its work on the executor the registry hands it (a dedicated dispatcher). A
- * failure completes the stage exceptionally; the registry turns it into a tool result.
+ * A tool the model may call. {@link #call} must not block the caller: a tool that has to block runs
+ * its work on the executor the registry hands it (a dedicated dispatcher). A failure completes the
+ * stage exceptionally; the registry turns it into a tool result.
  */
 public interface Tool {
   String name();

@@ -3,8 +3,9 @@ package dev.parley.tool;
 import java.util.concurrent.Executor;
 
 /**
- * What a tool call knows of its surroundings: the conversation key, an idempotency key built
- * from conversation, turn and call (stable across a redo of the same turn), and the executor
- * for blocking work.
+ * What a tool call knows of its surroundings: the conversation key, an idempotency key built from
+ * conversation, turn and call (stable across a redo of the same turn), and the executor for
+ * blocking work.
  */
-public record ToolContext(String conversationKey, String idempotencyKey, Executor blockingExecutor) {}
+public record ToolContext(
+    String conversationKey, String idempotencyKey, Executor blockingExecutor) {}

@@ -66,7 +66,8 @@ class NodeConfigTest {
 
   @Test
   void refusesSeveralSeedNodesOnH2() {
-    String message = refusal(Map.of("parley.cluster.seed-nodes", "127.0.0.1:25520,127.0.0.1:25521"));
+    String message =
+        refusal(Map.of("parley.cluster.seed-nodes", "127.0.0.1:25520,127.0.0.1:25521"));
     assertTrue(message.contains("H2"), message);
   }
 
@@ -79,14 +80,16 @@ class NodeConfigTest {
   @Test
   void refusesPostgresWithoutUrl() {
     String message =
-        refusal(Map.of("parley.db.kind", "postgres", "parley.cluster.seed-nodes", "10.0.0.1:25520"));
+        refusal(
+            Map.of("parley.db.kind", "postgres", "parley.cluster.seed-nodes", "10.0.0.1:25520"));
     assertTrue(message.contains("PARLEY_DB_URL"), message);
   }
 
   @Test
   void refusesPostgresWithoutSeedNodesOrDiscovery() {
     String message =
-        refusal(Map.of("parley.db.kind", "postgres", "parley.db.url", "jdbc:postgresql://db/parley"));
+        refusal(
+            Map.of("parley.db.kind", "postgres", "parley.db.url", "jdbc:postgresql://db/parley"));
     assertTrue(message.contains("PARLEY_SEED_NODES"), message);
     assertTrue(message.contains("separate clusters"), message);
   }

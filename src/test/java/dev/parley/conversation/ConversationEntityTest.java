@@ -56,7 +56,9 @@ class ConversationEntityTest {
   @Test
   void acceptingPersistsAReceiptBeforeAnswering() {
     var kit = kit(ScriptedModel.holding());
-    var r = kit.runCommand((ActorRef<StatusReply<Accepted>> to) -> new AcceptMessage("m1", "hi", "ann", to));
+    var r =
+        kit.runCommand(
+            (ActorRef<StatusReply<Accepted>> to) -> new AcceptMessage("m1", "hi", "ann", to));
     assertEquals(new Accepted("m1", false), r.reply().getValue());
     MessageAccepted receipt = assertInstanceOf(MessageAccepted.class, r.events().get(0));
     assertEquals("m1", receipt.messageId());
@@ -68,13 +70,13 @@ class ConversationEntityTest {
   void duplicateIdGivesOneReceipt() {
     var kit = kit(ScriptedModel.holding());
     kit.runCommand((ActorRef<StatusReply<Accepted>> to) -> new AcceptMessage("m1", "hi", null, to));
-    var again = kit.runCommand((ActorRef<StatusReply<Accepted>> to) -> new AcceptMessage("m1", "hi", null, to));
+    var again =
+        kit.runCommand(
+            (ActorRef<StatusReply<Accepted>> to) -> new AcceptMessage("m1", "hi", null, to));
     assertTrue(again.reply().getValue().duplicate());
     assertTrue(again.events().isEmpty());
     long receipts =
-        kit.persistenceTestKit()
-            .persistedInStorage(persistenceId())
-            .stream()
+        kit.persistenceTestKit().persistedInStorage(persistenceId()).stream()
             .filter(e -> e instanceof MessageAccepted)
             .count();
     assertEquals(1, receipts);
@@ -84,7 +86,9 @@ class ConversationEntityTest {
   void textOverTheLimitIsRefusedWithoutAReceipt() {
     var kit = kit(ScriptedModel.holding());
     String tooLong = "x".repeat(ConversationSettings.from(CONFIG).maxTextChars() + 1);
-    var r = kit.runCommand((ActorRef<StatusReply<Accepted>> to) -> new AcceptMessage("m1", tooLong, null, to));
+    var r =
+        kit.runCommand(
+            (ActorRef<StatusReply<Accepted>> to) -> new AcceptMessage("m1", tooLong, null, to));
     assertTrue(r.reply().isError());
     assertTrue(r.events().isEmpty());
   }
@@ -94,19 +98,21 @@ class ConversationEntityTest {
     var kit = kit(ScriptedModel.echo());
     for (int i = 1; i <= 6; i++) {
       String id = "m" + i;
-      kit.runCommand((ActorRef<StatusReply<Accepted>> to) -> new AcceptMessage(id, "hello " + id, null, to));
+      kit.runCommand(
+          (ActorRef<StatusReply<Accepted>> to) -> new AcceptMessage(id, "hello " + id, null, to));
       int expected = i;
-      testKit.createTestProbe().awaitAssert(
-          Duration.ofSeconds(10),
-          () -> {
-            assertEquals(expected, kit.getState().turns().size());
-            return null;
-          });
+      testKit
+          .createTestProbe()
+          .awaitAssert(
+              Duration.ofSeconds(10),
+              () -> {
+                assertEquals(expected, kit.getState().turns().size());
+                return null;
+              });
     }
     ConversationState before = kit.getState();
     // 6 receipts + 6 starts + 6 completions = 18 events: snapshots at 16, plus two events after.
-    assertFalse(
-        kit.snapshotTestKit().orElseThrow().persistedInStorage(persistenceId()).isEmpty());
+    assertFalse(kit.snapshotTestKit().orElseThrow().persistedInStorage(persistenceId()).isEmpty());
     ConversationState after = kit.restart().state();
     assertEquals(before, after);
     assertEquals("re: hello m6", after.turns().get(5).reply());
@@ -115,7 +121,8 @@ class ConversationEntityTest {
   @Test
   void aCompletedTurnHoldsTheUserMessageToolCallsAndReply() {
     var kit = kit(ScriptedModel.echo());
-    kit.runCommand((ActorRef<StatusReply<Accepted>> to) -> new AcceptMessage("m1", "hey", "ann", to));
+    kit.runCommand(
+        (ActorRef<StatusReply<Accepted>> to) -> new AcceptMessage("m1", "hey", "ann", to));
     TestProbe<Object> probe = testKit.createTestProbe();
     probe.awaitAssert(
         Duration.ofSeconds(10),

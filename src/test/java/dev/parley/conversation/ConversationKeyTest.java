@@ -19,8 +19,16 @@ class ConversationKeyTest {
   void refusesMalformedKeys() {
     for (String bad :
         new String[] {
-          "", "user", "user:api", "user:api:", "room:api:x", "user:sms:1", "user:api:a|b",
-          "user:api:a b", "user:api:\u0000", "user:api:" + "x".repeat(200)
+          "",
+          "user",
+          "user:api",
+          "user:api:",
+          "room:api:x",
+          "user:sms:1",
+          "user:api:a|b",
+          "user:api:a b",
+          "user:api:\u0000",
+          "user:api:" + "x".repeat(200)
         }) {
       assertThrows(IllegalArgumentException.class, () -> ConversationKey.parse(bad), bad);
     }

@@ -34,7 +34,8 @@ final class EntityFixture {
 
   static ConversationDeps deps(Config config, ModelClient model, Tool... extraTools) {
     ToolSettings toolSettings = ToolSettings.from(config);
-    List<Tool> tools = new ArrayList<>(List.of(new CurrentTimeTool(Clock.systemUTC()), new CalculatorTool()));
+    List<Tool> tools =
+        new ArrayList<>(List.of(new CurrentTimeTool(Clock.systemUTC()), new CalculatorTool()));
     tools.addAll(List.of(extraTools));
     return new ConversationDeps(
         ConversationSettings.from(config),

@@ -22,10 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Events are forever: a stored sample of each event version (as the journal holds it, Jackson
- * CBOR bytes plus manifest) must still read back as the same event. Write new samples with
- * {@code -Dparley.write-event-samples=true} when adding an event version; never rewrite old
- * ones.
+ * Events are forever: a stored sample of each event version (as the journal holds it, Jackson CBOR
+ * bytes plus manifest) must still read back as the same event. Write new samples with {@code
+ * -Dparley.write-event-samples=true} when adding an event version; never rewrite old ones.
  */
 class EventSamplesTest {
   private static final Path DIR = Path.of("src/test/resources/events/v1");
@@ -38,7 +37,9 @@ class EventSamplesTest {
           new TurnCompleted(
               1,
               List.of(new UserLine("m1", "what time is it?", "ann")),
-              List.of(new ToolCallRecord(1, "call_1", "current_time", "{\"timezone\":\"UTC\"}", "noon")),
+              List.of(
+                  new ToolCallRecord(
+                      1, "call_1", "current_time", "{\"timezone\":\"UTC\"}", "noon")),
               "It is noon.",
               AT),
           new TurnFailed(2, List.of("m3"), "http-500", "model answered 500", "Sorry.", AT));
@@ -67,13 +68,15 @@ class EventSamplesTest {
         var serializer = serialization.findSerializerFor(event);
         Files.write(bytesFile, serialization.serialize(event).get());
         Files.writeString(
-            manifestFile, serializer.identifier() + "\n" + Serializers.manifestFor(serializer, event));
+            manifestFile,
+            serializer.identifier() + "\n" + Serializers.manifestFor(serializer, event));
       }
       assertTrue(Files.exists(bytesFile), "no stored sample for " + name);
       String[] manifest = Files.readString(manifestFile).split("\n", 2);
       Object read =
           serialization
-              .deserialize(Files.readAllBytes(bytesFile), Integer.parseInt(manifest[0]), manifest[1])
+              .deserialize(
+                  Files.readAllBytes(bytesFile), Integer.parseInt(manifest[0]), manifest[1])
               .get();
       assertEquals(event, read, name);
     }

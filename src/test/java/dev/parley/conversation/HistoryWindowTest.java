@@ -16,16 +16,19 @@ class HistoryWindowTest {
   private static final List<UserLine> NOW = List.of(new UserLine("now", "what next?", "ann"));
 
   private static Turn plain(long id, String text, String reply) {
-    return new Turn(id, List.of(new UserLine("m" + id, text, null)), List.of(), reply, Instant.EPOCH);
+    return new Turn(
+        id, List.of(new UserLine("m" + id, text, null)), List.of(), reply, Instant.EPOCH);
   }
 
   private static Turn withTools(long id, int rounds) {
     List<ToolCallRecord> calls = new ArrayList<>();
     for (int r = 1; r <= rounds; r++) {
-      calls.add(new ToolCallRecord(r, "c" + id + "a" + r, "calculator", "{\"expression\":\"1+1\"}", "2"));
+      calls.add(
+          new ToolCallRecord(r, "c" + id + "a" + r, "calculator", "{\"expression\":\"1+1\"}", "2"));
       calls.add(new ToolCallRecord(r, "c" + id + "b" + r, "current_time", "{}", "noon"));
     }
-    return new Turn(id, List.of(new UserLine("m" + id, "q" + id, null)), calls, "a" + id, Instant.EPOCH);
+    return new Turn(
+        id, List.of(new UserLine("m" + id, "q" + id, null)), calls, "a" + id, Instant.EPOCH);
   }
 
   private static List<String> roles(List<ChatMessage> prompt) {
@@ -62,7 +65,8 @@ class HistoryWindowTest {
 
   @Test
   void keepsWithinTheCharacterBudget() {
-    List<Turn> history = List.of(plain(1, "x".repeat(500), "y".repeat(500)), plain(2, "short", "ok"));
+    List<Turn> history =
+        List.of(plain(1, "x".repeat(500), "y".repeat(500)), plain(2, "short", "ok"));
     var prompt = new HistoryWindow(20, 100).prompt("sys", history, NOW);
     assertEquals(List.of("system", "user", "assistant", "user"), roles(prompt));
     assertEquals("short", prompt.get(1).content());
@@ -74,7 +78,17 @@ class HistoryWindowTest {
   void toolCallsStayWithTheirResults() {
     var prompt = new HistoryWindow(40, 10_000).prompt("sys", List.of(withTools(1, 2)), NOW);
     assertEquals(
-        List.of("system", "user", "assistant", "tool", "tool", "assistant", "tool", "tool", "assistant", "user"),
+        List.of(
+            "system",
+            "user",
+            "assistant",
+            "tool",
+            "tool",
+            "assistant",
+            "tool",
+            "tool",
+            "assistant",
+            "user"),
         roles(prompt));
     assertNoOrphans(prompt);
   }

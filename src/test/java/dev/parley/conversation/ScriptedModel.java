@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A model double for entity tests: either answers every call by a rule (on another thread,
- * so overlapping calls would show), or holds each call until the test completes it. Counts
- * the calls in flight and the most there ever were at once.
+ * A model double for entity tests: either answers every call by a rule (on another thread, so
+ * overlapping calls would show), or holds each call until the test completes it. Counts the calls
+ * in flight and the most there ever were at once.
  */
 final class ScriptedModel implements ModelClient {
   record Call(ChatRequest request, CompletableFuture<ChatResponse> answer) {

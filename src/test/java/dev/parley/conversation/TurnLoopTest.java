@@ -40,8 +40,7 @@ class TurnLoopTest {
           "parley.conversation.max-inbox = 5\n"
               + "parley.conversation.max-rounds = 3\n"
               + "parley.conversation.turn-timeout = 1s\n");
-  private static final Config ROOMY =
-      EntityFixture.config("parley.conversation.max-inbox = 100");
+  private static final Config ROOMY = EntityFixture.config("parley.conversation.max-inbox = 100");
   private static ActorTestKit testKit;
   private static PersistenceTestKit journal;
 
@@ -60,7 +59,9 @@ class TurnLoopTest {
 
   private static Subject spawn(Config config, ScriptedModel model) {
     String key = "user:api:" + UUID.randomUUID();
-    return new Subject(key, testKit.spawn(ConversationEntity.create(key, null, EntityFixture.deps(config, model))));
+    return new Subject(
+        key,
+        testKit.spawn(ConversationEntity.create(key, null, EntityFixture.deps(config, model))));
   }
 
   private static Accepted accept(Subject s, String id, String text) {
@@ -96,17 +97,29 @@ class TurnLoopTest {
     IntStream.range(0, 50).forEach(i -> probes.add(testKit.createTestProbe()));
     IntStream.range(0, 50)
         .parallel()
-        .forEach(i -> s.ref().tell(new AcceptMessage("m" + i, "text " + i, null, probes.get(i).getRef())));
+        .forEach(
+            i ->
+                s.ref()
+                    .tell(new AcceptMessage("m" + i, "text " + i, null, probes.get(i).getRef())));
     probes.forEach(p -> assertTrue(p.receiveMessage(WAIT).isSuccess()));
-    testKit.createTestProbe().awaitAssert(WAIT, () -> {
-      assertEquals(50, view(s).turns().size());
-      return null;
-    });
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              assertEquals(50, view(s).turns().size());
+              return null;
+            });
     List<String> arrival =
-        events(s).stream().filter(MessageAccepted.class::isInstance).map(e -> ((MessageAccepted) e).messageId()).toList();
+        events(s).stream()
+            .filter(MessageAccepted.class::isInstance)
+            .map(e -> ((MessageAccepted) e).messageId())
+            .toList();
     List<String> answered =
-        events(s).stream().filter(TurnCompleted.class::isInstance)
-            .map(e -> ((TurnCompleted) e).user().get(0).id()).toList();
+        events(s).stream()
+            .filter(TurnCompleted.class::isInstance)
+            .map(e -> ((TurnCompleted) e).user().get(0).id())
+            .toList();
     assertEquals(50, arrival.size());
     assertEquals(arrival, answered);
     List<Turn> turns = view(s).turns();
@@ -134,24 +147,28 @@ class TurnLoopTest {
   @Test
   void aFailingModelLeavesTurnFailedAndNoUserMessageInHistory() {
     ScriptedModel model =
-        ScriptedModel.answering(r -> {
-          if (new ScriptedModel.Call(r, null).lastUserText().equals("doomed")) {
-            throw new ModelException("http-500", "model server answered 500", true);
-          }
-          return ScriptedModel.text("fine");
-        });
+        ScriptedModel.answering(
+            r -> {
+              if (new ScriptedModel.Call(r, null).lastUserText().equals("doomed")) {
+                throw new ModelException("http-500", "model server answered 500", true);
+              }
+              return ScriptedModel.text("fine");
+            });
     Subject s = spawn(CONFIG, model);
     accept(s, "m1", "doomed");
     MessageOutcome failed = outcome(s, "m1");
     assertEquals("failed", failed.outcome());
     assertEquals(ConversationSettings.from(CONFIG).failureNotice(), failed.replyText());
     assertTrue(view(s).turns().isEmpty());
-    assertTrue(events(s).stream().anyMatch(e -> e instanceof TurnFailed f && f.code().equals("http-500")));
+    assertTrue(
+        events(s).stream().anyMatch(e -> e instanceof TurnFailed f && f.code().equals("http-500")));
 
     accept(s, "m2", "next");
     assertEquals("completed", outcome(s, "m2").outcome());
     var lastPrompt = new ArrayList<>(model.requests).get(model.requests.size() - 1).messages();
-    assertTrue(lastPrompt.stream().noneMatch(m -> "doomed".equals(m.content())), "failed turn leaked into the prompt");
+    assertTrue(
+        lastPrompt.stream().noneMatch(m -> "doomed".equals(m.content())),
+        "failed turn leaked into the prompt");
   }
 
   @Test
@@ -162,7 +179,8 @@ class TurnLoopTest {
     ScriptedModel.Call hung = model.nextCall(WAIT);
     MessageOutcome outcome = outcome(s, "m1");
     assertEquals("failed", outcome.outcome());
-    assertTrue(events(s).stream().anyMatch(e -> e instanceof TurnFailed f && f.code().equals("timeout")));
+    assertTrue(
+        events(s).stream().anyMatch(e -> e instanceof TurnFailed f && f.code().equals("timeout")));
     // The late answer of the abandoned attempt is ignored: no turn appears.
     hung.answer().complete(ScriptedModel.text("too late"));
     accept(s, "m2", "again");
@@ -195,9 +213,16 @@ class TurnLoopTest {
     ScriptedModel model = ScriptedModel.holding();
     Subject s = spawn(CONFIG, model);
     accept(s, "m1", "compute");
-    model.nextCall(WAIT).answer().complete(new ChatResponse(null, List.of(
-        new ToolCall("c1", "calculator", "{\"expression\":\"6*7\"}"),
-        new ToolCall("c2", "no_such_tool", "{}")), "tool_calls"));
+    model
+        .nextCall(WAIT)
+        .answer()
+        .complete(
+            new ChatResponse(
+                null,
+                List.of(
+                    new ToolCall("c1", "calculator", "{\"expression\":\"6*7\"}"),
+                    new ToolCall("c2", "no_such_tool", "{}")),
+                "tool_calls"));
     ScriptedModel.Call second = model.nextCall(WAIT);
     var tail = second.request().messages();
     assertEquals("42", tail.get(tail.size() - 2).content());
@@ -211,8 +236,15 @@ class TurnLoopTest {
 
   @Test
   void hittingTheRoundLimitEndsTheTurnWithAClearReply() {
-    ScriptedModel model = ScriptedModel.answering(r -> new ChatResponse(null, List.of(
-        new ToolCall("c" + r.messages().size(), "calculator", "{\"expression\":\"1+1\"}")), "tool_calls"));
+    ScriptedModel model =
+        ScriptedModel.answering(
+            r ->
+                new ChatResponse(
+                    null,
+                    List.of(
+                        new ToolCall(
+                            "c" + r.messages().size(), "calculator", "{\"expression\":\"1+1\"}")),
+                    "tool_calls"));
     Subject s = spawn(CONFIG, model);
     accept(s, "m1", "loop forever");
     MessageOutcome outcome = outcome(s, "m1");
@@ -241,7 +273,9 @@ class TurnLoopTest {
     s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)));
     MessageOutcome outcome = outcome(s, "m1");
     assertEquals("failed", outcome.outcome());
-    assertTrue(events(s).stream().anyMatch(e -> e instanceof TurnFailed f && f.code().equals("crash-loop")));
+    assertTrue(
+        events(s).stream()
+            .anyMatch(e -> e instanceof TurnFailed f && f.code().equals("crash-loop")));
     assertEquals(0, model.heldCount());
   }
 
@@ -254,7 +288,10 @@ class TurnLoopTest {
     IntStream.range(0, 1000).forEach(i -> probes.add(testKit.createTestProbe()));
     IntStream.range(0, 1000)
         .parallel()
-        .forEach(i -> s.ref().tell(new AcceptMessage("b" + i, "burst " + i, null, probes.get(i).getRef())));
+        .forEach(
+            i ->
+                s.ref()
+                    .tell(new AcceptMessage("b" + i, "burst " + i, null, probes.get(i).getRef())));
     probes.forEach(p -> assertTrue(p.receiveMessage(WAIT).isSuccess()));
     long receipts = events(s).stream().filter(MessageAccepted.class::isInstance).count();
     long rejections =

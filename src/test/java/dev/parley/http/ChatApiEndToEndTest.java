@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The chat API over real HTTP against a whole node (offline model, H2 in a temp directory):
- * the shapes of the external interface, every 400 with its JSON error, erasure down to the
- * database rows, and the bearer token.
+ * The chat API over real HTTP against a whole node (offline model, H2 in a temp directory): the
+ * shapes of the external interface, every 400 with its JSON error, erasure down to the database
+ * rows, and the bearer token.
  */
 @ExtendWith(LogCapturingExtension.class)
 class ChatApiEndToEndTest {
@@ -140,7 +140,8 @@ class ChatApiEndToEndTest {
     JsonNode turn = conversationOf(key, "").path("turns").path(0);
     JsonNode call = turn.path("toolCalls").path(0);
     assertEquals("current_time", call.path("name").asText(), turn.toString());
-    assertEquals("UTC", TestNode.JSON.readTree(call.path("arguments").asText()).path("timezone").asText());
+    assertEquals(
+        "UTC", TestNode.JSON.readTree(call.path("arguments").asText()).path("timezone").asText());
     assertTrue(text.contains(call.path("result").asText()), turn.toString());
     assertEquals(text, turn.path("reply").path("text").asText());
   }
@@ -172,7 +173,8 @@ class ChatApiEndToEndTest {
     String key = freshKey();
     assertEquals(
         202,
-        node.postJson(messages(key), "{\"id\":\"s-1\",\"text\":\"one\",\"sender\":\"Ada\"}").status());
+        node.postJson(messages(key), "{\"id\":\"s-1\",\"text\":\"one\",\"sender\":\"Ada\"}")
+            .status());
     postAndWait(key, "s-2", "two");
 
     JsonNode view = conversationOf(key, "");
@@ -227,14 +229,16 @@ class ChatApiEndToEndTest {
     assertBadRequest(path, "{\"id\":\"x\"}", "missing-text");
     assertBadRequest(path, "{\"text\":\"\"}", "missing-text");
     assertBadRequest(path, "{\"text\":42}", "bad-text");
-    assertBadRequest(path, "{\"text\":\"" + "x".repeat(MAX_TEXT_CHARS + 1) + "\"}", "text-too-long");
+    assertBadRequest(
+        path, "{\"text\":\"" + "x".repeat(MAX_TEXT_CHARS + 1) + "\"}", "text-too-long");
     assertBadRequest(path, "{\"id\":5,\"text\":\"hi\"}", "bad-id");
     assertBadRequest(path, "{\"text\":\"hi\",\"sender\":[]}", "bad-sender");
   }
 
   @Test
   void acceptsTextOfExactlyTheLimit() {
-    Reply reply = node.postJson(messages(freshKey()), "{\"text\":\"" + "x".repeat(MAX_TEXT_CHARS) + "\"}");
+    Reply reply =
+        node.postJson(messages(freshKey()), "{\"text\":\"" + "x".repeat(MAX_TEXT_CHARS) + "\"}");
     assertEquals(202, reply.status(), reply.raw());
   }
 

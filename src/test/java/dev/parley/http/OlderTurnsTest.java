@@ -37,7 +37,9 @@ class OlderTurnsTest {
   void pagesReachBackPastTheWindowIntoTheJournal() {
     String path = "/api/v1/conversations/user:api:archive";
     for (int i = 1; i <= 7; i++) {
-      var r = node.postJson(path + "/messages?wait=10", "{\"id\":\"m" + i + "\",\"text\":\"hello " + i + "\"}");
+      var r =
+          node.postJson(
+              path + "/messages?wait=10", "{\"id\":\"m" + i + "\",\"text\":\"hello " + i + "\"}");
       assertEquals(200, r.status(), r.raw());
     }
     JsonNode newest = node.get(path + "?limit=5").body();

@@ -8,9 +8,9 @@ import java.io.IOException;
 import java.util.UUID;
 
 /**
- * Reads the chat API's {@code {"id"?, "text", "sender"?}} into an {@link InboundMessage}.
- * Anything unusable is a {@link BadRequest} naming the field; unknown fields are ignored so
- * that clients may send more. A missing id gets a random one.
+ * Reads the chat API's {@code {"id"?, "text", "sender"?}} into an {@link InboundMessage}. Anything
+ * unusable is a {@link BadRequest} naming the field; unknown fields are ignored so that clients may
+ * send more. A missing id gets a random one.
  */
 public final class ApiMessageParser {
   static final int MAX_ID_CHARS = 200;
@@ -60,7 +60,8 @@ public final class ApiMessageParser {
       return null;
     }
     if (!node.isTextual() || node.asText().isEmpty()) {
-      throw new BadRequest("bad-" + field, "The field \"" + field + "\" must be a non-empty string.");
+      throw new BadRequest(
+          "bad-" + field, "The field \"" + field + "\" must be a non-empty string.");
     }
     String value = node.asText();
     if (value.length() > max) {
