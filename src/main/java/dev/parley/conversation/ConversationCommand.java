@@ -16,7 +16,37 @@ public sealed interface ConversationCommand extends CborSerializable {
 
   /** Take a message into the inbox; answered once its receipt is persisted. */
   record AcceptMessage(
-      String messageId, String text, String sender, ActorRef<StatusReply<Accepted>> replyTo)
+      String messageId,
+      String text,
+      String sender,
+      ReplyAddress address,
+      ActorRef<StatusReply<Accepted>> replyTo)
+      implements ConversationCommand {
+    public AcceptMessage(
+        String messageId, String text, String sender, ActorRef<StatusReply<Accepted>> replyTo) {
+      this(messageId, text, sender, null, replyTo);
+    }
+  }
+
+  /**
+   * Receive a message that starts no turn (e.g. not text): it is remembered like any receipt, and
+   * the user gets {@code notice}.
+   */
+  record RejectMessage(
+      String messageId,
+      String reason,
+      String notice,
+      ReplyAddress address,
+      ActorRef<StatusReply<Accepted>> replyTo)
+      implements ConversationCommand {}
+
+  /** A channel reports what became of a sent message (e.g. WhatsApp: delivered, read). */
+  record UpdateDeliveryStatus(
+      String channelMessageId, String status, ActorRef<StatusReply<Done>> replyTo)
+      implements ConversationCommand {}
+
+  /** Record something about the chat that starts no turn (bot added, group migrated). */
+  record RecordNote(String kind, String detail, ActorRef<StatusReply<Done>> replyTo)
       implements ConversationCommand {}
 
   /** Answer once the given message's turn is over (or at once if it already is). */
@@ -55,6 +85,19 @@ public sealed interface ConversationCommand extends CborSerializable {
       implements ConversationCommand {}
 
   record TurnTimedOut(long turnId, int attempt) implements ConversationCommand {}
+
+  record DeliveryFinished(String replyId, DeliveryResult result, String error)
+      implements ConversationCommand {}
+
+  /** Try the head of the outbox again after a failed send. */
+  enum RetryDelivery implements ConversationCommand {
+    INSTANCE
+  }
+
+  /** Refresh the channel's "typing…" while a turn runs. */
+  enum Typing implements ConversationCommand {
+    INSTANCE
+  }
 
   record EraseFinished(ActorRef<StatusReply<Done>> replyTo, String error)
       implements ConversationCommand {}

@@ -15,4 +15,15 @@ public record ConversationDeps(
     ToolRegistry tools,
     ConversationEraser eraser,
     Clock clock,
-    Executor blockingExecutor) {}
+    Executor blockingExecutor,
+    ReplySenders senders) {
+  public ConversationDeps(
+      ConversationSettings settings,
+      ModelClient model,
+      ToolRegistry tools,
+      ConversationEraser eraser,
+      Clock clock,
+      Executor blockingExecutor) {
+    this(settings, model, tools, eraser, clock, blockingExecutor, ReplySenders.none());
+  }
+}

@@ -4,17 +4,27 @@ import dev.parley.conversation.ConversationCommand.AcceptMessage;
 import dev.parley.conversation.ConversationCommand.Accepted;
 import dev.parley.conversation.ConversationCommand.Advance;
 import dev.parley.conversation.ConversationCommand.AwaitOutcome;
+import dev.parley.conversation.ConversationCommand.DeliveryFinished;
 import dev.parley.conversation.ConversationCommand.Erase;
 import dev.parley.conversation.ConversationCommand.EraseFinished;
 import dev.parley.conversation.ConversationCommand.GetConversation;
 import dev.parley.conversation.ConversationCommand.IdleTimeout;
 import dev.parley.conversation.ConversationCommand.ModelAnswered;
 import dev.parley.conversation.ConversationCommand.ModelFailed;
+import dev.parley.conversation.ConversationCommand.RecordNote;
+import dev.parley.conversation.ConversationCommand.RejectMessage;
+import dev.parley.conversation.ConversationCommand.RetryDelivery;
 import dev.parley.conversation.ConversationCommand.Stop;
 import dev.parley.conversation.ConversationCommand.ToolsFinished;
 import dev.parley.conversation.ConversationCommand.TurnTimedOut;
+import dev.parley.conversation.ConversationCommand.Typing;
+import dev.parley.conversation.ConversationCommand.UpdateDeliveryStatus;
+import dev.parley.conversation.ConversationEvent.DeliveryStatusChanged;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
 import dev.parley.conversation.ConversationEvent.MessageRejected;
+import dev.parley.conversation.ConversationEvent.NoteRecorded;
+import dev.parley.conversation.ConversationEvent.ReplyAbandoned;
+import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
@@ -63,6 +73,8 @@ public final class ConversationEntity
   private final TimerScheduler<ConversationCommand> timers;
   private final OutcomeWaiters waiters;
   private final TurnRunner runner;
+  private final DeliveryRunner delivery;
+  private final boolean sends;
   private boolean erasing;
 
   /** Registers the entity type with sharding; remember-entities restarts unfinished ones. */
@@ -101,6 +113,12 @@ public final class ConversationEntity
     this.dedupe = DedupeLimits.from(settings);
     this.waiters = new OutcomeWaiters(settings.maxWaitingAsks());
     this.runner = new TurnRunner(key, context, timers, deps);
+    String channel = ConversationKey.parse(key).channel();
+    // Decided by the key alone, so replaying events gives the same state whatever is
+    // configured: every channel but the chat API has replies to send.
+    this.sends = !channel.equals("api");
+    this.delivery =
+        new DeliveryRunner(key, context, timers, deps.senders().forChannel(channel), settings);
   }
 
   @Override
@@ -119,6 +137,12 @@ public final class ConversationEntity
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(AcceptMessage.class, this::onAccept)
+        .onCommand(RejectMessage.class, this::onReject)
+        .onCommand(UpdateDeliveryStatus.class, this::onDeliveryStatus)
+        .onCommand(RecordNote.class, this::onNote)
+        .onCommand(DeliveryFinished.class, this::onDeliveryFinished)
+        .onCommand(RetryDelivery.class, this::onRetryDelivery)
+        .onCommand(Typing.class, this::onTyping)
         .onCommand(AwaitOutcome.class, this::onAwait)
         .onCommand(GetConversation.class, this::onGet)
         .onCommand(Advance.class, this::onAdvance)
@@ -138,10 +162,15 @@ public final class ConversationEntity
     return newEventHandlerBuilder()
         .forAnyState()
         .onEvent(MessageAccepted.class, (state, e) -> state.accepted(e, dedupe))
-        .onEvent(MessageRejected.class, (state, e) -> state.rejected(e, dedupe))
+        .onEvent(MessageRejected.class, (state, e) -> state.rejected(e, dedupe, sends))
         .onEvent(TurnStarted.class, ConversationState::started)
-        .onEvent(TurnCompleted.class, (state, e) -> state.completed(e, settings.turnsInState()))
-        .onEvent(TurnFailed.class, ConversationState::failed)
+        .onEvent(
+            TurnCompleted.class, (state, e) -> state.completed(e, settings.turnsInState(), sends))
+        .onEvent(TurnFailed.class, (state, e) -> state.failed(e, sends))
+        .onEvent(ReplyDelivered.class, ConversationState::delivered)
+        .onEvent(ReplyAbandoned.class, ConversationState::abandoned)
+        .onEvent(DeliveryStatusChanged.class, ConversationState::statusChanged)
+        .onEvent(NoteRecorded.class, (state, e) -> state)
         .build();
   }
 
@@ -166,23 +195,112 @@ public final class ConversationEntity
       return Effect().reply(cmd.replyTo(), StatusReply.error("text-too-long"));
     }
     Accepted accepted = new Accepted(cmd.messageId(), false);
-    if (state.inbox().size() >= settings.maxInbox()) {
-      context.getLog().info("{}: inbox full, rejecting {}", key, cmd.messageId());
+    String refusal = refusal(state);
+    if (refusal != null) {
+      context.getLog().info("{}: {}, rejecting {}", key, refusal, cmd.messageId());
+      String notice =
+          refusal.equals("inbox-full") ? settings.inboxFullNotice() : settings.slowDownNotice();
       return Effect()
           .persist(
               new MessageRejected(
-                  cmd.messageId(),
-                  "inbox-full",
-                  settings.inboxFullNotice(),
-                  deps.clock().instant()))
+                  cmd.messageId(), refusal, notice, deps.clock().instant(), cmd.address()))
+          .thenRun(delivery::kick)
           .thenReply(cmd.replyTo(), next -> StatusReply.success(accepted));
     }
     context.getLog().debug("{}: accepted {}", key, cmd.messageId());
     return Effect()
         .persist(
-            new MessageAccepted(cmd.messageId(), cmd.text(), cmd.sender(), deps.clock().instant()))
+            new MessageAccepted(
+                cmd.messageId(), cmd.text(), cmd.sender(), deps.clock().instant(), cmd.address()))
         .thenRun(next -> context.getSelf().tell(Advance.INSTANCE))
         .thenReply(cmd.replyTo(), next -> StatusReply.success(accepted));
+  }
+
+  /** Why a new message would start no turn now, or null: inbox full, or a group too fast. */
+  private String refusal(ConversationState state) {
+    if (state.inbox().size() >= settings.maxInbox()) {
+      return "inbox-full";
+    }
+    if (key.startsWith("group:")) {
+      var minuteAgo = deps.clock().instant().minusSeconds(60);
+      long lastMinute =
+          state.recent().entries().stream()
+              .filter(e -> e.at().isAfter(minuteAgo) && !"rejected".equals(e.outcome()))
+              .count();
+      if (lastMinute >= settings.groupMaxPerMinute()) {
+        return "too-fast";
+      }
+    }
+    return null;
+  }
+
+  private ReplyEffect<ConversationEvent, ConversationState> onReject(
+      ConversationState state, RejectMessage cmd) {
+    if (erasing) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error("erasing"));
+    }
+    if (state.alreadyAccepted(cmd.messageId())) {
+      return Effect()
+          .reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
+    }
+    return Effect()
+        .persist(
+            new MessageRejected(
+                cmd.messageId(), cmd.reason(), cmd.notice(), deps.clock().instant(), cmd.address()))
+        .thenRun(delivery::kick)
+        .thenReply(
+            cmd.replyTo(), next -> StatusReply.success(new Accepted(cmd.messageId(), false)));
+  }
+
+  private ReplyEffect<ConversationEvent, ConversationState> onDeliveryStatus(
+      ConversationState state, UpdateDeliveryStatus cmd) {
+    if (!ChannelStatus.known(cmd.status())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error("unknown-status"));
+    }
+    return Effect()
+        .persist(
+            new DeliveryStatusChanged(cmd.channelMessageId(), cmd.status(), deps.clock().instant()))
+        .thenReply(cmd.replyTo(), next -> StatusReply.success(org.apache.pekko.Done.getInstance()));
+  }
+
+  private ReplyEffect<ConversationEvent, ConversationState> onNote(
+      ConversationState state, RecordNote cmd) {
+    return Effect()
+        .persist(new NoteRecorded(cmd.kind(), cmd.detail(), deps.clock().instant()))
+        .thenReply(cmd.replyTo(), next -> StatusReply.success(org.apache.pekko.Done.getInstance()));
+  }
+
+  private ReplyEffect<ConversationEvent, ConversationState> onDeliveryFinished(
+      ConversationState state, DeliveryFinished cmd) {
+    ConversationEvent recorded = delivery.onFinished(cmd, deps.clock().instant());
+    if (recorded == null) {
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(recorded)
+        .thenRun(
+            next -> {
+              delivery.kick(next);
+              scheduleIdleCheck(next);
+            })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<ConversationEvent, ConversationState> onRetryDelivery(
+      ConversationState state, RetryDelivery cmd) {
+    delivery.kick(state);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<ConversationEvent, ConversationState> onTyping(
+      ConversationState state, Typing cmd) {
+    ReplyAddress address = runner.address();
+    if (address == null || delivery.sender() == null) {
+      timers.cancel("typing");
+    } else {
+      delivery.sender().typing(key, address);
+    }
+    return Effect().noReply();
   }
 
   private ReplyEffect<ConversationEvent, ConversationState> onAwait(
@@ -209,7 +327,11 @@ public final class ConversationEntity
 
   private ReplyEffect<ConversationEvent, ConversationState> onAdvance(
       ConversationState state, Advance cmd) {
-    if (erasing || runner.busy()) {
+    if (erasing) {
+      return Effect().noReply();
+    }
+    delivery.kick(state);
+    if (runner.busy()) {
       return Effect().noReply();
     }
     TurnStarted next = runner.nextStart(state);
@@ -232,7 +354,14 @@ public final class ConversationEntity
       scheduleIdleCheck(state);
       return Effect().noReply();
     }
-    return Effect().persist(next).thenRun(runner::begin).thenNoReply();
+    return Effect()
+        .persist(next)
+        .thenRun(
+            started -> {
+              runner.begin(started);
+              startTyping();
+            })
+        .thenNoReply();
   }
 
   private ReplyEffect<ConversationEvent, ConversationState> onModelAnswered(
@@ -269,10 +398,20 @@ public final class ConversationEntity
         .thenRun(
             next -> {
               runner.ended();
+              timers.cancel("typing");
               waiters.resolve(next, ids);
+              delivery.kick(next);
               context.getSelf().tell(Advance.INSTANCE);
             })
         .thenNoReply();
+  }
+
+  private void startTyping() {
+    ReplyAddress address = runner.address();
+    if (delivery.sender() != null && address != null) {
+      delivery.sender().typing(key, address);
+      timers.startTimerWithFixedDelay("typing", Typing.INSTANCE, settings.typingEvery());
+    }
   }
 
   private void scheduleIdleCheck(ConversationState state) {
@@ -283,7 +422,7 @@ public final class ConversationEntity
 
   private ReplyEffect<ConversationEvent, ConversationState> onIdleTimeout(
       ConversationState state, IdleTimeout cmd) {
-    if (state.isIdle() && !runner.busy() && waiters.isEmpty() && !erasing) {
+    if (state.isIdle() && !runner.busy() && !delivery.busy() && waiters.isEmpty() && !erasing) {
       passivate();
     }
     return Effect().noReply();
@@ -305,6 +444,8 @@ public final class ConversationEntity
     context.getLog().info("{}: erasing the conversation", key);
     erasing = true;
     runner.abandon();
+    delivery.abandon();
+    timers.cancel("typing");
     waiters.abandonAll("erased");
     context.pipeToSelf(
         deps.eraser().erase(persistenceId(key).id()),

@@ -12,13 +12,29 @@ import java.util.List;
 public sealed interface ConversationEvent extends CborSerializable {
   Instant at();
 
-  /** A message entered the inbox: the durable receipt the sender was acknowledged with. */
-  record MessageAccepted(String messageId, String text, String sender, Instant at)
-      implements ConversationEvent {}
+  /**
+   * A message entered the inbox: the durable receipt the sender was acknowledged with. {@code
+   * address} (added after v1, null in older events and for the chat API) says where the reply goes.
+   */
+  record MessageAccepted(
+      String messageId, String text, String sender, Instant at, ReplyAddress address)
+      implements ConversationEvent {
+    public MessageAccepted(String messageId, String text, String sender, Instant at) {
+      this(messageId, text, sender, at, null);
+    }
+  }
 
-  /** A message was received but will start no turn (inbox full); the user got a notice. */
-  record MessageRejected(String messageId, String reason, String notice, Instant at)
-      implements ConversationEvent {}
+  /**
+   * A message was received but starts no turn (inbox full, not text, too fast); the user gets
+   * {@code notice}. {@code address} was added after v1.
+   */
+  record MessageRejected(
+      String messageId, String reason, String notice, Instant at, ReplyAddress address)
+      implements ConversationEvent {
+    public MessageRejected(String messageId, String reason, String notice, Instant at) {
+      this(messageId, reason, notice, at, null);
+    }
+  }
 
   /** A turn (its attempt'th try) is about to call the model for the given messages. */
   record TurnStarted(long turnId, List<String> messageIds, int attempt, Instant at)
@@ -33,4 +49,18 @@ public sealed interface ConversationEvent extends CborSerializable {
   record TurnFailed(
       long turnId, List<String> messageIds, String code, String reason, String notice, Instant at)
       implements ConversationEvent {}
+
+  /** A reply (or notice) reached the channel, as these channel message ids, in order. */
+  record ReplyDelivered(String replyId, List<String> channelMessageIds, Instant at)
+      implements ConversationEvent {}
+
+  /** A reply will never be delivered (bot blocked, chat gone, outside the window). */
+  record ReplyAbandoned(String replyId, String reason, Instant at) implements ConversationEvent {}
+
+  /** The channel reported a status for one of our messages (sent, delivered, read, failed). */
+  record DeliveryStatusChanged(String channelMessageId, String status, Instant at)
+      implements ConversationEvent {}
+
+  /** A fact about the chat that starts no turn: bot added or removed, group migrated. */
+  record NoteRecorded(String kind, String detail, Instant at) implements ConversationEvent {}
 }

@@ -26,7 +26,12 @@ public record ConversationSettings(
     int maxWaitingAsks,
     String failureNotice,
     String inboxFullNotice,
-    String roundLimitReply) {
+    String roundLimitReply,
+    int groupMaxPerMinute,
+    String slowDownNotice,
+    Duration deliveryRetryMin,
+    Duration deliveryRetryMax,
+    Duration typingEvery) {
 
   public static ConversationSettings from(Config root) {
     Config c = root.getConfig("parley.conversation");
@@ -48,6 +53,11 @@ public record ConversationSettings(
         c.getInt("max-waiting-asks"),
         c.getString("notices.failure"),
         c.getString("notices.inbox-full"),
-        c.getString("notices.round-limit"));
+        c.getString("notices.round-limit"),
+        c.getInt("group-max-per-minute"),
+        c.getString("notices.slow-down"),
+        c.getDuration("delivery.retry-min"),
+        c.getDuration("delivery.retry-max"),
+        c.getDuration("delivery.typing-every"));
   }
 }

@@ -1,42 +1,58 @@
 package dev.parley.conversation;
 
 import dev.parley.CborSerializable;
+import dev.parley.conversation.ConversationEvent.DeliveryStatusChanged;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
 import dev.parley.conversation.ConversationEvent.MessageRejected;
+import dev.parley.conversation.ConversationEvent.ReplyAbandoned;
+import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything a conversation remembers between events, immutable and bounded: the inbox of accepted
  * messages not yet answered (the head is the running turn's), the turn in progress, a window of
- * completed turns (older ones stay in the journal) and the recent message ids.
+ * completed turns (older ones stay in the journal), the recent message ids, the outbox of replies
+ * not yet confirmed by their channel, and channel statuses that arrived before the message they
+ * describe was known.
  */
 public record ConversationState(
     List<UserLine> inbox,
     RunningTurn running,
     List<Turn> turns,
     RecentMessages recent,
-    long nextTurnId)
+    long nextTurnId,
+    List<PendingReply> outbox,
+    List<EarlyStatus> earlyStatuses)
     implements CborSerializable {
+  static final int MAX_EARLY_STATUSES = 50;
 
   /** A turn that has started and not ended. After a crash this tells how often it was tried. */
   public record RunningTurn(long turnId, List<String> messageIds, int attempt)
       implements CborSerializable {}
 
+  /** A channel status for a message id we have not recorded yet (the send is in flight). */
+  public record EarlyStatus(String channelMessageId, String status) implements CborSerializable {}
+
   public ConversationState {
     inbox = List.copyOf(inbox);
     turns = List.copyOf(turns);
+    outbox = outbox == null ? List.of() : List.copyOf(outbox);
+    earlyStatuses = earlyStatuses == null ? List.of() : List.copyOf(earlyStatuses);
   }
 
   public static ConversationState empty() {
-    return new ConversationState(List.of(), null, List.of(), RecentMessages.empty(), 1);
+    return new ConversationState(
+        List.of(), null, List.of(), RecentMessages.empty(), 1, List.of(), List.of());
   }
 
+  /** Nothing to do: no message waiting, no turn running, no reply to send. */
   public boolean isIdle() {
-    return running == null && inbox.isEmpty();
+    return running == null && inbox.isEmpty() && outbox.isEmpty();
   }
 
   public boolean alreadyAccepted(String messageId) {
@@ -45,17 +61,31 @@ public record ConversationState(
 
   public ConversationState accepted(MessageAccepted e, DedupeLimits limits) {
     List<UserLine> nextInbox = new ArrayList<>(inbox);
-    nextInbox.add(new UserLine(e.messageId(), e.text(), e.sender()));
+    nextInbox.add(new UserLine(e.messageId(), e.text(), e.sender(), e.address()));
     return new ConversationState(
-        nextInbox, running, turns, recent.add(e.messageId(), e.at(), limits), nextTurnId);
+        nextInbox,
+        running,
+        turns,
+        recent.add(e.messageId(), e.at(), limits),
+        nextTurnId,
+        outbox,
+        earlyStatuses);
   }
 
-  public ConversationState rejected(MessageRejected e, DedupeLimits limits) {
+  public ConversationState rejected(MessageRejected e, DedupeLimits limits, boolean sends) {
     RecentMessages next =
         recent
             .add(e.messageId(), e.at(), limits)
             .resolve(List.of(e.messageId()), "rejected", 0, e.notice());
-    return new ConversationState(inbox, running, turns, next, nextTurnId);
+    List<PendingReply> nextOutbox =
+        sends
+            ? plus(
+                outbox,
+                new PendingReply(
+                    PendingReply.forMessage(e.messageId()), 0, e.notice(), e.address()))
+            : outbox;
+    return new ConversationState(
+        inbox, running, turns, next, nextTurnId, nextOutbox, earlyStatuses);
   }
 
   public ConversationState started(TurnStarted e) {
@@ -64,31 +94,113 @@ public record ConversationState(
         new RunningTurn(e.turnId(), List.copyOf(e.messageIds()), e.attempt()),
         turns,
         recent,
-        Math.max(nextTurnId, e.turnId() + 1));
+        Math.max(nextTurnId, e.turnId() + 1),
+        outbox,
+        earlyStatuses);
   }
 
-  public ConversationState completed(TurnCompleted e, int turnsInState) {
+  public ConversationState completed(TurnCompleted e, int turnsInState, boolean sends) {
     List<String> ids = e.user().stream().map(UserLine::id).toList();
     List<Turn> nextTurns = new ArrayList<>(turns);
-    nextTurns.add(new Turn(e.turnId(), e.user(), e.toolCalls(), e.reply(), e.at()));
+    nextTurns.add(
+        new Turn(
+            e.turnId(),
+            e.user(),
+            e.toolCalls(),
+            e.reply(),
+            e.at(),
+            sends ? Turn.PENDING : Turn.DELIVERED,
+            List.of(),
+            null));
     while (nextTurns.size() > turnsInState) {
       nextTurns.remove(0);
     }
+    ReplyAddress address = e.user().isEmpty() ? null : e.user().get(0).address();
     return new ConversationState(
         withoutMessages(ids),
         null,
         nextTurns,
         recent.resolve(ids, "completed", e.turnId(), null),
-        Math.max(nextTurnId, e.turnId() + 1));
+        Math.max(nextTurnId, e.turnId() + 1),
+        sends
+            ? plus(
+                outbox,
+                new PendingReply(PendingReply.forTurn(e.turnId()), e.turnId(), e.reply(), address))
+            : outbox,
+        earlyStatuses);
   }
 
-  public ConversationState failed(TurnFailed e) {
+  public ConversationState failed(TurnFailed e, boolean sends) {
+    ReplyAddress address = null;
+    for (UserLine line : inbox) {
+      if (e.messageIds().contains(line.id())) {
+        address = line.address();
+        break;
+      }
+    }
     return new ConversationState(
         withoutMessages(e.messageIds()),
         null,
         turns,
         recent.resolve(e.messageIds(), "failed", e.turnId(), e.notice()),
-        Math.max(nextTurnId, e.turnId() + 1));
+        Math.max(nextTurnId, e.turnId() + 1),
+        sends
+            ? plus(
+                outbox,
+                new PendingReply(PendingReply.forTurn(e.turnId()), e.turnId(), e.notice(), address))
+            : outbox,
+        earlyStatuses);
+  }
+
+  public ConversationState delivered(ReplyDelivered e) {
+    String status = null;
+    List<EarlyStatus> remaining = new ArrayList<>();
+    for (EarlyStatus early : earlyStatuses) {
+      if (e.channelMessageIds().contains(early.channelMessageId())) {
+        status = ChannelStatus.merge(status, early.status());
+      } else {
+        remaining.add(early);
+      }
+    }
+    String note = status;
+    return settle(
+            e.replyId(), turn -> turn.withDelivery(Turn.DELIVERED, e.channelMessageIds(), note))
+        .withEarlyStatuses(remaining);
+  }
+
+  public ConversationState abandoned(ReplyAbandoned e) {
+    return settle(e.replyId(), turn -> turn.withDelivery(Turn.ABANDONED, List.of(), e.reason()));
+  }
+
+  public ConversationState statusChanged(DeliveryStatusChanged e) {
+    List<Turn> nextTurns = new ArrayList<>(turns.size());
+    boolean found = false;
+    for (Turn turn : turns) {
+      if (turn.channelMessageIds().contains(e.channelMessageId())) {
+        found = true;
+        String merged =
+            ChannelStatus.merge(
+                ChannelStatus.known(String.valueOf(turn.deliveryNote()))
+                    ? turn.deliveryNote()
+                    : null,
+                e.status());
+        nextTurns.add(turn.withDelivery(turn.delivery(), turn.channelMessageIds(), merged));
+      } else {
+        nextTurns.add(turn);
+      }
+    }
+    if (found) {
+      return new ConversationState(
+          inbox, running, nextTurns, recent, nextTurnId, outbox, earlyStatuses);
+    }
+    if (outbox.isEmpty()) {
+      return this; // a status for a message that left the window long ago
+    }
+    List<EarlyStatus> next = plus(earlyStatuses, new EarlyStatus(e.channelMessageId(), e.status()));
+    while (next.size() > MAX_EARLY_STATUSES) {
+      next.remove(0);
+    }
+    return withEarlyStatuses(next);
   }
 
   /** The completed turn with this id, if it is still in the window. */
@@ -101,7 +213,32 @@ public record ConversationState(
     return null;
   }
 
+  private ConversationState settle(String replyId, UnaryOperator<Turn> change) {
+    long turnId =
+        outbox.stream()
+            .filter(r -> r.replyId().equals(replyId))
+            .mapToLong(PendingReply::turnId)
+            .findFirst()
+            .orElse(0);
+    List<PendingReply> nextOutbox =
+        outbox.stream().filter(r -> !r.replyId().equals(replyId)).toList();
+    List<Turn> nextTurns =
+        turns.stream().map(t -> t.turnId() == turnId && turnId > 0 ? change.apply(t) : t).toList();
+    return new ConversationState(
+        inbox, running, nextTurns, recent, nextTurnId, nextOutbox, earlyStatuses);
+  }
+
+  private ConversationState withEarlyStatuses(List<EarlyStatus> next) {
+    return new ConversationState(inbox, running, turns, recent, nextTurnId, outbox, next);
+  }
+
   private List<UserLine> withoutMessages(List<String> ids) {
     return inbox.stream().filter(line -> !ids.contains(line.id())).toList();
+  }
+
+  private static <T> List<T> plus(List<T> list, T item) {
+    List<T> next = new ArrayList<>(list);
+    next.add(item);
+    return next;
   }
 }

@@ -6,6 +6,9 @@ import dev.parley.conversation.ConversationCommand.AwaitOutcome;
 import dev.parley.conversation.ConversationCommand.Erase;
 import dev.parley.conversation.ConversationCommand.GetConversation;
 import dev.parley.conversation.ConversationCommand.MessageOutcome;
+import dev.parley.conversation.ConversationCommand.RecordNote;
+import dev.parley.conversation.ConversationCommand.RejectMessage;
+import dev.parley.conversation.ConversationCommand.UpdateDeliveryStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +40,40 @@ public final class Conversations {
     return ref(key)
         .askWithStatus(
             replyTo ->
-                new AcceptMessage(message.messageId(), message.text(), message.sender(), replyTo),
+                new AcceptMessage(
+                    message.messageId(),
+                    message.text(),
+                    message.sender(),
+                    message.address(),
+                    replyTo),
             askTimeout);
+  }
+
+  /**
+   * Receive a message that starts no turn (not text, say): remembered for dedupe, and the user gets
+   * {@code notice} through the channel.
+   */
+  public CompletionStage<Accepted> reject(
+      ConversationKey key, String messageId, String reason, String notice, ReplyAddress address) {
+    return ref(key)
+        .askWithStatus(
+            replyTo -> new RejectMessage(messageId, reason, notice, address, replyTo), askTimeout);
+  }
+
+  /**
+   * Records a channel's status for one of our sent messages ({@code sent}, {@code delivered},
+   * {@code read}, {@code failed}); statuses only move forward.
+   */
+  public CompletionStage<Done> deliveryStatus(
+      ConversationKey key, String channelMessageId, String status) {
+    return ref(key)
+        .askWithStatus(
+            replyTo -> new UpdateDeliveryStatus(channelMessageId, status, replyTo), askTimeout);
+  }
+
+  /** Records a fact about the chat that starts no turn (bot added or removed, migration). */
+  public CompletionStage<Done> note(ConversationKey key, String kind, String detail) {
+    return ref(key).askWithStatus(replyTo -> new RecordNote(kind, detail, replyTo), askTimeout);
   }
 
   public CompletionStage<MessageOutcome> awaitOutcome(

@@ -4,16 +4,37 @@ import dev.parley.CborSerializable;
 import java.time.Instant;
 import java.util.List;
 
-/** A completed turn as the history holds it: user lines, tool calls in order, the reply. */
+/**
+ * A completed turn as the history holds it: user lines, tool calls in order, the reply, and what
+ * became of the reply: {@code delivery} is pending, delivered or abandoned (with {@code
+ * deliveryNote}: the reason, or the channel's latest status such as "read"), and {@code
+ * channelMessageIds} are the messages the reply became.
+ */
 public record Turn(
-    long turnId, List<UserLine> user, List<ToolCallRecord> toolCalls, String reply, Instant at)
+    long turnId,
+    List<UserLine> user,
+    List<ToolCallRecord> toolCalls,
+    String reply,
+    Instant at,
+    String delivery,
+    List<String> channelMessageIds,
+    String deliveryNote)
     implements CborSerializable {
+  public static final String PENDING = "pending";
+  public static final String DELIVERED = "delivered";
+  public static final String ABANDONED = "abandoned";
+
   public Turn {
     user = List.copyOf(user);
     toolCalls = List.copyOf(toolCalls);
+    channelMessageIds = channelMessageIds == null ? List.of() : List.copyOf(channelMessageIds);
   }
 
   public List<String> messageIds() {
     return user.stream().map(UserLine::id).toList();
+  }
+
+  Turn withDelivery(String newDelivery, List<String> ids, String note) {
+    return new Turn(turnId, user, toolCalls, reply, at, newDelivery, ids, note);
   }
 }

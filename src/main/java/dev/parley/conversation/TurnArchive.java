@@ -1,8 +1,12 @@
 package dev.parley.conversation;
 
+import dev.parley.conversation.ConversationEvent.ReplyAbandoned;
+import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.query.EventEnvelope;
@@ -32,17 +36,30 @@ public final class TurnArchive {
         .currentEventsByPersistenceId(
             ConversationEntity.persistenceId(key).id(), 0L, Long.MAX_VALUE)
         .map(EventEnvelope::event)
-        .filter(e -> e instanceof TurnCompleted c && c.turnId() < beforeTurnId)
-        .map(e -> (TurnCompleted) e)
         .runWith(Sink.seq(), system)
-        .thenApply(
-            all -> {
-              List<Turn> turns = new ArrayList<>();
-              for (int i = Math.max(0, all.size() - limit); i < all.size(); i++) {
-                TurnCompleted c = all.get(i);
-                turns.add(new Turn(c.turnId(), c.user(), c.toolCalls(), c.reply(), c.at()));
-              }
-              return turns;
-            });
+        .thenApply(events -> page(key, events, beforeTurnId, limit));
+  }
+
+  /** Folds the events into turns with their delivery state, then cuts the page. */
+  private static List<Turn> page(String key, List<Object> events, long beforeTurnId, int limit) {
+    boolean sends = !ConversationKey.parse(key).channel().equals("api");
+    Map<String, Turn> byReply = new LinkedHashMap<>();
+    for (Object event : events) {
+      if (event instanceof TurnCompleted c && c.turnId() < beforeTurnId) {
+        String delivery = sends ? Turn.PENDING : Turn.DELIVERED;
+        byReply.put(
+            PendingReply.forTurn(c.turnId()),
+            new Turn(
+                c.turnId(), c.user(), c.toolCalls(), c.reply(), c.at(), delivery, List.of(), null));
+      } else if (event instanceof ReplyDelivered d && byReply.containsKey(d.replyId())) {
+        byReply.computeIfPresent(
+            d.replyId(), (id, t) -> t.withDelivery(Turn.DELIVERED, d.channelMessageIds(), null));
+      } else if (event instanceof ReplyAbandoned a && byReply.containsKey(a.replyId())) {
+        byReply.computeIfPresent(
+            a.replyId(), (id, t) -> t.withDelivery(Turn.ABANDONED, List.of(), a.reason()));
+      }
+    }
+    List<Turn> all = new ArrayList<>(byReply.values());
+    return all.subList(Math.max(0, all.size() - limit), all.size());
   }
 }

@@ -53,6 +53,11 @@ final class TurnRunner {
     return attempt != null;
   }
 
+  /** Where the running turn's reply goes (for "typing…"), or null. */
+  ReplyAddress address() {
+    return attempt == null || attempt.user().isEmpty() ? null : attempt.user().get(0).address();
+  }
+
   /**
    * The next turn to start, or null. A turn recorded as running with nothing in memory was cut off
    * (crash, hand-off): it is tried again, unless it already had every attempt.

@@ -43,8 +43,14 @@ final class ConversationJson {
           .put("arguments", call.arguments())
           .put("result", call.result());
     }
-    // The api channel has no outbound send: a reply is delivered once it is recorded.
-    node.putObject("reply").put("text", turn.reply()).put("delivery", "delivered");
+    // The api channel has no outbound send: its replies are delivered once recorded.
+    ObjectNode reply = node.putObject("reply");
+    reply.put("text", turn.reply()).put("delivery", turn.delivery());
+    if (turn.deliveryNote() != null) {
+      reply.put("note", turn.deliveryNote());
+    }
+    ArrayNode sent = reply.putArray("channelMessageIds");
+    turn.channelMessageIds().forEach(sent::add);
     node.put("at", turn.at().toString());
     return node;
   }

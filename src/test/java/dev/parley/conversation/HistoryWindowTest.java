@@ -17,7 +17,14 @@ class HistoryWindowTest {
 
   private static Turn plain(long id, String text, String reply) {
     return new Turn(
-        id, List.of(new UserLine("m" + id, text, null)), List.of(), reply, Instant.EPOCH);
+        id,
+        List.of(new UserLine("m" + id, text, null)),
+        List.of(),
+        reply,
+        Instant.EPOCH,
+        Turn.DELIVERED,
+        List.of(),
+        null);
   }
 
   private static Turn withTools(long id, int rounds) {
@@ -28,7 +35,14 @@ class HistoryWindowTest {
       calls.add(new ToolCallRecord(r, "c" + id + "b" + r, "current_time", "{}", "noon"));
     }
     return new Turn(
-        id, List.of(new UserLine("m" + id, "q" + id, null)), calls, "a" + id, Instant.EPOCH);
+        id,
+        List.of(new UserLine("m" + id, "q" + id, null)),
+        calls,
+        "a" + id,
+        Instant.EPOCH,
+        Turn.DELIVERED,
+        List.of(),
+        null);
   }
 
   private static List<String> roles(List<ChatMessage> prompt) {

@@ -1,0 +1,109 @@
+package dev.parley.conversation;
+
+import dev.parley.conversation.ConversationCommand.DeliveryFinished;
+import dev.parley.conversation.ConversationCommand.RetryDelivery;
+import dev.parley.conversation.ConversationEvent.ReplyAbandoned;
+import dev.parley.conversation.ConversationEvent.ReplyDelivered;
+import dev.parley.conversation.DeliveryResult.Delivered;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Works the outbox: sends the oldest unconfirmed reply through the channel's {@link ReplySender},
+ * one at a time so a conversation's replies go out in order, and says which event records the
+ * result. A send that could not finish is tried again after a growing pause (capped), for as long
+ * as it takes: an unconfirmed reply is never dropped.
+ */
+final class DeliveryRunner {
+  private static final String RETRY = "delivery-retry";
+
+  private final String key;
+  private final ActorContext<ConversationCommand> context;
+  private final TimerScheduler<ConversationCommand> timers;
+  private final ReplySender sender;
+  private final Duration minBackoff;
+  private final Duration maxBackoff;
+  private String inFlight;
+  private int failures;
+
+  DeliveryRunner(
+      String key,
+      ActorContext<ConversationCommand> context,
+      TimerScheduler<ConversationCommand> timers,
+      ReplySender sender,
+      ConversationSettings settings) {
+    this.key = key;
+    this.context = context;
+    this.timers = timers;
+    this.sender = sender;
+    this.minBackoff = settings.deliveryRetryMin();
+    this.maxBackoff = settings.deliveryRetryMax();
+  }
+
+  boolean busy() {
+    return inFlight != null || timers.isTimerActive(RETRY);
+  }
+
+  ReplySender sender() {
+    return sender;
+  }
+
+  /** Starts sending the head of the outbox unless a send is already under way. */
+  void kick(ConversationState state) {
+    if (sender == null || busy() || state.outbox().isEmpty()) {
+      return;
+    }
+    PendingReply head = state.outbox().get(0);
+    inFlight = head.replyId();
+    CompletionStage<DeliveryResult> send;
+    try {
+      send = sender.send(new OutboundReply(key, head.replyId(), head.text(), head.address()));
+    } catch (RuntimeException e) {
+      send = CompletableFuture.failedFuture(e);
+    }
+    context.pipeToSelf(
+        send,
+        (result, error) ->
+            new DeliveryFinished(
+                head.replyId(), result, error == null ? null : String.valueOf(error.getMessage())));
+  }
+
+  /** The event recording the send's outcome, or null (stale, or to be retried later). */
+  ConversationEvent onFinished(DeliveryFinished cmd, Instant now) {
+    if (!cmd.replyId().equals(inFlight)) {
+      return null;
+    }
+    inFlight = null;
+    if (cmd.error() != null || cmd.result() == null) {
+      failures++;
+      Duration pause = backoff(failures);
+      context
+          .getLog()
+          .warn("{}: sending {} failed ({}), again in {}", key, cmd.replyId(), cmd.error(), pause);
+      timers.startSingleTimer(RETRY, RetryDelivery.INSTANCE, pause);
+      return null;
+    }
+    failures = 0;
+    if (cmd.result() instanceof Delivered delivered) {
+      return new ReplyDelivered(cmd.replyId(), delivered.channelMessageIds(), now);
+    }
+    String reason = ((DeliveryResult.Abandoned) cmd.result()).reason();
+    context.getLog().info("{}: reply {} abandoned: {}", key, cmd.replyId(), reason);
+    return new ReplyAbandoned(cmd.replyId(), reason, now);
+  }
+
+  /** Forget the send in flight (erasure); its late answer will be ignored. */
+  void abandon() {
+    inFlight = null;
+    timers.cancel(RETRY);
+  }
+
+  private Duration backoff(int attempt) {
+    Duration pause = minBackoff.multipliedBy(1L << Math.min(attempt - 1, 20));
+    return pause.compareTo(maxBackoff) > 0 ? maxBackoff : pause;
+  }
+}
