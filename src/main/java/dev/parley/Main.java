@@ -9,11 +9,17 @@ import dev.parley.conversation.ConversationEntity;
 import dev.parley.conversation.ConversationSettings;
 import dev.parley.conversation.Conversations;
 import dev.parley.conversation.JdbcConversationEraser;
+import dev.parley.conversation.ReplySender;
+import dev.parley.conversation.ReplySenders;
 import dev.parley.conversation.TurnArchive;
 import dev.parley.http.ChatApiRoutes;
 import dev.parley.http.HttpServer;
 import dev.parley.http.HttpSettings;
 import dev.parley.llm.LlmSettings;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -22,6 +28,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.persistence.jdbc.db.SlickExtension;
 import org.apache.pekko.persistence.jdbc.db.SlickExtensionImpl;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
@@ -94,12 +101,20 @@ public final class Main {
           ConversationEntity.init(
               system,
               new ConversationDeps(
-                  settings, deps.model(), deps.tools(), eraser, deps.clock(), blocking));
+                  settings,
+                  deps.model(),
+                  deps.tools(),
+                  eraser,
+                  deps.clock(),
+                  blocking,
+                  replySenders(system, config)));
           Conversations conversations =
               new Conversations(
                   system, http.askTimeout(), new TurnArchive(system, "jdbc-read-journal"));
-          var routes = new ChatApiRoutes(conversations, http, settings.maxTextChars()).route();
-          return HttpServer.start(system, http, routes)
+          List<Route> routes = new ArrayList<>();
+          routes.add(new ChatApiRoutes(conversations, http, settings.maxTextChars()).route());
+          routes.addAll(webhookRoutes(system, config, conversations));
+          return HttpServer.start(system, http, concat(routes))
               .thenApply(
                   binding -> {
                     log.info(
@@ -110,5 +125,39 @@ public final class Main {
                     return binding;
                   });
         });
+  }
+
+  /** The reply sender of each configured channel; the chat API needs none. */
+  private static ReplySenders replySenders(ActorSystem<?> system, Config config) {
+    Map<String, ReplySender> senders = new HashMap<>();
+
+    // Telegram: its sender, when a bot token is configured.
+
+    // (keep the channels apart: one block each)
+
+    // WhatsApp: its sender, when a phone number id and access token are configured.
+
+    return new ReplySenders(senders);
+  }
+
+  /** Webhook routes of every channel; an unconfigured channel's route says it is off. */
+  private static List<Route> webhookRoutes(
+      ActorSystem<?> system, Config config, Conversations conversations) {
+    List<Route> routes = new ArrayList<>();
+
+    // Telegram: POST /webhooks/telegram
+
+    // (keep the channels apart: one block each)
+
+    // WhatsApp: GET and POST /webhooks/whatsapp
+
+    return routes;
+  }
+
+  private static Route concat(List<Route> routes) {
+    return routes.size() == 1
+        ? routes.get(0)
+        : org.apache.pekko.http.javadsl.server.Directives.concat(
+            routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
   }
 }
