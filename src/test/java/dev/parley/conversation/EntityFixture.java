@@ -33,6 +33,11 @@ final class EntityFixture {
   }
 
   static ConversationDeps deps(Config config, ModelClient model, Tool... extraTools) {
+    return deps(config, model, ReplySenders.none(), extraTools);
+  }
+
+  static ConversationDeps deps(
+      Config config, ModelClient model, ReplySenders senders, Tool... extraTools) {
     ToolSettings toolSettings = ToolSettings.from(config);
     List<Tool> tools =
         new ArrayList<>(List.of(new CurrentTimeTool(Clock.systemUTC()), new CalculatorTool()));
@@ -43,6 +48,7 @@ final class EntityFixture {
         new ToolRegistry(tools, toolSettings),
         persistenceId -> CompletableFuture.completedFuture(Done.getInstance()),
         Clock.systemUTC(),
-        ForkJoinPool.commonPool());
+        ForkJoinPool.commonPool(),
+        senders);
   }
 }

@@ -1,0 +1,231 @@
+package dev.parley.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import dev.parley.conversation.ConversationCommand.AcceptMessage;
+import dev.parley.conversation.ConversationCommand.Accepted;
+import dev.parley.conversation.ConversationCommand.GetConversation;
+import dev.parley.conversation.ConversationCommand.RejectMessage;
+import dev.parley.conversation.ConversationCommand.UpdateDeliveryStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Replies through a channel: recorded with the turn, sent in order, marked, re-sent after a
+ * restart.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class DeliveryTest {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final Config CONFIG =
+      EntityFixture.config(
+          "parley.conversation.delivery.retry-min = 50ms\n"
+              + "parley.conversation.delivery.retry-max = 200ms\n"
+              + "parley.conversation.max-inbox = 2\n"
+              + "parley.conversation.group-max-per-minute = 3\n");
+  private static ActorTestKit testKit;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create(CONFIG);
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private record Subject(String key, ActorRef<ConversationCommand> ref, ConversationDeps deps) {
+    Subject restarted() {
+      return new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
+    }
+  }
+
+  private static Subject spawn(String kind, ScriptedModel model, FakeReplySender sender) {
+    String key = kind + ":tg:" + UUID.randomUUID();
+    var deps = EntityFixture.deps(CONFIG, model, new ReplySenders(Map.of("tg", sender)));
+    return new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
+  }
+
+  private static ReplyAddress address(String messageId) {
+    return new ReplyAddress("chat-1", null, messageId);
+  }
+
+  private static void accept(Subject s, String id, String text) {
+    TestProbe<StatusReply<Accepted>> probe = testKit.createTestProbe();
+    s.ref().tell(new AcceptMessage(id, text, "ann", address(id), probe.getRef()));
+    assertTrue(probe.receiveMessage(WAIT).isSuccess());
+  }
+
+  private static ConversationView view(Subject s) {
+    TestProbe<ConversationView> probe = testKit.createTestProbe();
+    s.ref().tell(new GetConversation(200, 0, probe.getRef()));
+    return probe.receiveMessage(WAIT);
+  }
+
+  private static void awaitTurn(Subject s, int index, String delivery) {
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              List<Turn> turns = view(s).turns();
+              assertTrue(turns.size() > index, "turns: " + turns.size());
+              assertEquals(delivery, turns.get(index).delivery());
+              return null;
+            });
+  }
+
+  @Test
+  void repliesGoOutInOrderOneAtATimeAndAreMarkedDelivered() {
+    FakeReplySender sender = new FakeReplySender();
+    Subject s = spawn("user", ScriptedModel.echo(), sender);
+    accept(s, "m1", "one");
+    accept(s, "m2", "two");
+    var first = sender.next(WAIT);
+    assertEquals("re: one", first.reply().text());
+    assertEquals(address("m1"), first.reply().address());
+    awaitTurn(s, 1, Turn.PENDING); // both turns done, second reply waits for the first
+    assertEquals(0, sender.waiting());
+    first.deliver("501");
+    var second = sender.next(WAIT);
+    assertEquals("re: two", second.reply().text());
+    second.deliver("502", "503");
+    awaitTurn(s, 1, Turn.DELIVERED);
+    assertEquals(List.of("502", "503"), view(s).turns().get(1).channelMessageIds());
+    assertEquals(1, sender.maxInFlight.get());
+  }
+
+  @Test
+  void aSendThatCannotFinishIsTriedAgainUntilItIsDelivered() {
+    FakeReplySender sender = new FakeReplySender();
+    Subject s = spawn("user", ScriptedModel.echo(), sender);
+    accept(s, "m1", "hello");
+    sender.next(WAIT).result().completeExceptionally(new IllegalStateException("503 from channel"));
+    sender.next(WAIT).result().completeExceptionally(new IllegalStateException("503 again"));
+    var third = sender.next(WAIT);
+    assertEquals("re: hello", third.reply().text());
+    third.deliver("7");
+    awaitTurn(s, 0, Turn.DELIVERED);
+  }
+
+  @Test
+  void anAbandonedReplyIsRecordedWithItsReason() {
+    FakeReplySender sender = new FakeReplySender();
+    Subject s = spawn("user", ScriptedModel.echo(), sender);
+    accept(s, "m1", "hello");
+    sender
+        .next(WAIT)
+        .result()
+        .complete(new DeliveryResult.Abandoned("bot was blocked by the user"));
+    awaitTurn(s, 0, Turn.ABANDONED);
+    assertEquals("bot was blocked by the user", view(s).turns().get(0).deliveryNote());
+  }
+
+  @Test
+  void aReplyRecordedButNotConfirmedIsSentOnceAfterARestart() {
+    FakeReplySender sender = new FakeReplySender();
+    Subject s = spawn("user", ScriptedModel.echo(), sender);
+    accept(s, "m1", "hello");
+    sender.next(WAIT); // the send is under way when the entity stops
+    TestProbe<Object> watcher = testKit.createTestProbe();
+    s.ref().tell(ConversationCommand.Stop.INSTANCE);
+    watcher.expectTerminated(s.ref(), WAIT);
+    Subject again = s.restarted();
+    var resend = sender.next(WAIT);
+    assertEquals("re: hello", resend.reply().text());
+    resend.deliver("9");
+    awaitTurn(again, 0, Turn.DELIVERED);
+    assertEquals(1, view(again).turns().size());
+    assertEquals(0, sender.waiting());
+  }
+
+  @Test
+  void noticesOfRejectedMessagesGoThroughTheChannelToo() {
+    FakeReplySender sender = new FakeReplySender();
+    Subject s = spawn("user", ScriptedModel.holding(), sender);
+    TestProbe<StatusReply<Accepted>> probe = testKit.createTestProbe();
+    s.ref()
+        .tell(
+            new RejectMessage(
+                "s1", "unsupported", "I can only read text.", address("s1"), probe.getRef()));
+    assertFalse(probe.receiveMessage(WAIT).getValue().duplicate());
+    var notice = sender.next(WAIT);
+    assertEquals("I can only read text.", notice.reply().text());
+    assertEquals(address("s1"), notice.reply().address());
+    s.ref()
+        .tell(
+            new RejectMessage(
+                "s1", "unsupported", "I can only read text.", address("s1"), probe.getRef()));
+    assertTrue(probe.receiveMessage(WAIT).getValue().duplicate());
+  }
+
+  @Test
+  void aGroupPastItsRateGetsTheSlowDownNotice() {
+    FakeReplySender sender = new FakeReplySender();
+    Subject s = spawn("group", ScriptedModel.echo(), sender);
+    for (int i = 1; i <= 3; i++) {
+      accept(s, "g" + i, "msg " + i);
+      sender.next(WAIT).deliver("r" + i);
+    }
+    accept(s, "g4", "one too many");
+    var notice = sender.next(WAIT);
+    assertEquals(ConversationSettings.from(CONFIG).slowDownNotice(), notice.reply().text());
+  }
+
+  @Test
+  void channelStatusesOnlyMoveForwardAndMayArriveBeforeTheSendIsRecorded() {
+    FakeReplySender sender = new FakeReplySender();
+    Subject s = spawn("user", ScriptedModel.echo(), sender);
+    accept(s, "m1", "hello");
+    var send = sender.next(WAIT);
+    status(s, "wamid.1", "read"); // before we know wamid.1 is ours
+    status(s, "wamid.1", "delivered");
+    send.deliver("wamid.1");
+    awaitTurn(s, 0, Turn.DELIVERED);
+    assertEquals("read", view(s).turns().get(0).deliveryNote());
+    status(s, "wamid.1", "sent");
+    status(s, "wamid.1", "failed");
+    assertEquals("read", view(s).turns().get(0).deliveryNote());
+  }
+
+  @Test
+  void typingIsShownWhileATurnRuns() {
+    FakeReplySender sender = new FakeReplySender();
+    ScriptedModel model = ScriptedModel.holding();
+    Subject s = spawn("user", model, sender);
+    accept(s, "m1", "hello");
+    var call = model.nextCall(WAIT);
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              assertEquals(address("m1"), sender.typing.peek());
+              return null;
+            });
+    call.answer().complete(ScriptedModel.text("done"));
+    sender.next(WAIT).deliver("1");
+  }
+
+  private static void status(Subject s, String id, String status) {
+    TestProbe<StatusReply<Done>> probe = testKit.createTestProbe();
+    s.ref().tell(new UpdateDeliveryStatus(id, status, probe.getRef()));
+    assertTrue(probe.receiveMessage(WAIT).isSuccess());
+  }
+}
