@@ -3,8 +3,12 @@ package dev.parley.conversation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.conversation.ConversationEvent.DeliveryStatusChanged;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
 import dev.parley.conversation.ConversationEvent.MessageRejected;
+import dev.parley.conversation.ConversationEvent.NoteRecorded;
+import dev.parley.conversation.ConversationEvent.ReplyAbandoned;
+import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
@@ -12,7 +16,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
@@ -29,20 +35,42 @@ import org.junit.jupiter.api.Test;
 class EventSamplesTest {
   private static final Path DIR = Path.of("src/test/resources/events/v1");
   private static final Instant AT = Instant.parse("2026-11-27T07:00:00Z");
-  private static final List<ConversationEvent> SAMPLES =
-      List.of(
-          new MessageAccepted("m1", "what time is it?", "ann", AT),
-          new MessageRejected("m2", "inbox-full", "Too many pending messages.", AT),
-          new TurnStarted(1, List.of("m1"), 1, AT),
-          new TurnCompleted(
-              1,
-              List.of(new UserLine("m1", "what time is it?", "ann")),
-              List.of(
-                  new ToolCallRecord(
-                      1, "call_1", "current_time", "{\"timezone\":\"UTC\"}", "noon")),
-              "It is noon.",
-              AT),
-          new TurnFailed(2, List.of("m3"), "http-500", "model answered 500", "Sorry.", AT));
+  private static final ReplyAddress ADDRESS = new ReplyAddress("-100123", "7", "42");
+  private static final Map<String, ConversationEvent> SAMPLES = new LinkedHashMap<>();
+
+  static {
+    SAMPLES.put("MessageAccepted", new MessageAccepted("m1", "what time is it?", "ann", AT));
+    SAMPLES.put(
+        "MessageRejected",
+        new MessageRejected("m2", "inbox-full", "Too many pending messages.", AT));
+    SAMPLES.put("TurnStarted", new TurnStarted(1, List.of("m1"), 1, AT));
+    SAMPLES.put(
+        "TurnCompleted",
+        new TurnCompleted(
+            1,
+            List.of(new UserLine("m1", "what time is it?", "ann")),
+            List.of(
+                new ToolCallRecord(1, "call_1", "current_time", "{\"timezone\":\"UTC\"}", "noon")),
+            "It is noon.",
+            AT));
+    SAMPLES.put(
+        "TurnFailed",
+        new TurnFailed(2, List.of("m3"), "http-500", "model answered 500", "Sorry.", AT));
+    // Added with channel delivery: the optional reply address, and the delivery events.
+    SAMPLES.put("MessageAcceptedWithAddress", new MessageAccepted("m4", "hi", "bob", AT, ADDRESS));
+    SAMPLES.put(
+        "MessageRejectedWithAddress",
+        new MessageRejected("m5", "unsupported", "I can only read text.", AT, ADDRESS));
+    SAMPLES.put(
+        "TurnCompletedWithAddress",
+        new TurnCompleted(
+            3, List.of(new UserLine("m4", "hi", "bob", ADDRESS)), List.of(), "Hello!", AT));
+    SAMPLES.put("ReplyDelivered", new ReplyDelivered("turn-3", List.of("501", "502"), AT));
+    SAMPLES.put("ReplyAbandoned", new ReplyAbandoned("turn-4", "bot was blocked by the user", AT));
+    SAMPLES.put("DeliveryStatusChanged", new DeliveryStatusChanged("wamid.1", "read", AT));
+    SAMPLES.put("NoteRecorded", new NoteRecorded("membership", "administrator", AT));
+  }
+
   private static ActorTestKit testKit;
 
   @BeforeAll
@@ -59,11 +87,12 @@ class EventSamplesTest {
   void everyStoredEventSampleStillReads() throws IOException {
     Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
     boolean write = Boolean.getBoolean("parley.write-event-samples");
-    for (ConversationEvent event : SAMPLES) {
-      String name = event.getClass().getSimpleName();
+    for (var sample : SAMPLES.entrySet()) {
+      String name = sample.getKey();
+      ConversationEvent event = sample.getValue();
       Path bytesFile = DIR.resolve(name + ".cbor");
       Path manifestFile = DIR.resolve(name + ".manifest");
-      if (write) {
+      if (write && !Files.exists(bytesFile)) { // a stored sample is never rewritten
         Files.createDirectories(DIR);
         var serializer = serialization.findSerializerFor(event);
         Files.write(bytesFile, serialization.serialize(event).get());
