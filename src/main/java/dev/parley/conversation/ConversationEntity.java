@@ -1,7 +1,6 @@
 package dev.parley.conversation;
 
 import dev.parley.conversation.ConversationCommand.AcceptMessage;
-import dev.parley.conversation.ConversationCommand.Accepted;
 import dev.parley.conversation.ConversationCommand.Advance;
 import dev.parley.conversation.ConversationCommand.AwaitOutcome;
 import dev.parley.conversation.ConversationCommand.DeliveryFinished;
@@ -74,8 +73,9 @@ public final class ConversationEntity
   private final OutcomeWaiters waiters;
   private final TurnRunner runner;
   private final DeliveryRunner delivery;
+  private final MessageIntake intake;
   private final boolean sends;
-  private boolean erasing;
+  private final Erasure erasure;
 
   /** Registers the entity type with sharding; remember-entities restarts unfinished ones. */
   public static void init(ActorSystem<?> system, ConversationDeps deps) {
@@ -119,6 +119,18 @@ public final class ConversationEntity
     this.sends = !channel.equals("api");
     this.delivery =
         new DeliveryRunner(key, context, timers, deps.senders().forChannel(channel), settings);
+    this.erasure =
+        new Erasure(
+            key,
+            context,
+            deps.eraser(),
+            this::passivate,
+            () -> {
+              runner.abandon();
+              delivery.abandon();
+              waiters.abandonAll("erased");
+            });
+    this.intake = new MessageIntake(key, context, deps, delivery, erasure::inProgress);
   }
 
   @Override
@@ -136,10 +148,12 @@ public final class ConversationEntity
       commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(AcceptMessage.class, this::onAccept)
-        .onCommand(RejectMessage.class, this::onReject)
-        .onCommand(UpdateDeliveryStatus.class, this::onDeliveryStatus)
-        .onCommand(RecordNote.class, this::onNote)
+        .onCommand(AcceptMessage.class, (state, cmd) -> intake.onAccept(Effect(), state, cmd))
+        .onCommand(RejectMessage.class, (state, cmd) -> intake.onReject(Effect(), state, cmd))
+        .onCommand(
+            UpdateDeliveryStatus.class,
+            (state, cmd) -> intake.onDeliveryStatus(Effect(), state, cmd))
+        .onCommand(RecordNote.class, (state, cmd) -> intake.onNote(Effect(), state, cmd))
         .onCommand(DeliveryFinished.class, this::onDeliveryFinished)
         .onCommand(RetryDelivery.class, this::onRetryDelivery)
         .onCommand(Typing.class, this::onTyping)
@@ -151,8 +165,8 @@ public final class ConversationEntity
         .onCommand(ModelFailed.class, this::onModelFailed)
         .onCommand(TurnTimedOut.class, this::onTimedOut)
         .onCommand(IdleTimeout.class, this::onIdleTimeout)
-        .onCommand(Erase.class, this::onErase)
-        .onCommand(EraseFinished.class, this::onEraseFinished)
+        .onCommand(Erase.class, (state, cmd) -> erasure.onErase(Effect(), cmd))
+        .onCommand(EraseFinished.class, (state, cmd) -> erasure.onFinished(Effect(), cmd))
         .onCommand(Stop.class, cmd -> Effect().stop().thenNoReply())
         .build();
   }
@@ -182,94 +196,6 @@ public final class ConversationEntity
         .build();
   }
 
-  private ReplyEffect<ConversationEvent, ConversationState> onAccept(
-      ConversationState state, AcceptMessage cmd) {
-    if (erasing) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("erasing"));
-    }
-    if (state.alreadyAccepted(cmd.messageId())) {
-      return Effect()
-          .reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
-    }
-    if (cmd.text() == null || cmd.text().length() > settings.maxTextChars()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("text-too-long"));
-    }
-    Accepted accepted = new Accepted(cmd.messageId(), false);
-    String refusal = refusal(state);
-    if (refusal != null) {
-      context.getLog().info("{}: {}, rejecting {}", key, refusal, cmd.messageId());
-      String notice =
-          refusal.equals("inbox-full") ? settings.inboxFullNotice() : settings.slowDownNotice();
-      return Effect()
-          .persist(
-              new MessageRejected(
-                  cmd.messageId(), refusal, notice, deps.clock().instant(), cmd.address()))
-          .thenRun(delivery::kick)
-          .thenReply(cmd.replyTo(), next -> StatusReply.success(accepted));
-    }
-    context.getLog().debug("{}: accepted {}", key, cmd.messageId());
-    return Effect()
-        .persist(
-            new MessageAccepted(
-                cmd.messageId(), cmd.text(), cmd.sender(), deps.clock().instant(), cmd.address()))
-        .thenRun(next -> context.getSelf().tell(Advance.INSTANCE))
-        .thenReply(cmd.replyTo(), next -> StatusReply.success(accepted));
-  }
-
-  /** Why a new message would start no turn now, or null: inbox full, or a group too fast. */
-  private String refusal(ConversationState state) {
-    if (state.inbox().size() >= settings.maxInbox()) {
-      return "inbox-full";
-    }
-    if (key.startsWith("group:")) {
-      var minuteAgo = deps.clock().instant().minusSeconds(60);
-      long lastMinute =
-          state.recent().entries().stream()
-              .filter(e -> e.at().isAfter(minuteAgo) && !"rejected".equals(e.outcome()))
-              .count();
-      if (lastMinute >= settings.groupMaxPerMinute()) {
-        return "too-fast";
-      }
-    }
-    return null;
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onReject(
-      ConversationState state, RejectMessage cmd) {
-    if (erasing) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("erasing"));
-    }
-    if (state.alreadyAccepted(cmd.messageId())) {
-      return Effect()
-          .reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
-    }
-    return Effect()
-        .persist(
-            new MessageRejected(
-                cmd.messageId(), cmd.reason(), cmd.notice(), deps.clock().instant(), cmd.address()))
-        .thenRun(delivery::kick)
-        .thenReply(
-            cmd.replyTo(), next -> StatusReply.success(new Accepted(cmd.messageId(), false)));
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onDeliveryStatus(
-      ConversationState state, UpdateDeliveryStatus cmd) {
-    if (!ChannelStatus.known(cmd.status())) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("unknown-status"));
-    }
-    return Effect()
-        .persist(
-            new DeliveryStatusChanged(cmd.channelMessageId(), cmd.status(), deps.clock().instant()))
-        .thenReply(cmd.replyTo(), next -> StatusReply.success(org.apache.pekko.Done.getInstance()));
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onNote(
-      ConversationState state, RecordNote cmd) {
-    return Effect()
-        .persist(new NoteRecorded(cmd.kind(), cmd.detail(), deps.clock().instant()))
-        .thenReply(cmd.replyTo(), next -> StatusReply.success(org.apache.pekko.Done.getInstance()));
-  }
-
   private ReplyEffect<ConversationEvent, ConversationState> onDeliveryFinished(
       ConversationState state, DeliveryFinished cmd) {
     ConversationEvent recorded = delivery.onFinished(cmd, deps.clock().instant());
@@ -292,17 +218,6 @@ public final class ConversationEntity
     return Effect().noReply();
   }
 
-  private ReplyEffect<ConversationEvent, ConversationState> onTyping(
-      ConversationState state, Typing cmd) {
-    ReplyAddress address = runner.address();
-    if (address == null || delivery.sender() == null) {
-      timers.cancel("typing");
-    } else {
-      delivery.sender().typing(key, address);
-    }
-    return Effect().noReply();
-  }
-
   private ReplyEffect<ConversationEvent, ConversationState> onAwait(
       ConversationState state, AwaitOutcome cmd) {
     Entry entry = state.recent().find(cmd.messageId());
@@ -322,12 +237,13 @@ public final class ConversationEntity
   private ReplyEffect<ConversationEvent, ConversationState> onGet(
       ConversationState state, GetConversation cmd) {
     scheduleIdleCheck(state);
-    return Effect().reply(cmd.replyTo(), ConversationPage.of(key, state, cmd, erasing));
+    return Effect()
+        .reply(cmd.replyTo(), ConversationPage.of(key, state, cmd, erasure.inProgress()));
   }
 
   private ReplyEffect<ConversationEvent, ConversationState> onAdvance(
       ConversationState state, Advance cmd) {
-    if (erasing) {
+    if (erasure.inProgress()) {
       return Effect().noReply();
     }
     delivery.kick(state);
@@ -359,7 +275,7 @@ public final class ConversationEntity
         .thenRun(
             started -> {
               runner.begin(started);
-              startTyping();
+              delivery.startTyping(runner.address());
             })
         .thenNoReply();
   }
@@ -398,7 +314,7 @@ public final class ConversationEntity
         .thenRun(
             next -> {
               runner.ended();
-              timers.cancel("typing");
+              delivery.stopTyping();
               waiters.resolve(next, ids);
               delivery.kick(next);
               context.getSelf().tell(Advance.INSTANCE);
@@ -406,12 +322,10 @@ public final class ConversationEntity
         .thenNoReply();
   }
 
-  private void startTyping() {
-    ReplyAddress address = runner.address();
-    if (delivery.sender() != null && address != null) {
-      delivery.sender().typing(key, address);
-      timers.startTimerWithFixedDelay("typing", Typing.INSTANCE, settings.typingEvery());
-    }
+  private ReplyEffect<ConversationEvent, ConversationState> onTyping(
+      ConversationState state, Typing cmd) {
+    delivery.refreshTyping(runner.address());
+    return Effect().noReply();
   }
 
   private void scheduleIdleCheck(ConversationState state) {
@@ -422,7 +336,11 @@ public final class ConversationEntity
 
   private ReplyEffect<ConversationEvent, ConversationState> onIdleTimeout(
       ConversationState state, IdleTimeout cmd) {
-    if (state.isIdle() && !runner.busy() && !delivery.busy() && waiters.isEmpty() && !erasing) {
+    if (state.isIdle()
+        && !runner.busy()
+        && !delivery.busy()
+        && waiters.isEmpty()
+        && !erasure.inProgress()) {
       passivate();
     }
     return Effect().noReply();
@@ -434,38 +352,5 @@ public final class ConversationEntity
     } else {
       context.getSelf().tell(Stop.INSTANCE);
     }
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onErase(
-      ConversationState state, Erase cmd) {
-    if (erasing) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("erasing"));
-    }
-    context.getLog().info("{}: erasing the conversation", key);
-    erasing = true;
-    runner.abandon();
-    delivery.abandon();
-    timers.cancel("typing");
-    waiters.abandonAll("erased");
-    context.pipeToSelf(
-        deps.eraser().erase(persistenceId(key).id()),
-        (done, error) -> new EraseFinished(cmd.replyTo(), error == null ? null : error.toString()));
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onEraseFinished(
-      ConversationState state, EraseFinished cmd) {
-    if (cmd.error() != null) {
-      context.getLog().error("{}: erasing failed: {}", key, cmd.error());
-    }
-    // Stop either way: after a success the next incarnation recovers an empty journal; after
-    // a failure (one transaction, nothing changed) it recovers the old state and resumes.
-    passivate();
-    return Effect()
-        .reply(
-            cmd.replyTo(),
-            cmd.error() == null
-                ? StatusReply.success(org.apache.pekko.Done.getInstance())
-                : StatusReply.error("erase-failed"));
   }
 }

@@ -2,6 +2,7 @@ package dev.parley.conversation;
 
 import dev.parley.conversation.ConversationCommand.DeliveryFinished;
 import dev.parley.conversation.ConversationCommand.RetryDelivery;
+import dev.parley.conversation.ConversationCommand.Typing;
 import dev.parley.conversation.ConversationEvent.ReplyAbandoned;
 import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.DeliveryResult.Delivered;
@@ -20,6 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class DeliveryRunner {
   private static final String RETRY = "delivery-retry";
+  private static final String TYPING = "typing";
 
   private final String key;
   private final ActorContext<ConversationCommand> context;
@@ -27,6 +29,7 @@ final class DeliveryRunner {
   private final ReplySender sender;
   private final Duration minBackoff;
   private final Duration maxBackoff;
+  private final Duration typingEvery;
   private String inFlight;
   private int failures;
 
@@ -42,6 +45,7 @@ final class DeliveryRunner {
     this.sender = sender;
     this.minBackoff = settings.deliveryRetryMin();
     this.maxBackoff = settings.deliveryRetryMax();
+    this.typingEvery = settings.typingEvery();
   }
 
   boolean busy() {
@@ -100,10 +104,31 @@ final class DeliveryRunner {
   void abandon() {
     inFlight = null;
     timers.cancel(RETRY);
+    stopTyping();
   }
 
   private Duration backoff(int attempt) {
     Duration pause = minBackoff.multipliedBy(1L << Math.min(attempt - 1, 20));
     return pause.compareTo(maxBackoff) > 0 ? maxBackoff : pause;
+  }
+
+  /** Shows "typing…" now and refreshes it until {@link #stopTyping}. */
+  void startTyping(ReplyAddress address) {
+    if (sender != null && address != null) {
+      sender.typing(key, address);
+      timers.startTimerWithFixedDelay(TYPING, Typing.INSTANCE, typingEvery);
+    }
+  }
+
+  void refreshTyping(ReplyAddress address) {
+    if (sender == null || address == null) {
+      stopTyping();
+    } else {
+      sender.typing(key, address);
+    }
+  }
+
+  void stopTyping() {
+    timers.cancel(TYPING);
   }
 }

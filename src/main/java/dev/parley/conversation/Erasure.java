@@ -1,0 +1,70 @@
+package dev.parley.conversation;
+
+import dev.parley.conversation.ConversationCommand.Erase;
+import dev.parley.conversation.ConversationCommand.EraseFinished;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+
+/**
+ * Erasing a conversation: the entity drops its work in flight, deletes every stored row in one
+ * transaction, and stops, so that the next message recovers an empty journal. While it runs nothing
+ * is persisted (new messages get a retryable refusal), since an event written then would outlive
+ * the erasure.
+ */
+final class Erasure {
+  private final String key;
+  private final ActorContext<ConversationCommand> context;
+  private final ConversationEraser eraser;
+  private final Runnable passivate;
+  private final Runnable abandonWork;
+  private boolean inProgress;
+
+  Erasure(
+      String key,
+      ActorContext<ConversationCommand> context,
+      ConversationEraser eraser,
+      Runnable passivate,
+      Runnable abandonWork) {
+    this.key = key;
+    this.context = context;
+    this.eraser = eraser;
+    this.passivate = passivate;
+    this.abandonWork = abandonWork;
+  }
+
+  boolean inProgress() {
+    return inProgress;
+  }
+
+  ReplyEffect<ConversationEvent, ConversationState> onErase(
+      EffectFactories<ConversationEvent, ConversationState> effect, Erase cmd) {
+    if (inProgress) {
+      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
+    }
+    context.getLog().info("{}: erasing the conversation", key);
+    inProgress = true;
+    abandonWork.run();
+    context.pipeToSelf(
+        eraser.erase(ConversationEntity.persistenceId(key).id()),
+        (done, error) -> new EraseFinished(cmd.replyTo(), error == null ? null : error.toString()));
+    return effect.noReply();
+  }
+
+  ReplyEffect<ConversationEvent, ConversationState> onFinished(
+      EffectFactories<ConversationEvent, ConversationState> effect, EraseFinished cmd) {
+    if (cmd.error() != null) {
+      context.getLog().error("{}: erasing failed: {}", key, cmd.error());
+    }
+    // Stop either way: after a success the next incarnation recovers an empty journal; after
+    // a failure (one transaction, nothing changed) it recovers the old state and resumes.
+    passivate.run();
+    return effect.reply(
+        cmd.replyTo(),
+        cmd.error() == null
+            ? StatusReply.success(Done.getInstance())
+            : StatusReply.error("erase-failed"));
+  }
+}

@@ -1,0 +1,140 @@
+package dev.parley.conversation;
+
+import dev.parley.conversation.ConversationCommand.AcceptMessage;
+import dev.parley.conversation.ConversationCommand.Accepted;
+import dev.parley.conversation.ConversationCommand.Advance;
+import dev.parley.conversation.ConversationCommand.RecordNote;
+import dev.parley.conversation.ConversationCommand.RejectMessage;
+import dev.parley.conversation.ConversationCommand.UpdateDeliveryStatus;
+import dev.parley.conversation.ConversationEvent.DeliveryStatusChanged;
+import dev.parley.conversation.ConversationEvent.MessageAccepted;
+import dev.parley.conversation.ConversationEvent.MessageRejected;
+import dev.parley.conversation.ConversationEvent.NoteRecorded;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+
+/**
+ * The entity's front door: what a channel hands a conversation (messages, rejections, delivery
+ * statuses, notes) is decided here and persisted before it is acknowledged. A message id already
+ * seen is answered as a duplicate without a second receipt; a message past the inbox cap or a
+ * group's rate gets a rejection with a notice instead of a turn.
+ */
+final class MessageIntake {
+  private final String key;
+  private final ActorContext<ConversationCommand> context;
+  private final ConversationDeps deps;
+  private final ConversationSettings settings;
+  private final DeliveryRunner delivery;
+  private final BooleanSupplier erasing;
+
+  MessageIntake(
+      String key,
+      ActorContext<ConversationCommand> context,
+      ConversationDeps deps,
+      DeliveryRunner delivery,
+      BooleanSupplier erasing) {
+    this.key = key;
+    this.context = context;
+    this.deps = deps;
+    this.settings = deps.settings();
+    this.delivery = delivery;
+    this.erasing = erasing;
+  }
+
+  ReplyEffect<ConversationEvent, ConversationState> onAccept(
+      EffectFactories<ConversationEvent, ConversationState> effect,
+      ConversationState state,
+      AcceptMessage cmd) {
+    if (erasing.getAsBoolean()) {
+      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
+    }
+    if (state.alreadyAccepted(cmd.messageId())) {
+      return effect.reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
+    }
+    if (cmd.text() == null || cmd.text().length() > settings.maxTextChars()) {
+      return effect.reply(cmd.replyTo(), StatusReply.error("text-too-long"));
+    }
+    Accepted accepted = new Accepted(cmd.messageId(), false);
+    String refusal = refusal(state);
+    if (refusal != null) {
+      context.getLog().info("{}: {}, rejecting {}", key, refusal, cmd.messageId());
+      String notice =
+          refusal.equals("inbox-full") ? settings.inboxFullNotice() : settings.slowDownNotice();
+      return effect
+          .persist(
+              new MessageRejected(
+                  cmd.messageId(), refusal, notice, deps.clock().instant(), cmd.address()))
+          .thenRun(delivery::kick)
+          .thenReply(cmd.replyTo(), next -> StatusReply.success(accepted));
+    }
+    context.getLog().debug("{}: accepted {}", key, cmd.messageId());
+    return effect
+        .persist(
+            new MessageAccepted(
+                cmd.messageId(), cmd.text(), cmd.sender(), deps.clock().instant(), cmd.address()))
+        .thenRun(next -> context.getSelf().tell(Advance.INSTANCE))
+        .thenReply(cmd.replyTo(), next -> StatusReply.success(accepted));
+  }
+
+  /** Why a new message would start no turn now, or null: inbox full, or a group too fast. */
+  private String refusal(ConversationState state) {
+    if (state.inbox().size() >= settings.maxInbox()) {
+      return "inbox-full";
+    }
+    if (key.startsWith("group:")) {
+      var minuteAgo = deps.clock().instant().minusSeconds(60);
+      long lastMinute =
+          state.recent().entries().stream()
+              .filter(e -> e.at().isAfter(minuteAgo) && !"rejected".equals(e.outcome()))
+              .count();
+      if (lastMinute >= settings.groupMaxPerMinute()) {
+        return "too-fast";
+      }
+    }
+    return null;
+  }
+
+  ReplyEffect<ConversationEvent, ConversationState> onReject(
+      EffectFactories<ConversationEvent, ConversationState> effect,
+      ConversationState state,
+      RejectMessage cmd) {
+    if (erasing.getAsBoolean()) {
+      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
+    }
+    if (state.alreadyAccepted(cmd.messageId())) {
+      return effect.reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
+    }
+    return effect
+        .persist(
+            new MessageRejected(
+                cmd.messageId(), cmd.reason(), cmd.notice(), deps.clock().instant(), cmd.address()))
+        .thenRun(delivery::kick)
+        .thenReply(
+            cmd.replyTo(), next -> StatusReply.success(new Accepted(cmd.messageId(), false)));
+  }
+
+  ReplyEffect<ConversationEvent, ConversationState> onDeliveryStatus(
+      EffectFactories<ConversationEvent, ConversationState> effect,
+      ConversationState state,
+      UpdateDeliveryStatus cmd) {
+    if (!ChannelStatus.known(cmd.status())) {
+      return effect.reply(cmd.replyTo(), StatusReply.error("unknown-status"));
+    }
+    return effect
+        .persist(
+            new DeliveryStatusChanged(cmd.channelMessageId(), cmd.status(), deps.clock().instant()))
+        .thenReply(cmd.replyTo(), next -> StatusReply.success(org.apache.pekko.Done.getInstance()));
+  }
+
+  ReplyEffect<ConversationEvent, ConversationState> onNote(
+      EffectFactories<ConversationEvent, ConversationState> effect,
+      ConversationState state,
+      RecordNote cmd) {
+    return effect
+        .persist(new NoteRecorded(cmd.kind(), cmd.detail(), deps.clock().instant()))
+        .thenReply(cmd.replyTo(), next -> StatusReply.success(org.apache.pekko.Done.getInstance()));
+  }
+}
