@@ -161,9 +161,10 @@ class NodeRestartTest {
     assertEquals(0, view.path("inbox").asInt(-1));
     assertEquals("done", turn.path("reply").path("text").asText());
     assertEquals("ok", turn.path("toolCalls").path(0).path("result").asText());
-    // MessageAccepted, TurnStarted (attempt 1), TurnStarted (attempt 2), TurnCompleted: one
-    // receipt, one redo, one end.
-    assertEquals(4, journalRows(second));
+    // MessageAccepted, TurnStarted (attempt 1), TurnInterrupted (the stop handed the turn
+    // off), TurnStarted (attempt 1 again: a hand-off is no crash), TurnCompleted: one receipt,
+    // one redo, one end.
+    assertEquals(5, journalRows(second));
     // The redo ran the tool again (at-least-once), with the same idempotency key.
     assertEquals(List.of(KEY + "/1/call-1"), hanging.calls);
     assertEquals(List.of(KEY + "/1/call-1"), prompt.calls);

@@ -26,6 +26,7 @@ import dev.parley.conversation.ConversationEvent.ReplyAbandoned;
 import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
+import dev.parley.conversation.ConversationEvent.TurnInterrupted;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
 import dev.parley.conversation.RecentMessages.Entry;
 import java.util.List;
@@ -167,7 +168,7 @@ public final class ConversationEntity
         .onCommand(IdleTimeout.class, this::onIdleTimeout)
         .onCommand(Erase.class, (state, cmd) -> erasure.onErase(Effect(), cmd))
         .onCommand(EraseFinished.class, (state, cmd) -> erasure.onFinished(Effect(), cmd))
-        .onCommand(Stop.class, cmd -> Effect().stop().thenNoReply())
+        .onCommand(Stop.class, this::onStop)
         .build();
   }
 
@@ -178,6 +179,7 @@ public final class ConversationEntity
         .onEvent(MessageAccepted.class, (state, e) -> state.accepted(e, dedupe))
         .onEvent(MessageRejected.class, (state, e) -> state.rejected(e, dedupe, sends))
         .onEvent(TurnStarted.class, ConversationState::started)
+        .onEvent(TurnInterrupted.class, ConversationState::interrupted)
         .onEvent(
             TurnCompleted.class, (state, e) -> state.completed(e, settings.turnsInState(), sends))
         .onEvent(TurnFailed.class, (state, e) -> state.failed(e, sends))
@@ -320,6 +322,21 @@ public final class ConversationEntity
               context.getSelf().tell(Advance.INSTANCE);
             })
         .thenNoReply();
+  }
+
+  /**
+   * Stop on passivation or hand-off. A turn in flight is recorded as interrupted first, so the next
+   * owner redoes it without counting a crash: a rolling restart may move a long turn more often
+   * than max-attempts allows for crashes.
+   */
+  private ReplyEffect<ConversationEvent, ConversationState> onStop(
+      ConversationState state, Stop cmd) {
+    TurnInterrupted interrupted = runner.interruption();
+    if (interrupted == null || erasure.inProgress()) {
+      return Effect().stop().thenNoReply();
+    }
+    runner.abandon();
+    return Effect().persist(interrupted).thenStop().thenNoReply();
   }
 
   private ReplyEffect<ConversationEvent, ConversationState> onTyping(

@@ -63,4 +63,10 @@ public sealed interface ConversationEvent extends CborSerializable {
 
   /** A fact about the chat that starts no turn: bot added or removed, group migrated. */
   record NoteRecorded(String kind, String detail, Instant at) implements ConversationEvent {}
+
+  /**
+   * The running attempt was stopped on purpose (shutdown, rebalance): the turn is redone by the
+   * next owner without counting the attempt as a crash.
+   */
+  record TurnInterrupted(long turnId, int attempt, Instant at) implements ConversationEvent {}
 }

@@ -8,6 +8,7 @@ import dev.parley.conversation.ConversationEvent.ReplyAbandoned;
 import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
+import dev.parley.conversation.ConversationEvent.TurnInterrupted;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,12 @@ public record ConversationState(
   static final int MAX_EARLY_STATUSES = 50;
 
   /** A turn that has started and not ended. After a crash this tells how often it was tried. */
-  public record RunningTurn(long turnId, List<String> messageIds, int attempt)
+  /**
+   * A turn that has started and not ended. After a restart this tells how often it was tried, and
+   * whether the last attempt was handed off on purpose ({@code interrupted}: shutdown or rebalance)
+   * rather than cut off by a crash.
+   */
+  public record RunningTurn(long turnId, List<String> messageIds, int attempt, boolean interrupted)
       implements CborSerializable {}
 
   /** A channel status for a message id we have not recorded yet (the send is in flight). */
@@ -91,10 +97,24 @@ public record ConversationState(
   public ConversationState started(TurnStarted e) {
     return new ConversationState(
         inbox,
-        new RunningTurn(e.turnId(), List.copyOf(e.messageIds()), e.attempt()),
+        new RunningTurn(e.turnId(), List.copyOf(e.messageIds()), e.attempt(), false),
         turns,
         recent,
         Math.max(nextTurnId, e.turnId() + 1),
+        outbox,
+        earlyStatuses);
+  }
+
+  public ConversationState interrupted(TurnInterrupted e) {
+    if (running == null || running.turnId() != e.turnId()) {
+      return this;
+    }
+    return new ConversationState(
+        inbox,
+        new RunningTurn(running.turnId(), running.messageIds(), running.attempt(), true),
+        turns,
+        recent,
+        nextTurnId,
         outbox,
         earlyStatuses);
   }

@@ -53,6 +53,14 @@ final class TurnRunner {
     return attempt != null;
   }
 
+  /** The attempt in flight, as the event that records its interruption, or null. */
+  ConversationEvent.TurnInterrupted interruption() {
+    return attempt == null
+        ? null
+        : new ConversationEvent.TurnInterrupted(
+            attempt.turnId(), attempt.attempt(), deps.clock().instant());
+  }
+
   /** Where the running turn's reply goes (for "typing…"), or null. */
   ReplyAddress address() {
     return attempt == null || attempt.user().isEmpty() ? null : attempt.user().get(0).address();
@@ -65,13 +73,11 @@ final class TurnRunner {
   TurnStarted nextStart(ConversationState state) {
     var running = state.running();
     if (running != null) {
-      return running.attempt() >= settings.maxAttempts()
+      // A hand-off (interrupted) is no crash: the same attempt number is tried again.
+      int next = running.interrupted() ? running.attempt() : running.attempt() + 1;
+      return next > settings.maxAttempts()
           ? null
-          : new TurnStarted(
-              running.turnId(),
-              running.messageIds(),
-              running.attempt() + 1,
-              deps.clock().instant());
+          : new TurnStarted(running.turnId(), running.messageIds(), next, deps.clock().instant());
     }
     if (state.inbox().isEmpty()) {
       return null;

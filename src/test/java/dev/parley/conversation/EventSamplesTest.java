@@ -69,6 +69,7 @@ class EventSamplesTest {
     SAMPLES.put("ReplyAbandoned", new ReplyAbandoned("turn-4", "bot was blocked by the user", AT));
     SAMPLES.put("DeliveryStatusChanged", new DeliveryStatusChanged("wamid.1", "read", AT));
     SAMPLES.put("NoteRecorded", new NoteRecorded("membership", "administrator", AT));
+    SAMPLES.put("TurnInterrupted", new ConversationEvent.TurnInterrupted(5, 2, AT));
   }
 
   private static ActorTestKit testKit;

@@ -265,10 +265,8 @@ class TurnLoopTest {
       if (attempt == 1) {
         accept(s, "m1", "crashy");
       }
-      model.nextCall(WAIT); // the attempt reached the model, then the entity is stopped
-      TestProbe<Object> watcher = testKit.createTestProbe();
-      s.ref().tell(ConversationCommand.Stop.INSTANCE);
-      watcher.expectTerminated(s.ref(), WAIT);
+      model.nextCall(WAIT); // the attempt reached the model, then the entity dies
+      testKit.stop(s.ref(), WAIT); // no Stop command: nothing is recorded, as in a crash
     }
     s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)));
     MessageOutcome outcome = outcome(s, "m1");
@@ -333,5 +331,25 @@ class TurnLoopTest {
     call.answer().complete(ScriptedModel.text("done"));
     assertEquals("done", outcome(s, "m1").replyText());
     watcher.expectTerminated(s.ref(), WAIT);
+  }
+
+  @Test
+  void aTurnHandedOffOnPurposeIsRedoneWithoutCountingACrash() {
+    ScriptedModel model = ScriptedModel.holding();
+    String key = "user:api:" + UUID.randomUUID();
+    var deps = EntityFixture.deps(CONFIG, model);
+    int handOffs = ConversationSettings.from(CONFIG).maxAttempts() + 2;
+    Subject s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)));
+    accept(s, "m1", "long task");
+    for (int i = 0; i < handOffs; i++) {
+      model.nextCall(WAIT);
+      TestProbe<Object> watcher = testKit.createTestProbe();
+      s.ref().tell(ConversationCommand.Stop.INSTANCE); // what sharding sends on hand-off
+      watcher.expectTerminated(s.ref(), WAIT);
+      s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)));
+    }
+    model.nextCall(WAIT).answer().complete(ScriptedModel.text("finally"));
+    assertEquals("finally", outcome(s, "m1").replyText());
+    assertTrue(events(s).stream().noneMatch(TurnFailed.class::isInstance));
   }
 }
