@@ -172,7 +172,12 @@ public final class TestNode implements AutoCloseable {
   // HTTP
 
   /** A status and a parsed JSON body (MissingNode when the body is empty). */
-  public record Reply(int status, JsonNode body, String raw) {}
+  public record Reply(int status, JsonNode body, String raw, java.net.http.HttpHeaders headers) {
+    /** The first value of header {@code name}, or null. */
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+  }
 
   public Reply postJson(String path, String json) {
     return send(
@@ -240,7 +245,7 @@ public final class TestNode implements AutoCloseable {
       HttpResponse<String> response =
           http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       String raw = response.body();
-      return new Reply(response.statusCode(), parse(raw), raw);
+      return new Reply(response.statusCode(), parse(raw), raw, response.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
