@@ -12,6 +12,7 @@ import dev.parley.conversation.JdbcConversationEraser;
 import dev.parley.conversation.ReplySender;
 import dev.parley.conversation.ReplySenders;
 import dev.parley.conversation.TurnArchive;
+import dev.parley.db.PostgresSchema;
 import dev.parley.http.ChatApiRoutes;
 import dev.parley.http.HttpServer;
 import dev.parley.http.HttpSettings;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -88,10 +90,15 @@ public final class Main {
             .database(config.getConfig("jdbc-journal"))
             .database();
     var eraser = new JdbcConversationEraser(() -> database.source().createConnection(), blocking);
-    CompletionStage<?> schema =
-        config.getBoolean("parley.db.auto-schema")
-            ? SchemaUtils.createIfNotExists(system)
-            : java.util.concurrent.CompletableFuture.completedFuture(null);
+    CompletionStage<?> schema;
+    if (!config.getBoolean("parley.db.auto-schema")) {
+      schema = CompletableFuture.completedFuture(null);
+    } else if (config.getString("parley.db.kind").equals("postgres")) {
+      // Our own DDL under an advisory lock: pods starting together must not race.
+      schema = new PostgresSchema(() -> database.source().createConnection(), blocking).apply();
+    } else {
+      schema = SchemaUtils.createIfNotExists(system);
+    }
     return schema.thenCompose(
         done -> {
           Cluster cluster = Cluster.get(system);

@@ -145,6 +145,11 @@ class CrashSafetyTest {
     }
   }
 
+  /** Where the journal lives, as the node's environment: nothing means H2 in PARLEY_DATA_DIR. */
+  Map<String, String> databaseEnvironment(int remotingPort) {
+    return Map.of();
+  }
+
   private ParleyProcess startNode(String name, Path dataDir, int httpPort, int remotingPort)
       throws IOException {
     Map<String, String> env = new HashMap<>();
@@ -158,6 +163,7 @@ class CrashSafetyTest {
     env.put("LLM_API_KEY", "test");
     env.put("LLM_MODEL", "test");
     env.put("JAVA_OPTS", "-Xmx512m");
+    env.putAll(databaseEnvironment(remotingPort));
     ParleyProcess node =
         ParleyProcess.start(
             name, Path.of("").toAbsolutePath(), workDir.resolve(name + ".log"), env);

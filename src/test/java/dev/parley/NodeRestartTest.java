@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -106,12 +107,19 @@ class NodeRestartTest {
     }
   }
 
+  /** Where the journal lives: nothing means H2 in the data directory. */
+  Map<String, Object> database() {
+    return Map.of();
+  }
+
   private TestNode startNode(Path dataDir, SlowTool tool) {
+    Map<String, Object> overrides = new HashMap<>(database());
+    // Long enough that the registry's timeout never ends the first node's call.
+    overrides.put("parley.tool.call-timeout", "5m");
     TestNode node =
         TestNode.start(
             dataDir,
-            // Long enough that the registry's timeout never ends the first node's call.
-            Map.of("parley.tool.call-timeout", "5m"),
+            overrides,
             (Config config) ->
                 new Deps(
                     new ScriptedModel(),

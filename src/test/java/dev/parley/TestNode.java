@@ -49,16 +49,18 @@ public final class TestNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final Path dataDir;
   private final int port;
+  private final Config config;
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  private TestNode(ActorSystem<Void> system, Path dataDir, int port) {
+  private TestNode(ActorSystem<Void> system, Path dataDir, int port, Config config) {
     this.system = system;
     this.dataDir = dataDir;
     this.port = port;
+    this.config = config;
   }
 
   /** The production parts for a laptop: the offline model and the built-in tools. */
@@ -89,7 +91,7 @@ public final class TestNode implements AutoCloseable {
           Main.init(system, deps.apply(config))
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      return new TestNode(system, dataDir, binding.localAddress().getPort());
+      return new TestNode(system, dataDir, binding.localAddress().getPort(), config);
     } catch (Exception e) {
       terminate(system);
       throw new IllegalStateException("the node did not start", e);
@@ -118,13 +120,23 @@ public final class TestNode implements AutoCloseable {
 
   /** The JDBC URL the node's journal uses (see NodeConfig); in this JVM it shares the database. */
   public String jdbcUrl() {
-    return "jdbc:h2:file:"
-        + dataDir.toAbsolutePath().normalize().resolve("parley")
-        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    return config.getString("pekko-persistence-jdbc.shared-databases.slick.db.url");
   }
 
+  /** A connection of the test's own to the node's journal database (H2 or PostgreSQL). */
   public Connection openDatabase() throws SQLException {
-    return DriverManager.getConnection(jdbcUrl(), "sa", "");
+    String db = "pekko-persistence-jdbc.shared-databases.slick.db.";
+    return DriverManager.getConnection(
+        jdbcUrl(), config.getString(db + "user"), config.getString(db + "password"));
+  }
+
+  /** A port that was free a moment ago (bound on loopback with port 0, read back, released). */
+  public static int freePort() {
+    try {
+      return ParleyProcess.freePort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Terminates the actor system (coordinated shutdown) and waits until it is gone. */
@@ -160,7 +172,12 @@ public final class TestNode implements AutoCloseable {
   // HTTP
 
   /** A status and a parsed JSON body (MissingNode when the body is empty). */
-  public record Reply(int status, JsonNode body, String raw) {}
+  public record Reply(int status, JsonNode body, String raw, java.net.http.HttpHeaders headers) {
+    /** The first value of header {@code name}, or null. */
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+  }
 
   public Reply postJson(String path, String json) {
     return send(
@@ -228,7 +245,7 @@ public final class TestNode implements AutoCloseable {
       HttpResponse<String> response =
           http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       String raw = response.body();
-      return new Reply(response.statusCode(), parse(raw), raw);
+      return new Reply(response.statusCode(), parse(raw), raw, response.headers());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

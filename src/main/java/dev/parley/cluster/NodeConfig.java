@@ -98,6 +98,13 @@ public final class NodeConfig {
       db.put(base + "db.url", c.getString("parley.db.url"));
       db.put(base + "db.user", c.getString("parley.db.user"));
       db.put(base + "db.password", c.getString("parley.db.password"));
+      // pgjdbc's own timeouts, in seconds (H2 refuses properties it does not know).
+      db.put(
+          base + "db.properties.connectTimeout",
+          c.getDuration("parley.db.postgres-connect-timeout").toSeconds());
+      db.put(
+          base + "db.properties.socketTimeout",
+          c.getDuration("parley.db.postgres-socket-timeout").toSeconds());
     }
     db.put(base + "db.numThreads", pool);
     db.put(base + "db.maxConnections", pool);

@@ -34,6 +34,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -104,7 +105,9 @@ public final class ConversationEntity
       String key,
       ActorRef<ClusterSharding.ShardCommand> shard,
       ConversationDeps deps) {
-    super(persistenceId(key));
+    super(
+        persistenceId(key),
+        PersistFailureBackoff.from(context.getSystem().settings().config()).strategy());
     this.context = context;
     this.timers = timers;
     this.key = key;
@@ -195,6 +198,8 @@ public final class ConversationEntity
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> context.getSelf().tell(Advance.INSTANCE))
         .onSignal(PostStop.instance(), state -> waiters.abandonAll("stopped"))
+        // A journal failure restarts the entity (backoff); recovery redoes the running turn.
+        .onSignal(PreRestart.instance(), state -> runner.abandon())
         .build();
   }
 

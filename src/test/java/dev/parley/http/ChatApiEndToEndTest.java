@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,11 +31,18 @@ class ChatApiEndToEndTest {
   private static final int MAX_TEXT_CHARS = 100;
   private static final String OFFLINE_ECHO = "Offline model here (no LLM configured). You said: ";
   private static final AtomicInteger KEYS = new AtomicInteger();
-  private static TestNode node;
+  static TestNode node;
 
   @BeforeAll
   static void startNode() {
-    node = TestNode.start(Map.of("parley.conversation.max-text-chars", MAX_TEXT_CHARS));
+    startNode(Map.of());
+  }
+
+  /** Starts the class's node with {@code database} settings (none: H2 in a temp directory). */
+  static void startNode(Map<String, ?> database) {
+    Map<String, Object> overrides = new HashMap<>(database);
+    overrides.put("parley.conversation.max-text-chars", MAX_TEXT_CHARS);
+    node = TestNode.start(overrides);
   }
 
   @AfterAll

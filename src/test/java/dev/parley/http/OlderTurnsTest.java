@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.TestNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -19,7 +20,14 @@ class OlderTurnsTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start(Map.of("parley.conversation.turns-in-state", 3));
+    start(Map.of());
+  }
+
+  /** Starts the class's node with {@code database} settings (none: H2 in a temp directory). */
+  static void start(Map<String, ?> database) {
+    Map<String, Object> overrides = new HashMap<>(database);
+    overrides.put("parley.conversation.turns-in-state", 3);
+    node = TestNode.start(overrides);
   }
 
   @AfterAll

@@ -1,0 +1,199 @@
+package dev.parley;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
+import dev.parley.TestNode.Reply;
+import dev.parley.llm.ChatMessage;
+import dev.parley.llm.ChatRequest;
+import dev.parley.llm.ChatResponse;
+import dev.parley.llm.ModelClient;
+import dev.parley.tool.ToolRegistry;
+import dev.parley.tool.ToolSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * PostgreSQL stopped and started again under traffic. While it is down every message gets 503 with
+ * {@code Retry-After} (never a hang, never a 500); turns that were running when it went down,
+ * messages acknowledged before it and the messages refused during it (sent again, as a channel
+ * would) all end in exactly one completed turn once it is back. Needs a server of its own to stop,
+ * so it runs only with the embedded PostgreSQL.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class PostgresOutageTest {
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(60);
+  private static Path dataDir;
+  private static int pgPort;
+  private static EmbeddedPostgres postgres;
+  private static TestNode node;
+
+  /** Answers {@code "echo: <last user text>"}, but only once the test opens the gate. */
+  private static final class GatedModel implements ModelClient {
+    final CompletableFuture<Void> gate = new CompletableFuture<>();
+
+    @Override
+    public CompletionStage<ChatResponse> complete(ChatRequest request) {
+      String last = "";
+      for (ChatMessage message : request.messages()) {
+        if ("user".equals(message.role())) {
+          last = message.content();
+        }
+      }
+      String reply = "echo: " + last;
+      return gate.thenApply(open -> new ChatResponse(reply, List.of(), "stop"));
+    }
+  }
+
+  private static final GatedModel model = new GatedModel();
+
+  @BeforeAll
+  static void start() throws Exception {
+    Assumptions.assumeTrue(
+        TestPostgres.isEmbedded(), "stops its own embedded server; skipped on an external one");
+    dataDir = Files.createTempDirectory("parley-pg-outage-");
+    pgPort = TestNode.freePort();
+    postgres = startPostgres();
+    Map<String, Object> overrides =
+        new HashMap<>(
+            new TestPostgres.Database(
+                    "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", "postgres", "")
+                .nodeOverrides(TestNode.freePort()));
+    overrides.put("parley.http.ask-timeout", ASK_TIMEOUT.toMillis() + "ms");
+    node =
+        TestNode.start(
+            TestNode.freshDataDir(),
+            overrides,
+            (Config config) ->
+                new Deps(
+                    model,
+                    ToolRegistry.builtIn(ToolSettings.from(config), Clock.systemUTC()),
+                    Clock.systemUTC()));
+  }
+
+  /** Same data directory and port every time: a stop and start of one server. */
+  private static EmbeddedPostgres startPostgres() {
+    return TestPostgres.startOwnServer(
+        EmbeddedPostgres.builder()
+            .setDataDirectory(dataDir)
+            .setCleanDataDirectory(false)
+            .setPort(pgPort));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      if (node != null) {
+        node.stop();
+      }
+    } finally {
+      if (postgres != null) {
+        postgres.close();
+      }
+    }
+  }
+
+  private static String messages(String key) {
+    return "/api/v1/conversations/" + key + "/messages";
+  }
+
+  private static Reply post(String key, String id) {
+    return node.postJson(messages(key), "{\"id\":\"" + id + "\",\"text\":\"text of " + id + "\"}");
+  }
+
+  @Test
+  void outageAnswers503AndNothingIsLostAfterTheDatabaseReturns() throws Exception {
+    // Before: receipts stored, turns running (the model holds them), one message waiting.
+    for (String[] message : new String[][] {{"a", "a-1"}, {"a", "a-2"}, {"b", "b-1"}}) {
+      Reply accepted = post("user:api:" + message[0], message[1]);
+      assertEquals(202, accepted.status(), accepted.raw());
+      assertEquals("accepted", accepted.body().path("status").asText());
+    }
+
+    postgres.close();
+    long down = System.nanoTime();
+    // The running turns end now, while their TurnCompleted cannot be written.
+    model.gate.complete(null);
+
+    // During: a new message to a live conversation and to a new one, and a read: 503s.
+    List<String[]> refused = List.of(new String[] {"a", "a-3"}, new String[] {"c", "c-1"});
+    for (String[] message : refused) {
+      long asked = System.nanoTime();
+      Reply reply = post("user:api:" + message[0], message[1]);
+      assertUnavailable(reply);
+      System.out.printf(
+          "PostgresOutageTest: %s answered %d in %d ms during the outage%n",
+          message[1], reply.status(), (System.nanoTime() - asked) / 1_000_000);
+    }
+    assertUnavailable(node.get("/api/v1/conversations/user:api:a"));
+
+    postgres = startPostgres();
+    long up = System.nanoTime();
+    System.out.printf("PostgresOutageTest: database down for %d ms%n", (up - down) / 1_000_000);
+
+    // After: the refused messages are sent again until stored, as a channel retries.
+    for (String[] message : refused) {
+      node.awaitAssert(
+          RECOVERY_TIMEOUT,
+          () -> {
+            Reply reply = post("user:api:" + message[0], message[1]);
+            assertEquals(202, reply.status(), reply.raw());
+            return reply;
+          });
+    }
+    long stored = System.nanoTime();
+    assertConversation("user:api:a", List.of("a-1", "a-2", "a-3"));
+    assertConversation("user:api:b", List.of("b-1"));
+    assertConversation("user:api:c", List.of("c-1"));
+    System.out.printf(
+        "PostgresOutageTest: after the database returned, refused messages stored in %d ms,"
+            + " every turn completed in %d ms%n",
+        (stored - up) / 1_000_000, (System.nanoTime() - up) / 1_000_000);
+  }
+
+  private static void assertUnavailable(Reply reply) {
+    assertEquals(503, reply.status(), reply.raw());
+    assertTrue(reply.body().path("error").isTextual(), reply.raw());
+    assertEquals("1", reply.header("Retry-After"), "Retry-After of " + reply.raw());
+  }
+
+  /** Waits until the conversation is idle with exactly these messages, one completed turn each. */
+  private static void assertConversation(String key, List<String> ids) {
+    node.awaitAssert(
+        RECOVERY_TIMEOUT,
+        () -> {
+          Reply reply = node.get("/api/v1/conversations/" + key);
+          assertEquals(200, reply.status(), reply.raw());
+          JsonNode view = reply.body();
+          List<String> seen = new ArrayList<>();
+          for (JsonNode turn : view.path("turns")) {
+            String id = turn.path("messageIds").path(0).asText();
+            seen.add(id);
+            assertEquals(1, turn.path("messageIds").size(), turn.toString());
+            assertEquals("echo: text of " + id, turn.path("reply").path("text").asText());
+          }
+          assertEquals(ids, seen, view.toString());
+          assertEquals("idle", view.path("state").asText(), view.toString());
+          assertEquals(0, view.path("inbox").asInt(-1), view.toString());
+          return view;
+        });
+  }
+}

@@ -1,0 +1,106 @@
+package dev.parley.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import dev.parley.conversation.ConversationCommand.AcceptMessage;
+import dev.parley.conversation.ConversationCommand.Accepted;
+import dev.parley.conversation.ConversationCommand.AwaitOutcome;
+import dev.parley.conversation.ConversationCommand.MessageOutcome;
+import dev.parley.conversation.ConversationEvent.MessageAccepted;
+import dev.parley.conversation.ConversationEvent.TurnCompleted;
+import dev.parley.conversation.ConversationEvent.TurnStarted;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A journal write that fails (the database is down) restarts the conversation with backoff instead
+ * of stopping it: an unstored receipt is never acknowledged and can be sent again, and a turn whose
+ * end could not be written is redone after the restart and ends once, waiters included.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class PersistFailureTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Config CONFIG =
+      EntityFixture.config(
+          "parley.conversation.persist-failure-backoff { min = 50ms, max = 200ms }\n");
+  private static ActorTestKit testKit;
+  private static PersistenceTestKit journal;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create(CONFIG);
+    journal = PersistenceTestKit.create(testKit.system());
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static String pid(String key) {
+    return ConversationEntity.persistenceId(key).id();
+  }
+
+  @Test
+  void anUnstoredReceiptIsNotAcknowledgedAndTheConversationComesBack() {
+    String key = "user:api:" + UUID.randomUUID();
+    ActorRef<ConversationCommand> entity =
+        testKit.spawn(
+            ConversationEntity.create(
+                key, null, EntityFixture.deps(CONFIG, ScriptedModel.holding())));
+    TestProbe<StatusReply<Accepted>> first = testKit.createTestProbe();
+    journal.failNextPersisted(pid(key));
+    entity.tell(new AcceptMessage("m-1", "hello", null, first.getRef()));
+    // No answer: the route's ask times out and answers 503, so the sender retries.
+    first.expectNoMessage(Duration.ofMillis(500));
+
+    TestProbe<StatusReply<Accepted>> retry = testKit.createTestProbe();
+    entity.tell(new AcceptMessage("m-1", "hello", null, retry.getRef()));
+    StatusReply<Accepted> accepted = retry.receiveMessage(WAIT);
+    assertTrue(accepted.isSuccess(), accepted.toString());
+    assertFalse(accepted.getValue().duplicate(), "the failed receipt was not stored");
+  }
+
+  @Test
+  void aTurnWhoseEndCannotBeStoredIsRedoneOnceAfterTheRestart() {
+    String key = "user:api:" + UUID.randomUUID();
+    ScriptedModel model = ScriptedModel.holding();
+    ActorRef<ConversationCommand> entity =
+        testKit.spawn(ConversationEntity.create(key, null, EntityFixture.deps(CONFIG, model)));
+    TestProbe<StatusReply<Accepted>> accepted = testKit.createTestProbe();
+    entity.tell(new AcceptMessage("m-1", "hello", null, accepted.getRef()));
+    assertTrue(accepted.receiveMessage(WAIT).isSuccess());
+    ScriptedModel.Call firstCall = model.nextCall(WAIT);
+    TestProbe<StatusReply<MessageOutcome>> waiter = testKit.createTestProbe();
+    entity.tell(new AwaitOutcome("m-1", waiter.getRef()));
+
+    journal.failNextPersisted(pid(key));
+    firstCall.answer().complete(ScriptedModel.text("lost answer"));
+    // The restarted conversation redoes the turn: a second model call.
+    model.nextCall(WAIT).answer().complete(ScriptedModel.text("second answer"));
+
+    StatusReply<MessageOutcome> outcome = waiter.receiveMessage(WAIT);
+    assertTrue(outcome.isSuccess(), outcome.toString());
+    assertEquals("second answer", outcome.getValue().replyText());
+    List<Object> events = journal.persistedInStorage(pid(key));
+    assertEquals(
+        List.of(MessageAccepted.class, TurnStarted.class, TurnStarted.class, TurnCompleted.class),
+        events.stream().map(Object::getClass).toList(),
+        events.toString());
+    assertEquals(2, ((TurnStarted) events.get(2)).attempt());
+  }
+}

@@ -1,0 +1,14 @@
+package dev.parley.http;
+
+import dev.parley.TestNode;
+import dev.parley.TestPostgres;
+import org.junit.jupiter.api.BeforeAll;
+
+/** {@link OlderTurnsTest} on PostgreSQL: pages past the in-memory window come from its journal. */
+class PostgresOlderTurnsTest extends OlderTurnsTest {
+  // Hides OlderTurnsTest.start(), so JUnit runs only this one.
+  @BeforeAll
+  static void start() {
+    start(TestPostgres.freshDatabase("olderturns").nodeOverrides(TestNode.freePort()));
+  }
+}
