@@ -3,7 +3,10 @@ package dev.parley;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.parley.cluster.Management;
 import dev.parley.cluster.NodeConfig;
+import dev.parley.cluster.NodeLifecycle;
+import dev.parley.cluster.ShardStats;
 import dev.parley.conversation.ConversationDeps;
 import dev.parley.conversation.ConversationEntity;
 import dev.parley.conversation.ConversationSettings;
@@ -16,7 +19,10 @@ import dev.parley.db.PostgresSchema;
 import dev.parley.http.ChatApiRoutes;
 import dev.parley.http.HttpServer;
 import dev.parley.http.HttpSettings;
+import dev.parley.http.MetricsRoutes;
 import dev.parley.llm.LlmSettings;
+import dev.parley.metrics.MeteredModelClient;
+import dev.parley.metrics.Metrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,8 +45,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Boots a node: checks the configuration (one clear line and exit 2 if it cannot work), starts the
- * actor system, creates the schema if asked, joins the cluster, registers the conversation entity
- * with sharding and binds HTTP. Tests call {@link #init} on a system of their own.
+ * actor system and Pekko Management (health, metrics, bootstrap), creates the schema if asked,
+ * joins the cluster, registers the conversation entity with sharding and binds HTTP. Tests call
+ * {@link #init} on a system of their own.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -81,6 +88,11 @@ public final class Main {
   /** Starts everything on {@code system}; completes when the HTTP listener is bound. */
   public static CompletionStage<ServerBinding> init(ActorSystem<?> system, Deps deps) {
     Config config = system.settings().config();
+    Metrics metrics = Metrics.create();
+    MetricsRoutes.publish(system.classicSystem(), metrics);
+    // Created now so that its shutdown task is in place before anything else can start one.
+    NodeLifecycle lifecycle = NodeLifecycle.get(system);
+    CompletionStage<?> management = Management.start(system);
     HttpSettings http = HttpSettings.from(config);
     ConversationSettings settings = ConversationSettings.from(config);
     Executor blocking =
@@ -99,39 +111,54 @@ public final class Main {
     } else {
       schema = SchemaUtils.createIfNotExists(system);
     }
-    return schema.thenCompose(
-        done -> {
-          Cluster cluster = Cluster.get(system);
-          if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
-            cluster.manager().tell(Join.create(cluster.selfMember().address()));
-          }
-          ConversationEntity.init(
-              system,
-              new ConversationDeps(
-                  settings,
-                  deps.model(),
-                  deps.tools(),
-                  eraser,
-                  deps.clock(),
-                  blocking,
-                  replySenders(system, config)));
-          Conversations conversations =
-              new Conversations(
-                  system, http.askTimeout(), new TurnArchive(system, "jdbc-read-journal"));
-          List<Route> routes = new ArrayList<>();
-          routes.add(new ChatApiRoutes(conversations, http, settings.maxTextChars()).route());
-          routes.addAll(webhookRoutes(system, config, conversations));
-          return HttpServer.start(system, http, concat(routes))
-              .thenApply(
-                  binding -> {
-                    log.info(
-                        "parley: listening on {} (db {}, model {})",
-                        binding.localAddress(),
-                        config.getString("parley.db.kind"),
-                        config.getString("parley.llm.provider"));
-                    return binding;
-                  });
-        });
+    return management
+        .thenCompose(bound -> schema)
+        .thenCompose(
+            done -> {
+              Cluster cluster = Cluster.get(system);
+              if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()
+                  && !Management.usesKubernetesDiscovery(config)) {
+                cluster.manager().tell(Join.create(cluster.selfMember().address()));
+              }
+              ConversationEntity.init(
+                  system,
+                  new ConversationDeps(
+                      settings,
+                      new MeteredModelClient(deps.model(), metrics),
+                      deps.tools().observedBy(metrics::toolCall),
+                      eraser,
+                      deps.clock(),
+                      blocking,
+                      replySenders(system, config)));
+              ShardStats shards =
+                  new ShardStats(
+                      system,
+                      ConversationEntity.ENTITY_KEY,
+                      config.getDuration("parley.metrics.sharding-timeout"));
+              metrics.sharding(shards::shards, shards::liveEntities);
+              metrics.registry().beforeScrape(shards::refresh);
+              Conversations conversations =
+                  new Conversations(
+                      system, http.askTimeout(), new TurnArchive(system, "jdbc-read-journal"));
+              List<Route> routes = new ArrayList<>();
+              routes.add(
+                  new ChatApiRoutes(conversations, http, settings.maxTextChars(), metrics).route());
+              routes.addAll(webhookRoutes(system, config, conversations));
+              return HttpServer.start(system, http, concat(routes))
+                  .thenApply(
+                      binding -> {
+                        // Unbinds in service-unbind (after readiness went false), then gives
+                        // requests in flight until the deadline.
+                        binding.addToCoordinatedShutdown(http.shutdownDeadline(), system);
+                        lifecycle.markServing();
+                        log.info(
+                            "parley: listening on {} (db {}, model {})",
+                            binding.localAddress(),
+                            config.getString("parley.db.kind"),
+                            config.getString("parley.llm.provider"));
+                        return binding;
+                      });
+            });
   }
 
   /** The reply sender of each configured channel; the chat API needs none. */

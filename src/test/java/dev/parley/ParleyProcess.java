@@ -63,6 +63,10 @@ final class ParleyProcess {
         .keySet()
         .removeIf(variable -> OWN_VARIABLE_PREFIXES.stream().anyMatch(variable::startsWith));
     builder.environment().putAll(env);
+    // Management's default port (8558) would collide between nodes and with other test runs.
+    if (!env.containsKey("PARLEY_MANAGEMENT_PORT")) {
+      builder.environment().put("PARLEY_MANAGEMENT_PORT", Integer.toString(freePort()));
+    }
     return new ParleyProcess(
         name, builder.start(), log, Integer.parseInt(env.get("PARLEY_HTTP_PORT")));
   }
@@ -95,8 +99,8 @@ final class ParleyProcess {
 
   /**
    * Polls a GET of a conversation no test message goes to until it answers 200: that needs the
-   * listener, the journal and sharding, and the node has no management /ready yet. Fails when the
-   * deadline passes or the node exits first.
+   * listener, the journal and sharding, like management's /ready, and proves the API answers. Fails
+   * when the deadline passes or the node exits first.
    */
   void awaitReady(HttpClient http, Duration timeout) throws InterruptedException {
     HttpRequest probe =

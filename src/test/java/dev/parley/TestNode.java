@@ -34,6 +34,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.japi.function.Creator;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 
 /**
  * A real Parley node in this JVM, started the way production starts one ({@link Main#checked} then
@@ -50,17 +51,20 @@ public final class TestNode implements AutoCloseable {
   private final Path dataDir;
   private final int port;
   private final Config config;
+  private final int managementPort;
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  private TestNode(ActorSystem<Void> system, Path dataDir, int port, Config config) {
+  private TestNode(
+      ActorSystem<Void> system, Path dataDir, int port, Config config, int managementPort) {
     this.system = system;
     this.dataDir = dataDir;
     this.port = port;
     this.config = config;
+    this.managementPort = managementPort;
   }
 
   /** The production parts for a laptop: the offline model and the built-in tools. */
@@ -83,6 +87,7 @@ public final class TestNode implements AutoCloseable {
     all.put("parley.db.data-dir", dataDir.toString());
     all.put("parley.http.port", 0);
     all.put("parley.cluster.remoting-port", 0);
+    all.put("parley.cluster.management-port", 0);
     all.putAll(overrides);
     Config config = Main.checked(ConfigFactory.parseMap(all).withFallback(ConfigFactory.load()));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "parley", config);
@@ -91,7 +96,15 @@ public final class TestNode implements AutoCloseable {
           Main.init(system, deps.apply(config))
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      return new TestNode(system, dataDir, binding.localAddress().getPort(), config);
+      // Main started management already; start() again answers with the same bound address.
+      int managementPort =
+          PekkoManagement.get(system.classicSystem())
+              .start()
+              .toCompletableFuture()
+              .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .port();
+      return new TestNode(
+          system, dataDir, binding.localAddress().getPort(), config, managementPort);
     } catch (Exception e) {
       terminate(system);
       throw new IllegalStateException("the node did not start", e);
@@ -112,6 +125,20 @@ public final class TestNode implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The port Pekko Management (health, metrics) is bound to. */
+  public int managementPort() {
+    return managementPort;
+  }
+
+  /** A GET on the management port. */
+  public Reply getManagement(String path) {
+    return send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+            .timeout(Duration.ofSeconds(30))
+            .GET(),
+        List.of());
   }
 
   public Path dataDir() {

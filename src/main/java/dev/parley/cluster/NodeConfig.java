@@ -31,6 +31,7 @@ public final class NodeConfig {
     // keep the default port and hostname.
     derived.put("pekko.remote.artery.canonical.hostname", c.getString("parley.cluster.hostname"));
     derived.put("pekko.remote.artery.canonical.port", c.getInt("parley.cluster.remoting-port"));
+    derived.putAll(management(c));
     return ConfigFactory.parseMap(derived).withFallback(c).resolve();
   }
 
@@ -56,6 +57,55 @@ public final class NodeConfig {
       throw new IllegalArgumentException(
           "PostgreSQL needs PARLEY_SEED_NODES or PARLEY_DISCOVERY=kubernetes-api, or pods would form separate clusters over one journal");
     }
+    int managementPort = c.getInt("parley.cluster.management-port");
+    if (managementPort < 0 || managementPort > 65535) {
+      throw new IllegalArgumentException(
+          "PARLEY_MANAGEMENT_PORT must be a port number, not " + managementPort);
+    }
+    if (discovery.equals("kubernetes-api")) {
+      checkKubernetes(c, seeds);
+    }
+  }
+
+  private static void checkKubernetes(Config c, List<String> seeds) {
+    if (!seeds.isEmpty()) {
+      throw new IllegalArgumentException(
+          "PARLEY_SEED_NODES and PARLEY_DISCOVERY=kubernetes-api are two ways of forming the cluster; set one");
+    }
+    String hostname = c.getString("parley.cluster.hostname");
+    if (hostname.equals("localhost") || hostname.startsWith("127.") || hostname.equals("::1")) {
+      // Other pods reach this one at this address (remoting and the bootstrap's contact
+      // point); a loopback address would make every pod unreachable to the others.
+      throw new IllegalArgumentException(
+          "PARLEY_DISCOVERY=kubernetes-api needs PARLEY_HOSTNAME set to the pod's IP, not "
+              + hostname);
+    }
+    if (c.getInt("parley.cluster.bootstrap.required-contact-points") < 1) {
+      throw new IllegalArgumentException(
+          "parley.cluster.bootstrap.required-contact-points must be at least 1");
+    }
+    if (c.getString("parley.cluster.bootstrap.pod-label-selector").isBlank()) {
+      throw new IllegalArgumentException(
+          "PARLEY_DISCOVERY=kubernetes-api needs parley.cluster.bootstrap.pod-label-selector");
+    }
+  }
+
+  /** Pekko Management's address, and Cluster Bootstrap's discovery when Kubernetes is used. */
+  private static Map<String, Object> management(Config c) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("pekko.management.http.hostname", c.getString("parley.cluster.hostname"));
+    m.put("pekko.management.http.port", c.getInt("parley.cluster.management-port"));
+    if (c.getString("parley.cluster.discovery").equals("kubernetes-api")) {
+      String bootstrap = "pekko.management.cluster.bootstrap.contact-point-discovery.";
+      m.put(bootstrap + "discovery-method", "kubernetes-api");
+      m.put(
+          bootstrap + "required-contact-point-nr",
+          c.getInt("parley.cluster.bootstrap.required-contact-points"));
+      m.put(
+          "pekko.discovery.kubernetes-api.pod-label-selector",
+          c.getString("parley.cluster.bootstrap.pod-label-selector"));
+    }
+    return m;
   }
 
   /** Seed nodes as Pekko addresses; empty when the node forms a cluster by itself. */

@@ -11,6 +11,7 @@ import dev.parley.conversation.ConversationCommand.MessageOutcome;
 import dev.parley.conversation.ConversationKey;
 import dev.parley.conversation.Conversations;
 import dev.parley.conversation.InboundMessage;
+import dev.parley.metrics.Metrics;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,14 +29,19 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class ChatApiRoutes {
   private static final int DEFAULT_LIMIT = 50;
   private static final int MAX_LIMIT = 200;
+  // The chat API counts in parley_webhooks_total like a channel.
+  private static final String CHANNEL = "api";
 
   private final Conversations conversations;
   private final HttpSettings settings;
   private final ApiMessageParser parser;
   private final ApiAuth auth;
+  private final Metrics metrics;
 
-  public ChatApiRoutes(Conversations conversations, HttpSettings settings, int maxTextChars) {
+  public ChatApiRoutes(
+      Conversations conversations, HttpSettings settings, int maxTextChars, Metrics metrics) {
     this.conversations = conversations;
+    this.metrics = metrics;
     this.settings = settings;
     this.parser = new ApiMessageParser(maxTextChars);
     this.auth = new ApiAuth(settings.apiToken());
@@ -85,7 +91,7 @@ public final class ChatApiRoutes {
                                         (strict, error) ->
                                             error != null
                                                 ? CompletableFuture.completedFuture(
-                                                    ApiErrors.bodyError(error, settings))
+                                                    counted(ApiErrors.bodyError(error, settings)))
                                                 : acceptMessage(
                                                     rawKey, waitParam, strict.getData().toArray()))
                                     .thenCompose(Function.identity())))));
@@ -101,18 +107,32 @@ public final class ChatApiRoutes {
       wait = parseWait(waitParam);
       message = parser.parse(body);
     } catch (BadRequest e) {
-      return CompletableFuture.completedFuture(ApiErrors.badRequest(e));
+      return CompletableFuture.completedFuture(counted(ApiErrors.badRequest(e)));
     }
     return conversations
         .accept(key, message)
         .thenCompose(
-            accepted ->
-                wait.isZero()
-                    ? CompletableFuture.completedFuture(acceptedResponse(accepted))
-                    : conversations
-                        .awaitOutcome(key, accepted.messageId(), wait)
-                        .handle((outcome, error) -> waited(accepted, outcome, error)))
-        .exceptionally(ApiErrors::fromAsk);
+            accepted -> {
+              metrics.webhook(CHANNEL, accepted.duplicate() ? "duplicate" : "accepted");
+              return wait.isZero()
+                  ? CompletableFuture.completedFuture(acceptedResponse(accepted))
+                  : conversations
+                      .awaitOutcome(key, accepted.messageId(), wait)
+                      .handle((outcome, error) -> waited(accepted, outcome, error));
+            })
+        .exceptionally(error -> counted(ApiErrors.fromAsk(error)));
+  }
+
+  /**
+   * Counts a post that got no receipt, by its answer: 503 (retry later) is {@code unavailable},
+   * another 4xx {@code invalid}, anything else {@code error}. Counted like a channel's webhook.
+   */
+  private HttpResponse counted(HttpResponse response) {
+    int status = response.status().intValue();
+    String outcome =
+        status == 503 ? "unavailable" : status >= 400 && status < 500 ? "invalid" : "error";
+    metrics.webhook(CHANNEL, outcome);
+    return response;
   }
 
   private HttpResponse waited(Accepted accepted, MessageOutcome outcome, Throwable error) {

@@ -14,7 +14,8 @@ public record HttpSettings(
     String apiToken,
     Duration askTimeout,
     Duration maxWait,
-    long maxBodyBytes) {
+    long maxBodyBytes,
+    Duration shutdownDeadline) {
 
   public static HttpSettings from(Config root) {
     Config c = root.getConfig("parley.http");
@@ -30,7 +31,8 @@ public record HttpSettings(
             token,
             c.getDuration("ask-timeout"),
             c.getDuration("max-wait"),
-            c.getBytes("max-body-bytes"));
+            c.getBytes("max-body-bytes"),
+            c.getDuration("shutdown-deadline"));
     settings.check(root.getDuration("pekko.http.server.request-timeout"));
     return settings;
   }

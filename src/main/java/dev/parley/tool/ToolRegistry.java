@@ -37,6 +37,7 @@ public final class ToolRegistry {
   private final Map<String, Tool> tools;
   private final List<ToolSpec> specs;
   private final ToolSettings settings;
+  private final ToolCallListener listener;
 
   /**
    * @throws IllegalArgumentException when two tools share a name, a name is not a valid function
@@ -69,6 +70,19 @@ public final class ToolRegistry {
     }
     this.tools = Map.copyOf(byName);
     this.specs = List.copyOf(specList);
+    this.listener = ToolCallListener.NONE;
+  }
+
+  private ToolRegistry(ToolRegistry tools, ToolCallListener listener) {
+    this.tools = tools.tools;
+    this.specs = tools.specs;
+    this.settings = tools.settings;
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /** The same tools, with {@code listener} told how each call ended. */
+  public ToolRegistry observedBy(ToolCallListener listener) {
+    return new ToolRegistry(this, listener);
   }
 
   /** A registry of the built-in tools: {@code current_time} and {@code calculator}. */
@@ -91,6 +105,7 @@ public final class ToolRegistry {
     Objects.requireNonNull(context, "context");
     Tool tool = call.name() == null ? null : tools.get(call.name());
     if (tool == null) {
+      listener.called("unknown", "unknown-tool");
       return CompletableFuture.completedFuture(
           bounded(
               "error: unknown tool \""
@@ -99,6 +114,7 @@ public final class ToolRegistry {
                   + String.join(", ", names())));
     }
     if (!ToolArguments.isObject(call.arguments())) {
+      listener.called(tool.name(), "bad-arguments");
       return CompletableFuture.completedFuture("error: " + ToolArguments.NOT_AN_OBJECT);
     }
     CompletionStage<String> stage;
@@ -108,9 +124,11 @@ public final class ToolRegistry {
       // A tool must fail through its stage; throwing is a bug in the tool, hence WARN.
       log.warn(
           "tool {} threw in {} (call {})", tool.name(), context.conversationKey(), call.id(), e);
+      listener.called(tool.name(), "error");
       return CompletableFuture.completedFuture(bounded(failed(tool, e)));
     }
     if (stage == null) {
+      listener.called(tool.name(), "error");
       return CompletableFuture.completedFuture(
           bounded("error: " + tool.name() + " failed: it returned no result"));
     }
@@ -136,6 +154,7 @@ public final class ToolRegistry {
   }
 
   private String render(Tool tool, ToolCall call, ToolContext context, Outcome outcome) {
+    listener.called(tool.name(), outcomeLabel(outcome));
     if (outcome instanceof Returned returned) {
       return returned.text() == null
           ? "error: " + tool.name() + " failed: it returned no result"
@@ -162,6 +181,13 @@ public final class ToolRegistry {
         + " timed out after "
         + settings.callTimeout().toMillis()
         + " ms";
+  }
+
+  private static String outcomeLabel(Outcome outcome) {
+    if (outcome instanceof Returned returned) {
+      return returned.text() == null ? "error" : "ok";
+    }
+    return outcome instanceof Failed ? "error" : "timeout";
   }
 
   private static String failed(Tool tool, Throwable error) {

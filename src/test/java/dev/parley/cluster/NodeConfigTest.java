@@ -124,4 +124,69 @@ class NodeConfigTest {
     String message = refusal(Map.of("parley.llm.provider", "magic"));
     assertTrue(message.contains("LLM_PROVIDER") && message.contains("magic"), message);
   }
+
+  private static Map<String, Object> kubernetes(Map<String, ?> more) {
+    Map<String, Object> all = new java.util.HashMap<>();
+    all.put("parley.db.kind", "postgres");
+    all.put("parley.db.url", "jdbc:postgresql://db:5432/parley");
+    all.put("parley.cluster.discovery", "kubernetes-api");
+    all.put("parley.cluster.hostname", "10.1.2.3");
+    all.putAll(more);
+    return all;
+  }
+
+  @Test
+  void managementListensOnTheClusterHostnameAndManagementPort() {
+    Config config =
+        checked(
+            Map.of("parley.cluster.hostname", "127.0.0.3", "parley.cluster.management-port", 0));
+    assertEquals("127.0.0.3", config.getString("pekko.management.http.hostname"));
+    assertEquals(0, config.getInt("pekko.management.http.port"));
+    assertEquals(8558, checked(Map.of()).getInt("pekko.management.http.port"));
+  }
+
+  @Test
+  void kubernetesDiscoveryConfiguresClusterBootstrap() {
+    Config config =
+        checked(
+            kubernetes(
+                Map.of(
+                    "parley.cluster.bootstrap.required-contact-points",
+                    5,
+                    "parley.cluster.bootstrap.pod-label-selector",
+                    "app=parley,tier=chat")));
+    String discovery = "pekko.management.cluster.bootstrap.contact-point-discovery.";
+    assertEquals("kubernetes-api", config.getString(discovery + "discovery-method"));
+    assertEquals(5, config.getInt(discovery + "required-contact-point-nr"));
+    assertEquals(
+        "app=parley,tier=chat",
+        config.getString("pekko.discovery.kubernetes-api.pod-label-selector"));
+    assertEquals(List.of(), config.getStringList("pekko.cluster.seed-nodes"));
+  }
+
+  @Test
+  void seedNodesLeaveBootstrapDiscoveryAlone() {
+    Config config = checked(Map.of());
+    assertEquals(
+        "pekko.discovery",
+        config.getString(
+            "pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method"));
+  }
+
+  @Test
+  void kubernetesDiscoveryRefusesWhatCannotFormACluster() {
+    assertTrue(
+        refusal(kubernetes(Map.of("parley.cluster.hostname", "127.0.0.1")))
+            .contains("PARLEY_HOSTNAME"));
+    assertTrue(
+        refusal(kubernetes(Map.of("parley.cluster.seed-nodes", "10.0.0.1:25520")))
+            .contains("two ways"));
+    assertTrue(
+        refusal(kubernetes(Map.of("parley.cluster.bootstrap.required-contact-points", 0)))
+            .contains("required-contact-points"));
+    assertTrue(
+        refusal(kubernetes(Map.of("parley.cluster.bootstrap.pod-label-selector", " ")))
+            .contains("pod-label-selector"));
+    assertTrue(refusal(Map.of("parley.cluster.management-port", 70000)).contains("MANAGEMENT"));
+  }
 }

@@ -142,7 +142,11 @@ class ManifestTest {
   void podsCarryWhatPekkoKubernetesDiscoveryLooksFor() {
     String service =
         conf.setting("pekko.management.cluster.bootstrap.contact-point-discovery.service-name", "");
-    String name = service.isEmpty() ? conf.config.getString("parley.system-name") : service;
+    // Pekko's placeholder "<service-name>" means: the actor system's name.
+    String name =
+        service.isEmpty() || service.equals("<service-name>")
+            ? conf.config.getString("parley.system-name")
+            : service;
     String selector = conf.setting("pekko.discovery.kubernetes-api.pod-label-selector", "app=%s");
     String[] label = String.format(selector, name).split("=", 2);
     assertEquals(label[1], labels(k8s.deployment()).get(label[0]), "discovery label " + label[0]);

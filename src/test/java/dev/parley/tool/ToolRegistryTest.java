@@ -224,4 +224,30 @@ class ToolRegistryTest {
         "error: current_time failed: unknown time zone \"Mars/Base\"",
         invoke(registry, "current_time", "{\"timezone\": \"Mars/Base\"}"));
   }
+
+  @Test
+  void listenerHearsHowEachCallEndedWithoutModelChosenNames() throws Exception {
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var registry =
+        new ToolRegistry(
+                List.of(
+                    answering("ok", "fine"),
+                    new FakeTool(
+                        "fails",
+                        args -> CompletableFuture.failedFuture(new IllegalStateException("no"))),
+                    new FakeTool(
+                        "slow",
+                        args ->
+                            new CompletableFuture<String>().completeOnTimeout("late", 2, SECONDS))),
+                new ToolSettings(Duration.ofMillis(100), 100))
+            .observedBy((tool, outcome) -> heard.add(tool + "=" + outcome));
+    invoke(registry, "ok", "{}");
+    invoke(registry, "fails", "{}");
+    invoke(registry, "slow", "{}");
+    invoke(registry, "made-up-by-the-model", "{}");
+    invoke(registry, "ok", "[1]");
+    assertEquals(
+        List.of("ok=ok", "fails=error", "slow=timeout", "unknown=unknown-tool", "ok=bad-arguments"),
+        heard);
+  }
 }

@@ -1,0 +1,173 @@
+package dev.parley.metrics;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The metrics a Parley node publishes on {@code /metrics}, with stable names (all {@code parley_};
+ * renaming one breaks dashboards and alerts). Built once in {@code Main.init} and handed to what
+ * records into it: the routes (webhooks by channel and outcome), the model client and tool
+ * decorators, and, as {@link ConversationMetrics}, the conversation entity. Label values come from
+ * fixed vocabularies, never from user input, so the number of series stays bounded.
+ */
+public final class Metrics implements ConversationMetrics {
+  // Turns span one fast model call to a watchdog of minutes; model calls from a cached
+  // completion to the 60 s request timeout with retries.
+  static final double[] TURN_BUCKETS = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300};
+  static final double[] MODEL_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120};
+
+  private final MetricRegistry registry;
+  private final Counter webhooks;
+  private final Counter receipts;
+  private final Counter turns;
+  private final Counter turnFailures;
+  private final Histogram turnSeconds;
+  private final Histogram modelSeconds;
+  private final Counter modelErrors;
+  private final Counter toolCalls;
+  private final Counter deliveries;
+  private final Counter deliveryRetries;
+  private final AtomicLong inboxDepth = new AtomicLong();
+
+  private Metrics(MetricRegistry registry) {
+    this.registry = registry;
+    webhooks =
+        registry.counter(
+            "parley_webhooks_total",
+            "Inbound deliveries (webhooks and chat API posts) by channel and outcome: accepted,"
+                + " duplicate, ignored, invalid, unauthorized, unavailable, error.",
+            "channel",
+            "outcome");
+    receipts =
+        registry.counter(
+            "parley_receipts_total",
+            "Messages received by conversations: accepted, duplicate (already had it) or"
+                + " rejected with a notice.",
+            "outcome");
+    for (Receipt r : Receipt.values()) {
+      receipts.init(r.label);
+    }
+    turns =
+        registry.counter(
+            "parley_turns_total", "Turns ended, by outcome: completed or failed.", "outcome");
+    turns.init("completed").init("failed");
+    turnFailures =
+        registry.counter("parley_turn_failures_total", "Failed turns by failure code.", "code");
+    turnSeconds =
+        registry.histogram(
+            "parley_turn_seconds",
+            "Time from a turn's start to its completed or failed event, in seconds.",
+            TURN_BUCKETS);
+    modelSeconds =
+        registry.histogram(
+            "parley_model_seconds",
+            "Duration of model calls (the client's retries included), in seconds.",
+            MODEL_BUCKETS);
+    modelErrors =
+        registry.counter(
+            "parley_model_errors_total",
+            "Model calls that failed after the client's retries, by error code.",
+            "code");
+    toolCalls =
+        registry.counter(
+            "parley_tool_calls_total",
+            "Tool calls by tool and outcome: ok, error, timeout, unknown-tool, bad-arguments.",
+            "tool",
+            "outcome");
+    deliveries =
+        registry.counter(
+            "parley_deliveries_total",
+            "Reply sends by channel and outcome: delivered, failed, abandoned.",
+            "channel",
+            "outcome");
+    deliveryRetries =
+        registry.counter(
+            "parley_delivery_retries_total", "Reply sends tried again, by channel.", "channel");
+    registry.gauge(
+        "parley_inbox_depth",
+        "Accepted messages waiting in the inboxes of this node's conversations.",
+        inboxDepth::get);
+  }
+
+  /** Parley's metrics plus the JVM's, on a fresh registry. */
+  public static Metrics create() {
+    MetricRegistry registry = new MetricRegistry();
+    Metrics metrics = new Metrics(registry);
+    JvmMetrics.register(registry);
+    return metrics;
+  }
+
+  public MetricRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * One inbound delivery ended; {@code channel} is {@code tg}, {@code wa} or {@code api}, {@code
+   * outcome} one of the vocabulary in the metric's help text.
+   */
+  public void webhook(String channel, String outcome) {
+    webhooks.inc(channel, outcome);
+  }
+
+  public void modelAnswered(Duration took) {
+    modelSeconds.observe(took);
+  }
+
+  public void modelFailed(Duration took, String code) {
+    modelSeconds.observe(took);
+    modelErrors.inc(code);
+  }
+
+  public void toolCall(String tool, String outcome) {
+    toolCalls.inc(tool, outcome);
+  }
+
+  /**
+   * Publishes this node's sharding figures as {@code parley_shards} and {@code
+   * parley_live_entities}; the suppliers return cached values and never block.
+   */
+  public void sharding(LongSupplier shards, LongSupplier liveEntities) {
+    registry.gauge(
+        "parley_shards",
+        "Shards of the conversation entity hosted by this node.",
+        shards::getAsLong);
+    registry.gauge(
+        "parley_live_entities",
+        "Conversation entities running on this node.",
+        liveEntities::getAsLong);
+  }
+
+  @Override
+  public void receipt(Receipt outcome) {
+    receipts.inc(outcome.label);
+  }
+
+  @Override
+  public void turnCompleted(Duration took) {
+    turns.inc("completed");
+    turnSeconds.observe(took);
+  }
+
+  @Override
+  public void turnFailed(String code, Duration took) {
+    turns.inc("failed");
+    turnFailures.inc(code);
+    turnSeconds.observe(took);
+  }
+
+  @Override
+  public void inboxDepthChanged(int delta) {
+    inboxDepth.addAndGet(delta);
+  }
+
+  @Override
+  public void delivery(String channel, String outcome) {
+    deliveries.inc(channel, outcome);
+  }
+
+  @Override
+  public void deliveryRetry(String channel) {
+    deliveryRetries.inc(channel);
+  }
+}

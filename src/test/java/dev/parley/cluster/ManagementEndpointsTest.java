@@ -1,0 +1,205 @@
+package dev.parley.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.TestNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The management port of a real node: {@code /alive} answers, {@code /ready} turns 200 once the
+ * node is an Up member with sharding running, {@code /metrics} serves Prometheus text with Parley's
+ * names and counts what happens, and {@code /ready} goes non-200 as soon as coordinated shutdown
+ * starts, while the API listener still serves.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class ManagementEndpointsTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static TestNode node;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(Map.of());
+  }
+
+  @AfterAll
+  static void stop() {
+    node.stop();
+  }
+
+  @Test
+  void aliveAnswers200() {
+    assertEquals(200, node.getManagement("/alive").status());
+  }
+
+  @Test
+  void readyOnceUpAndShardingRuns() {
+    node.awaitAssert(
+        DEADLINE,
+        () -> {
+          TestNode.Reply ready = node.getManagement("/ready");
+          assertEquals(200, ready.status(), ready.raw());
+          return ready;
+        });
+  }
+
+  @Test
+  void metricsServePrometheusTextWithParleysNames() throws Exception {
+    HttpResponse<String> response = scrape(node);
+    assertEquals(200, response.statusCode());
+    String contentType = response.headers().firstValue("Content-Type").orElse("");
+    assertTrue(contentType.startsWith("text/plain"), contentType);
+    assertTrue(contentType.contains("version=0.0.4"), contentType);
+    String text = response.body();
+    for (String name :
+        List.of(
+            "parley_webhooks_total",
+            "parley_receipts_total",
+            "parley_turns_total",
+            "parley_turn_seconds",
+            "parley_model_seconds",
+            "parley_model_errors_total",
+            "parley_tool_calls_total",
+            "parley_deliveries_total",
+            "parley_delivery_retries_total",
+            "parley_inbox_depth",
+            "parley_live_entities",
+            "parley_shards",
+            "parley_jvm_heap_used_bytes",
+            "parley_jvm_heap_max_bytes",
+            "parley_jvm_threads",
+            "parley_jvm_gc_collections_total",
+            "parley_jvm_gc_seconds_total",
+            "parley_jvm_uptime_seconds")) {
+      assertTrue(text.contains("# TYPE " + name + " "), name + " missing in\n" + text);
+    }
+  }
+
+  @Test
+  void metricsCountAPostedMessageItsModelCallsToolCallAndEntity() throws Exception {
+    String key = "user:api:metrics-" + System.nanoTime();
+    long acceptedBefore =
+        value(scrape(node).body(), "parley_webhooks_total", "channel=\"api\",outcome=\"accepted\"");
+    long modelBefore = value(scrape(node).body(), "parley_model_seconds_count", "");
+    TestNode.Reply posted =
+        node.postJson(
+            "/api/v1/conversations/" + key + "/messages?wait=20",
+            "{\"id\": \"m1\", \"text\": \"what time is it?\"}");
+    assertEquals(200, posted.status(), posted.raw());
+    assertEquals("completed", posted.body().path("outcome").asText(), posted.raw());
+    TestNode.Reply duplicate =
+        node.postJson(
+            "/api/v1/conversations/" + key + "/messages", "{\"id\": \"m1\", \"text\": \"again\"}");
+    assertEquals(202, duplicate.status(), duplicate.raw());
+    node.postJson("/api/v1/conversations/" + key + "/messages", "{\"id\": \"m2\"}");
+
+    String text = scrape(node).body();
+    assertEquals(
+        acceptedBefore + 1,
+        value(text, "parley_webhooks_total", "channel=\"api\",outcome=\"accepted\""),
+        text);
+    assertTrue(value(text, "parley_webhooks_total", "channel=\"api\",outcome=\"duplicate\"") >= 1);
+    assertTrue(value(text, "parley_webhooks_total", "channel=\"api\",outcome=\"invalid\"") >= 1);
+    // The offline model asks for current_time, then answers: two model calls, one tool call.
+    assertTrue(value(text, "parley_model_seconds_count", "") >= modelBefore + 2, text);
+    assertTrue(
+        value(text, "parley_tool_calls_total", "tool=\"current_time\",outcome=\"ok\"") >= 1, text);
+    // The conversation's entity is alive on this node, in one of its shards.
+    assertTrue(value(text, "parley_live_entities", "") >= 1, text);
+    assertTrue(value(text, "parley_shards", "") >= 1, text);
+  }
+
+  @Test
+  void readyGoesNon200WhenShutdownStartsWhileTheApiStillServes() throws Exception {
+    // The first phase is held open by the test, so the window between "shutdown started" and
+    // "API unbound" stays open while the test looks through it.
+    TestNode leaving =
+        TestNode.start(
+            Map.of("pekko.coordinated-shutdown.phases.before-service-unbind.timeout", "60s"));
+    CompletableFuture<Done> release = new CompletableFuture<>();
+    try {
+      leaving.awaitAssert(
+          DEADLINE,
+          () -> {
+            assertEquals(200, leaving.getManagement("/ready").status());
+            return null;
+          });
+      CompletableFuture<Done> phaseReached = new CompletableFuture<>();
+      CoordinatedShutdown shutdown = CoordinatedShutdown.get(leaving.system());
+      shutdown.addTask(
+          CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+          "test-hold-before-unbind",
+          () -> {
+            phaseReached.complete(Done.getInstance());
+            return release;
+          });
+      var terminated = shutdown.runAll(CoordinatedShutdown.unknownReason());
+      phaseReached.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+
+      TestNode.Reply ready = leaving.getManagement("/ready");
+      assertNotEquals(200, ready.status(), ready.raw());
+      assertEquals(503, ready.status(), ready.raw());
+      assertTrue(ready.raw().contains("coordinated shutdown has started"), ready.raw());
+      TestNode.Reply api = leaving.get("/api/v1/conversations/user:api:still-serving");
+      assertEquals(200, api.status(), "the API must still serve while readiness is false");
+
+      release.complete(Done.getInstance());
+      // Then the listener unbinds (service-unbind) and the node terminates.
+      terminated.toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+      assertApiRefusesConnections(leaving.port());
+    } finally {
+      release.complete(Done.getInstance());
+      leaving.stop();
+    }
+  }
+
+  private static void assertApiRefusesConnections(int port) throws InterruptedException {
+    HttpClient client = HttpClient.newHttpClient();
+    try {
+      client.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/x")).build(),
+          HttpResponse.BodyHandlers.discarding());
+      throw new AssertionError("the API still answered after shutdown");
+    } catch (ConnectException expected) {
+      // unbound
+    } catch (IOException other) {
+      // a closed connection also means nothing serves any more
+    }
+  }
+
+  private static HttpResponse<String> scrape(TestNode node) throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort() + "/metrics"))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The value of one sample, {@code labels} as written inside the braces ("" for none). */
+  private static long value(String text, String name, String labels) {
+    String series = labels.isEmpty() ? name : name + "{" + labels + "}";
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(text);
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+  }
+}
