@@ -129,7 +129,8 @@ public final class Main {
                       eraser,
                       deps.clock(),
                       blocking,
-                      replySenders(system, config)));
+                      replySenders(system, config),
+                      metrics));
               ShardStats shards =
                   new ShardStats(
                       system,

@@ -122,7 +122,8 @@ public final class ConversationEntity
     // configured: every channel but the chat API has replies to send.
     this.sends = !channel.equals("api");
     this.delivery =
-        new DeliveryRunner(key, context, timers, deps.senders().forChannel(channel), settings);
+        new DeliveryRunner(
+            key, context, timers, deps.senders().forChannel(channel), settings, deps.metrics());
     this.erasure =
         new Erasure(
             key,
@@ -196,8 +197,18 @@ public final class ConversationEntity
   @Override
   public SignalHandler<ConversationState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> context.getSelf().tell(Advance.INSTANCE))
-        .onSignal(PostStop.instance(), state -> waiters.abandonAll("stopped"))
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state -> {
+              deps.metrics().inboxDepthChanged(state.inbox().size());
+              context.getSelf().tell(Advance.INSTANCE);
+            })
+        .onSignal(
+            PostStop.instance(),
+            state -> {
+              deps.metrics().inboxDepthChanged(-state.inbox().size());
+              waiters.abandonAll("stopped");
+            })
         // A journal failure restarts the entity (backoff); recovery redoes the running turn.
         .onSignal(PreRestart.instance(), state -> runner.abandon())
         .build();
@@ -320,7 +331,8 @@ public final class ConversationEntity
         .persist(end)
         .thenRun(
             next -> {
-              runner.ended();
+              runner.ended(end);
+              deps.metrics().inboxDepthChanged(-ids.size());
               delivery.stopTyping();
               waiters.resolve(next, ids);
               delivery.kick(next);

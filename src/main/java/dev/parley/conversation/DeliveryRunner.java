@@ -6,6 +6,7 @@ import dev.parley.conversation.ConversationCommand.Typing;
 import dev.parley.conversation.ConversationEvent.ReplyAbandoned;
 import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.DeliveryResult.Delivered;
+import dev.parley.metrics.ConversationMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,8 @@ final class DeliveryRunner {
   private final Duration minBackoff;
   private final Duration maxBackoff;
   private final Duration typingEvery;
+  private final ConversationMetrics metrics;
+  private final String channel;
   private String inFlight;
   private int failures;
 
@@ -38,7 +41,8 @@ final class DeliveryRunner {
       ActorContext<ConversationCommand> context,
       TimerScheduler<ConversationCommand> timers,
       ReplySender sender,
-      ConversationSettings settings) {
+      ConversationSettings settings,
+      ConversationMetrics metrics) {
     this.key = key;
     this.context = context;
     this.timers = timers;
@@ -46,6 +50,8 @@ final class DeliveryRunner {
     this.minBackoff = settings.deliveryRetryMin();
     this.maxBackoff = settings.deliveryRetryMax();
     this.typingEvery = settings.typingEvery();
+    this.metrics = metrics;
+    this.channel = ConversationKey.parse(key).channel();
   }
 
   boolean busy() {
@@ -89,14 +95,18 @@ final class DeliveryRunner {
           .getLog()
           .warn("{}: sending {} failed ({}), again in {}", key, cmd.replyId(), cmd.error(), pause);
       timers.startSingleTimer(RETRY, RetryDelivery.INSTANCE, pause);
+      metrics.delivery(channel, "failed");
+      metrics.deliveryRetry(channel);
       return null;
     }
     failures = 0;
     if (cmd.result() instanceof Delivered delivered) {
+      metrics.delivery(channel, "delivered");
       return new ReplyDelivered(cmd.replyId(), delivered.channelMessageIds(), now);
     }
     String reason = ((DeliveryResult.Abandoned) cmd.result()).reason();
     context.getLog().info("{}: reply {} abandoned: {}", key, cmd.replyId(), reason);
+    metrics.delivery(channel, "abandoned");
     return new ReplyAbandoned(cmd.replyId(), reason, now);
   }
 

@@ -10,6 +10,8 @@ import dev.parley.conversation.ConversationEvent.DeliveryStatusChanged;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
 import dev.parley.conversation.ConversationEvent.MessageRejected;
 import dev.parley.conversation.ConversationEvent.NoteRecorded;
+import dev.parley.metrics.ConversationMetrics;
+import dev.parley.metrics.ConversationMetrics.Receipt;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.pattern.StatusReply;
@@ -29,6 +31,7 @@ final class MessageIntake {
   private final ConversationSettings settings;
   private final DeliveryRunner delivery;
   private final BooleanSupplier erasing;
+  private final ConversationMetrics metrics;
 
   MessageIntake(
       String key,
@@ -42,6 +45,7 @@ final class MessageIntake {
     this.settings = deps.settings();
     this.delivery = delivery;
     this.erasing = erasing;
+    this.metrics = deps.metrics();
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onAccept(
@@ -52,6 +56,7 @@ final class MessageIntake {
       return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
     }
     if (state.alreadyAccepted(cmd.messageId())) {
+      metrics.receipt(Receipt.DUPLICATE);
       return effect.reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
     }
     if (cmd.text() == null || cmd.text().length() > settings.maxTextChars()) {
@@ -67,7 +72,11 @@ final class MessageIntake {
           .persist(
               new MessageRejected(
                   cmd.messageId(), refusal, notice, deps.clock().instant(), cmd.address()))
-          .thenRun(delivery::kick)
+          .thenRun(
+              next -> {
+                metrics.receipt(Receipt.REJECTED);
+                delivery.kick(next);
+              })
           .thenReply(cmd.replyTo(), next -> StatusReply.success(accepted));
     }
     context.getLog().debug("{}: accepted {}", key, cmd.messageId());
@@ -75,7 +84,12 @@ final class MessageIntake {
         .persist(
             new MessageAccepted(
                 cmd.messageId(), cmd.text(), cmd.sender(), deps.clock().instant(), cmd.address()))
-        .thenRun(next -> context.getSelf().tell(Advance.INSTANCE))
+        .thenRun(
+            next -> {
+              metrics.receipt(Receipt.ACCEPTED);
+              metrics.inboxDepthChanged(1);
+              context.getSelf().tell(Advance.INSTANCE);
+            })
         .thenReply(cmd.replyTo(), next -> StatusReply.success(accepted));
   }
 

@@ -11,6 +11,8 @@ import dev.parley.llm.ChatResponse;
 import dev.parley.llm.ModelException;
 import dev.parley.llm.ToolCall;
 import dev.parley.tool.ToolContext;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +37,7 @@ final class TurnRunner {
   private final ConversationSettings settings;
   private final HistoryWindow window;
   private TurnAttempt attempt;
+  private Instant startedAt;
 
   TurnRunner(
       String key,
@@ -91,6 +94,7 @@ final class TurnRunner {
     var running = state.running();
     List<UserLine> user =
         state.inbox().stream().filter(line -> running.messageIds().contains(line.id())).toList();
+    startedAt = deps.clock().instant();
     attempt =
         TurnAttempt.start(
             running.turnId(),
@@ -147,8 +151,16 @@ final class TurnRunner {
     return failed("timeout", "the turn took longer than " + settings.turnTimeout());
   }
 
-  /** The turn's end is persisted: forget the attempt. */
-  void ended() {
+  /** The turn's end is persisted: report it, and forget the attempt. */
+  void ended(ConversationEvent end) {
+    if (startedAt != null) {
+      Duration took = Duration.between(startedAt, deps.clock().instant());
+      if (end instanceof TurnFailed failed) {
+        deps.metrics().turnFailed(failed.code(), took);
+      } else {
+        deps.metrics().turnCompleted(took);
+      }
+    }
     abandon();
   }
 

@@ -101,6 +101,9 @@ class ManagementEndpointsTest {
     long acceptedBefore =
         value(scrape(node).body(), "parley_webhooks_total", "channel=\"api\",outcome=\"accepted\"");
     long modelBefore = value(scrape(node).body(), "parley_model_seconds_count", "");
+    long receiptsBefore =
+        value(scrape(node).body(), "parley_receipts_total", "outcome=\"accepted\"");
+    long turnsBefore = value(scrape(node).body(), "parley_turns_total", "outcome=\"completed\"");
     TestNode.Reply posted =
         node.postJson(
             "/api/v1/conversations/" + key + "/messages?wait=20",
@@ -124,6 +127,12 @@ class ManagementEndpointsTest {
     assertTrue(value(text, "parley_model_seconds_count", "") >= modelBefore + 2, text);
     assertTrue(
         value(text, "parley_tool_calls_total", "tool=\"current_time\",outcome=\"ok\"") >= 1, text);
+    // The entity reports its receipt, the duplicate and the completed, timed turn.
+    assertEquals(
+        receiptsBefore + 1, value(text, "parley_receipts_total", "outcome=\"accepted\""), text);
+    assertTrue(value(text, "parley_receipts_total", "outcome=\"duplicate\"") >= 1, text);
+    assertEquals(turnsBefore + 1, value(text, "parley_turns_total", "outcome=\"completed\""), text);
+    assertTrue(value(text, "parley_turn_seconds_count", "") >= 1, text);
     // The conversation's entity is alive on this node, in one of its shards.
     assertTrue(value(text, "parley_live_entities", "") >= 1, text);
     assertTrue(value(text, "parley_shards", "") >= 1, text);
