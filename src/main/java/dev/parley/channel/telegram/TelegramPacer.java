@@ -7,9 +7,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Paces sendMessage with token buckets per chat, per group and for the whole bot (Telegram's
- * approximate limits, bursts allowed). {@link #reserve} books the slot at once and says how long to
- * wait for it, so the caller schedules the send instead of blocking. Idle buckets are dropped, so
- * memory follows the chats that are sending now.
+ * approximate limits, bursts allowed). {@link #reserve} books a slot only when it is free now, else
+ * says how long to wait before asking again, so the caller schedules instead of blocking. Idle
+ * buckets are dropped, so memory follows the chats that are sending now.
  */
 final class TelegramPacer {
   private static final int CLEAN_EVERY = 1024;
@@ -27,7 +27,11 @@ final class TelegramPacer {
     this.bot = new TokenBucket(pacing.botPerSecond(), pacing.botBurst());
   }
 
-  /** Books the next slot for a message to {@code chatId}; the wait until it (zero: now). */
+  /**
+   * Books a slot for a message to {@code chatId} now and answers zero, or books nothing and answers
+   * how long to wait before asking again. Booking only what goes out now keeps one paused chat from
+   * holding the bot's or a group's tokens for later.
+   */
   synchronized Duration reserve(String chatId) {
     long now = nanoTime.getAsLong();
     if (++reservations % CLEAN_EVERY == 0) {
@@ -45,11 +49,16 @@ final class TelegramPacer {
     long at = Math.max(bot.earliest(now), chat.earliest(now));
     if (group != null) {
       at = Math.max(at, group.earliest(now));
-      group.take(at);
     }
-    chat.take(at);
-    bot.take(at);
-    return Duration.ofNanos(at - now);
+    if (at > now) {
+      return Duration.ofNanos(at - now);
+    }
+    if (group != null) {
+      group.take(now);
+    }
+    chat.take(now);
+    bot.take(now);
+    return Duration.ZERO;
   }
 
   /** After a 429 for {@code chatId}: nothing more to that chat before {@code wait} is over. */

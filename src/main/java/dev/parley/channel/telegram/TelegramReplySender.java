@@ -115,8 +115,7 @@ public final class TelegramReplySender implements ReplySender {
     } else {
       body.put("text", part.plain());
     }
-    Duration wait = pacer.reserve(chatId);
-    return later(wait, () -> api.call("sendMessage", body))
+    return paced(chatId, () -> api.call("sendMessage", body))
         .handle(
             (answer, error) ->
                 error != null
@@ -201,6 +200,12 @@ public final class TelegramReplySender implements ReplySender {
   private Duration backoff(int attempt) {
     Duration pause = settings.sendRetryMin().multipliedBy(1L << Math.min(attempt - 1, 20));
     return pause.compareTo(settings.sendRetryMax()) > 0 ? settings.sendRetryMax() : pause;
+  }
+
+  /** Runs {@code work} once the pacer books a slot for the chat, asking again until it does. */
+  private <T> CompletionStage<T> paced(String chatId, Callable<CompletionStage<T>> work) {
+    Duration wait = pacer.reserve(chatId);
+    return wait.isZero() ? later(Duration.ZERO, work) : later(wait, () -> paced(chatId, work));
   }
 
   private <T> CompletionStage<T> later(Duration wait, Callable<CompletionStage<T>> work) {
