@@ -4,6 +4,7 @@ import static dev.parley.http.TelegramWebhookFixture.conversation;
 import static dev.parley.http.TelegramWebhookFixture.post;
 import static dev.parley.http.TelegramWebhookFixture.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,8 +13,10 @@ import dev.parley.TestNode;
 import dev.parley.channel.telegram.CountingEchoModel;
 import dev.parley.channel.telegram.TelegramBotApiDouble;
 import dev.parley.channel.telegram.TelegramBotApiDouble.Answer;
+import dev.parley.channel.telegram.TelegramBotApiDouble.Call;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LogCapturingExtension.class)
 class TelegramRestartTest {
+  private static final String WEBHOOK_URL = "https://bot.example.org/webhooks/telegram";
   private static final Duration WAIT = Duration.ofSeconds(25);
   private static ActorTestKit kit;
   private static TelegramBotApiDouble telegram;
@@ -46,6 +50,23 @@ class TelegramRestartTest {
   static void stop() {
     telegram.close();
     kit.shutdownTestKit();
+  }
+
+  private static void assertWebhookRegistered(TestNode node) {
+    node.awaitAssert(
+        WAIT,
+        () -> {
+          assertFalse(telegram.calls("getWebhookInfo").isEmpty());
+          return null;
+        });
+    List<Call> calls = telegram.calls("setWebhook");
+    assertEquals(List.of(502, 200), calls.stream().map(Call::status).toList());
+    JsonNode body = calls.get(1).body();
+    assertEquals(WEBHOOK_URL, body.path("url").asText());
+    assertEquals(TelegramWebhookFixture.SECRET, body.path("secret_token").asText());
+    assertEquals(40, body.path("max_connections").asInt());
+    assertTrue(body.path("allowed_updates").toString().contains("callback_query"), body.toString());
+    assertFalse(body.has("drop_pending_updates"), body.toString());
   }
 
   @Test
@@ -77,11 +98,12 @@ class TelegramRestartTest {
     assertTrue(telegram.deliveredTexts(user).isEmpty());
 
     telegram.clearStanding("sendMessage");
+    // The second node also registers the webhook; its first attempt fails and is retried.
+    telegram.script("setWebhook", Answer.serverError());
+    Map<String, Object> config = new HashMap<>(TelegramWebhookFixture.config(telegram.url()));
+    config.put("parley.telegram.webhook-url", WEBHOOK_URL);
     TestNode second =
-        TestNode.start(
-            data,
-            TelegramWebhookFixture.config(telegram.url()),
-            TelegramWebhookFixture.deps(new CountingEchoModel()));
+        TestNode.start(data, config, TelegramWebhookFixture.deps(new CountingEchoModel()));
     try {
       // No new update: remember-entities brings the conversation back, and it sends.
       JsonNode turn =
@@ -104,6 +126,7 @@ class TelegramRestartTest {
                 return t;
               });
       assertEquals(List.of("echo: survive this", "echo: and then"), texts);
+      assertWebhookRegistered(second);
     } finally {
       second.stop();
     }
