@@ -3,6 +3,9 @@ package dev.parley;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.parley.channel.telegram.TelegramBotApi;
+import dev.parley.channel.telegram.TelegramReplySender;
+import dev.parley.channel.telegram.TelegramSettings;
 import dev.parley.cluster.Management;
 import dev.parley.cluster.NodeConfig;
 import dev.parley.cluster.NodeLifecycle;
@@ -20,6 +23,7 @@ import dev.parley.http.ChatApiRoutes;
 import dev.parley.http.HttpServer;
 import dev.parley.http.HttpSettings;
 import dev.parley.http.MetricsRoutes;
+import dev.parley.http.TelegramWebhookRoutes;
 import dev.parley.llm.LlmSettings;
 import dev.parley.metrics.MeteredModelClient;
 import dev.parley.metrics.Metrics;
@@ -82,6 +86,7 @@ public final class Main {
     HttpSettings.from(config);
     LlmSettings.from(config).validate();
     ConversationSettings.from(config);
+    TelegramSettings.from(config).validate(HttpSettings.from(config).apiToken());
     return config;
   }
 
@@ -167,6 +172,11 @@ public final class Main {
     Map<String, ReplySender> senders = new HashMap<>();
 
     // Telegram: its sender, when a bot token is configured.
+    TelegramSettings telegram = TelegramSettings.from(config);
+    if (telegram.configured()) {
+      senders.put(
+          "tg", new TelegramReplySender(system, new TelegramBotApi(system, telegram), telegram));
+    }
 
     // (keep the channels apart: one block each)
 
@@ -181,6 +191,7 @@ public final class Main {
     List<Route> routes = new ArrayList<>();
 
     // Telegram: POST /webhooks/telegram
+    routes.add(TelegramWebhookRoutes.create(system, TelegramSettings.from(config), conversations));
 
     // (keep the channels apart: one block each)
 

@@ -1,0 +1,209 @@
+package dev.parley.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.channel.telegram.BotIdentity;
+import dev.parley.channel.telegram.TelegramAction;
+import dev.parley.channel.telegram.TelegramBotApi;
+import dev.parley.channel.telegram.TelegramBotStartup;
+import dev.parley.channel.telegram.TelegramSettings;
+import dev.parley.channel.telegram.TelegramUpdateReader;
+import dev.parley.channel.telegram.TelegramWire;
+import dev.parley.channel.telegram.TelegramWire.Update;
+import dev.parley.conversation.Conversations;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhooks/telegram}: checks the secret header in constant time (401, nothing
+ * recorded), reads the update, and answers 200 only once the conversation has stored what the
+ * update means (receipt, rejection or note); when it cannot now, 503 with {@code Retry-After}, and
+ * Telegram delivers the same update again (its id makes that safe). Updates Parley deliberately
+ * does not act on get 200, or Telegram would retry them for a day.
+ */
+public final class TelegramWebhookRoutes {
+  private static final Logger log = LoggerFactory.getLogger(TelegramWebhookRoutes.class);
+  private static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
+
+  private final Conversations conversations;
+  private final TelegramSettings settings;
+  private final TelegramUpdateReader reader;
+  private final TelegramBotApi api;
+  private final Supplier<BotIdentity> identity;
+  private final HttpSettings http;
+
+  public TelegramWebhookRoutes(
+      Conversations conversations,
+      TelegramSettings settings,
+      TelegramBotApi api,
+      Supplier<BotIdentity> identity,
+      HttpSettings http) {
+    this.conversations = conversations;
+    this.settings = settings;
+    this.reader = TelegramUpdateReader.of(settings);
+    this.api = api;
+    this.identity = identity;
+    this.http = http;
+  }
+
+  /**
+   * The route for this node: with a bot token, the webhook (and the start-up calls to the Bot API
+   * begin); without one, a route that says Telegram is off.
+   */
+  public static Route create(
+      ActorSystem<?> system, TelegramSettings settings, Conversations conversations) {
+    if (!settings.configured()) {
+      return off();
+    }
+    TelegramBotApi api = new TelegramBotApi(system, settings);
+    TelegramBotStartup startup = new TelegramBotStartup(system, api, settings).start();
+    HttpSettings http = HttpSettings.from(system.settings().config());
+    return new TelegramWebhookRoutes(conversations, settings, api, startup::identity, http).route();
+  }
+
+  static Route off() {
+    return pathPrefix("webhooks", () -> path("telegram", () -> complete(notConfigured())));
+  }
+
+  public Route route() {
+    return pathPrefix(
+        "webhooks",
+        () ->
+            path(
+                "telegram",
+                () ->
+                    post(
+                        () ->
+                            optionalHeaderValueByName(
+                                SECRET_HEADER,
+                                secret ->
+                                    authorized(secret.orElse(null))
+                                        ? readBody()
+                                        : complete(unauthorized())))));
+  }
+
+  private boolean authorized(String given) {
+    return given != null
+        && MessageDigest.isEqual(
+            given.getBytes(StandardCharsets.UTF_8),
+            settings.webhookSecret().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Route readBody() {
+    return extractMaterializer(
+        materializer ->
+            extractRequestEntity(
+                entity ->
+                    completeWithFuture(
+                        entity
+                            .toStrict(
+                                http.askTimeout().toMillis(), settings.maxBodyBytes(), materializer)
+                            .handle(
+                                (strict, error) ->
+                                    error != null
+                                        ? CompletableFuture.completedFuture(
+                                            ApiErrors.bodyError(error, http))
+                                        : handle(strict.getData().toArray()))
+                            .thenCompose(Function.identity()))));
+  }
+
+  private CompletionStage<HttpResponse> handle(byte[] body) {
+    Update update;
+    try {
+      update = TelegramWire.parseUpdate(body);
+    } catch (IOException e) {
+      return done(
+          JsonResponses.error(
+              StatusCodes.BAD_REQUEST, "bad-update", "The body is not a Telegram update."));
+    }
+    TelegramAction action = reader.read(update, identity.get());
+    log.debug("telegram: update {} -> {}", update.updateId(), action.getClass().getSimpleName());
+    CompletionStage<?> stored;
+    if (action instanceof TelegramAction.Accept accept) {
+      stored = conversations.accept(accept.key(), accept.message());
+    } else if (action instanceof TelegramAction.Reject reject) {
+      stored =
+          conversations.reject(
+              reject.key(), reject.messageId(), reject.reason(), reject.notice(), reject.address());
+    } else if (action instanceof TelegramAction.Note note) {
+      stored = conversations.note(note.key(), note.kind(), note.detail());
+    } else if (action instanceof TelegramAction.ButtonPress press) {
+      answerCallback(press.callbackQueryId());
+      stored = conversations.note(press.key(), "button", press.detail());
+    } else if (action instanceof TelegramAction.AwaitBotIdentity) {
+      return done(unavailable("bot-unknown", "The bot's identity is not known yet; please retry."));
+    } else {
+      return done(ok());
+    }
+    return stored.handle(
+        (result, error) -> {
+          if (error == null) {
+            return ok();
+          }
+          log.info(
+              "telegram: update {} not stored now ({}), Telegram will retry",
+              update.updateId(),
+              ApiErrors.code(error));
+          return unavailable(
+              "busy", "The conversation could not store this update now; please retry.");
+        });
+  }
+
+  /** Best effort and at once: Telegram shows a spinner on the button until it is answered. */
+  private void answerCallback(String callbackQueryId) {
+    if (callbackQueryId == null) {
+      return;
+    }
+    ObjectNode body = api.body();
+    body.put("callback_query_id", callbackQueryId);
+    api.call("answerCallbackQuery", body)
+        .whenComplete(
+            (answer, error) -> {
+              if (error != null || !answer.ok()) {
+                log.debug("telegram: answerCallbackQuery did not succeed");
+              }
+            });
+  }
+
+  private static CompletionStage<HttpResponse> done(HttpResponse response) {
+    return CompletableFuture.completedFuture(response);
+  }
+
+  private static HttpResponse ok() {
+    ObjectNode body = JsonResponses.MAPPER.createObjectNode();
+    body.put("ok", true);
+    return JsonResponses.json(StatusCodes.OK, body);
+  }
+
+  private static HttpResponse unavailable(String code, String message) {
+    return JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, code, message)
+        .addHeader(RetryAfter.create(1L));
+  }
+
+  private static HttpResponse unauthorized() {
+    return JsonResponses.error(
+        StatusCodes.UNAUTHORIZED,
+        "unauthorized",
+        "The Telegram secret header is missing or wrong.");
+  }
+
+  private static HttpResponse notConfigured() {
+    return JsonResponses.error(
+        StatusCodes.NOT_FOUND,
+        "telegram-off",
+        "Telegram is not configured on this node (set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET).");
+  }
+}
