@@ -87,6 +87,8 @@ public final class Main {
     LlmSettings.from(config).validate();
     ConversationSettings.from(config);
     TelegramSettings.from(config).validate(HttpSettings.from(config).apiToken());
+    dev.parley.channel.whatsapp.WhatsAppSettings.from(config)
+        .requireApiToken(config.getString("parley.http.api-token"));
     return config;
   }
 
@@ -181,6 +183,13 @@ public final class Main {
     // (keep the channels apart: one block each)
 
     // WhatsApp: its sender, when a phone number id and access token are configured.
+    var whatsApp = dev.parley.channel.whatsapp.WhatsAppSettings.from(config);
+    if (whatsApp.configured()) {
+      // The health holder feeds the readiness detail once health endpoints exist.
+      var health = new dev.parley.channel.whatsapp.WhatsAppHealth();
+      senders.put(
+          "wa", dev.parley.channel.whatsapp.WhatsAppReplySender.create(system, whatsApp, health));
+    }
 
     return new ReplySenders(senders);
   }
@@ -196,6 +205,12 @@ public final class Main {
     // (keep the channels apart: one block each)
 
     // WhatsApp: GET and POST /webhooks/whatsapp
+    routes.add(
+        new dev.parley.http.WhatsAppWebhookRoutes(
+                conversations,
+                dev.parley.channel.whatsapp.WhatsAppSettings.from(config),
+                ConversationSettings.from(config).maxTextChars())
+            .route());
 
     return routes;
   }

@@ -234,7 +234,14 @@ class ManifestTest {
   @Test
   void devOverlayEnvironmentPassesTheStartUpChecks() {
     Map<String, String> env = new HashMap<>();
-    k8s.environment().forEach((name, value) -> env.put(name, value == null ? "" : value));
+    // An optional reference to a key that is absent sets no variable at all on Kubernetes.
+    k8s.environment()
+        .forEach(
+            (name, value) -> {
+              if (value != null) {
+                env.put(name, value);
+              }
+            });
     Config loaded =
         ConfigFactory.parseFile(DeploymentConfig.APPLICATION_CONF.toFile())
             .withFallback(ConfigFactory.parseMap(env))

@@ -1,0 +1,173 @@
+package dev.parley.channel.whatsapp;
+
+import dev.parley.channel.whatsapp.WhatsAppDelivery.Inbound;
+import dev.parley.channel.whatsapp.WhatsAppDelivery.Part;
+import dev.parley.channel.whatsapp.WhatsAppDelivery.Refused;
+import dev.parley.channel.whatsapp.WhatsAppDelivery.ReportedError;
+import dev.parley.channel.whatsapp.WhatsAppDelivery.StatusUpdate;
+import dev.parley.channel.whatsapp.WhatsAppWire.Change;
+import dev.parley.channel.whatsapp.WhatsAppWire.Contact;
+import dev.parley.channel.whatsapp.WhatsAppWire.Entry;
+import dev.parley.channel.whatsapp.WhatsAppWire.Message;
+import dev.parley.channel.whatsapp.WhatsAppWire.Status;
+import dev.parley.channel.whatsapp.WhatsAppWire.Value;
+import dev.parley.channel.whatsapp.WhatsAppWire.Webhook;
+import dev.parley.channel.whatsapp.WhatsAppWire.WireError;
+import dev.parley.conversation.ConversationKey;
+import dev.parley.conversation.InboundMessage;
+import dev.parley.conversation.ReplyAddress;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns an authenticated webhook body into a {@link WhatsAppDelivery}: every entry, every change of
+ * field "messages", every message and status in it. Text, interactive replies (button and list) and
+ * template quick replies become messages with id {@code wa:<wamid>} in {@code user:wa:<from>};
+ * other message types are refused with the "only text" notice. Reactions are dropped: answering a
+ * thumbs-up with "I can only read text" would be noise. Pure: no I/O, no logging.
+ */
+public final class WhatsAppParser {
+  public static final String ONLY_TEXT = "I can only read text.";
+  public static final String TOO_LONG = "That message is too long for me. Please send it shorter.";
+  static final Set<String> STATUSES = Set.of("sent", "delivered", "read", "failed");
+
+  private final int maxTextChars;
+
+  public WhatsAppParser(int maxTextChars) {
+    this.maxTextChars = maxTextChars;
+  }
+
+  /** Parses {@code body}; throws IllegalArgumentException when it is not Meta's JSON at all. */
+  public WhatsAppDelivery parse(byte[] body) {
+    Webhook webhook;
+    try {
+      webhook = WhatsAppWire.MAPPER.readValue(body, Webhook.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the body is not a WhatsApp webhook payload");
+    }
+    if (webhook == null) {
+      throw new IllegalArgumentException("the body is empty");
+    }
+    List<Part> parts = new ArrayList<>();
+    List<ReportedError> errors = new ArrayList<>();
+    int ignored = 0;
+    for (Entry entry : WhatsAppWire.list(webhook.entry())) {
+      for (Change change : WhatsAppWire.list(entry == null ? null : entry.changes())) {
+        if (change == null || !"messages".equals(change.field()) || change.value() == null) {
+          ignored++;
+          continue;
+        }
+        ignored += value(change.value(), parts, errors);
+      }
+    }
+    return new WhatsAppDelivery(parts, errors, ignored);
+  }
+
+  /** Adds the parts of one change's value; returns how many items it ignored. */
+  private int value(Value value, List<Part> parts, List<ReportedError> errors) {
+    int ignored = 0;
+    report("value", value.errors(), errors);
+    for (Message message : WhatsAppWire.list(value.messages())) {
+      report("message", message.errors(), errors);
+      Part part = message(message, value.contacts());
+      if (part == null) {
+        ignored++;
+      } else {
+        parts.add(part);
+      }
+    }
+    for (Status status : WhatsAppWire.list(value.statuses())) {
+      report("status", status.errors(), errors);
+      ConversationKey key = key(status.recipientId());
+      if (key == null || blank(status.id()) || !STATUSES.contains(status.status())) {
+        ignored++;
+      } else {
+        parts.add(new StatusUpdate(key, status.id(), status.status()));
+      }
+    }
+    return ignored;
+  }
+
+  private Part message(Message message, List<Contact> contacts) {
+    ConversationKey key = key(message.from());
+    if (key == null || blank(message.id()) || "reaction".equals(message.type())) {
+      return null;
+    }
+    String id = "wa:" + message.id();
+    ReplyAddress address = new ReplyAddress(message.from(), null, message.id());
+    String text = text(message);
+    if (text == null) {
+      return new Refused(key, id, "unsupported", ONLY_TEXT, address);
+    }
+    if (text.length() > maxTextChars) {
+      return new Refused(key, id, "too-long", TOO_LONG, address);
+    }
+    return new Inbound(
+        key, new InboundMessage(id, text, sender(message.from(), contacts), address));
+  }
+
+  /** The text a message carries, or null when it carries none we can read. */
+  private static String text(Message message) {
+    String type = message.type() == null ? "" : message.type();
+    switch (type) {
+      case "text":
+        return message.text() == null || blank(message.text().body())
+            ? null
+            : message.text().body();
+      case "interactive":
+        var interactive = message.interactive();
+        if (interactive == null) {
+          return null;
+        }
+        var choice =
+            interactive.buttonReply() != null ? interactive.buttonReply() : interactive.listReply();
+        if (choice == null || blank(choice.title())) {
+          return null;
+        }
+        // The title is what the user saw and pressed; the id is what a confirmation matches on.
+        return blank(choice.id()) ? choice.title() : choice.title() + " [" + choice.id() + "]";
+      case "button":
+        return message.button() == null || blank(message.button().text())
+            ? null
+            : message.button().text();
+      default:
+        return null;
+    }
+  }
+
+  private static String sender(String waId, List<Contact> contacts) {
+    for (Contact contact : WhatsAppWire.list(contacts)) {
+      if (contact != null && waId.equals(contact.waId()) && contact.profile() != null) {
+        return contact.profile().name();
+      }
+    }
+    return null;
+  }
+
+  private static ConversationKey key(String waId) {
+    if (blank(waId)) {
+      return null;
+    }
+    try {
+      return ConversationKey.parse("user:wa:" + waId);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static void report(String where, List<WireError> wire, List<ReportedError> errors) {
+    for (WireError e : WhatsAppWire.list(wire)) {
+      if (e != null) {
+        errors.add(
+            new ReportedError(
+                where, e.code() == null ? 0 : e.code(), e.title() == null ? "" : e.title()));
+      }
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}

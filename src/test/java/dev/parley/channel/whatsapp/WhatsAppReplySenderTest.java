@@ -1,0 +1,245 @@
+package dev.parley.channel.whatsapp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.parley.channel.whatsapp.GraphApiDouble.Answer;
+import dev.parley.channel.whatsapp.GraphApiDouble.Call;
+import dev.parley.conversation.DeliveryResult;
+import dev.parley.conversation.OutboundReply;
+import dev.parley.conversation.ReplyAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The sender against the Graph API double over real HTTP: what it posts, how each error code ends
+ * (retry, abandon, alert), resuming a reply after a failed part, pacing, and the typing indicator.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class WhatsAppReplySenderTest {
+  private static final String TOKEN = "EAAG-access-token-for-tests";
+  private static final AtomicInteger USERS = new AtomicInteger(491510000);
+  private static ActorTestKit kit;
+  private static GraphApiDouble graph;
+
+  @BeforeAll
+  static void start() {
+    kit =
+        ActorTestKit.create(
+            ConfigFactory.parseString("pekko.actor.provider = local")
+                .withFallback(ConfigFactory.load()));
+    graph = GraphApiDouble.start(kit.system());
+  }
+
+  @AfterAll
+  static void stop() {
+    graph.close();
+    kit.shutdownTestKit();
+  }
+
+  private static WhatsAppSettings settings(Map<String, Object> more) {
+    Map<String, Object> all = new HashMap<>();
+    all.put("parley.whatsapp.app-secret", "secret");
+    all.put("parley.whatsapp.verify-token", "verify");
+    all.put("parley.whatsapp.access-token", TOKEN);
+    all.put("parley.whatsapp.phone-number-id", GraphApiDouble.PHONE_NUMBER_ID);
+    all.put("parley.whatsapp.api-url", graph.apiUrl());
+    all.put("parley.whatsapp.retry-min", "20ms");
+    all.put("parley.whatsapp.retry-max", "100ms");
+    all.put("parley.whatsapp.max-retries", 3);
+    all.putAll(more);
+    return WhatsAppSettings.from(ConfigFactory.parseMap(all).withFallback(ConfigFactory.load()));
+  }
+
+  private static WhatsAppReplySender sender() {
+    return sender(Map.of());
+  }
+
+  private static WhatsAppReplySender sender(Map<String, Object> more) {
+    return WhatsAppReplySender.create(kit.system(), settings(more), new WhatsAppHealth());
+  }
+
+  private static String freshUser() {
+    return String.valueOf(USERS.incrementAndGet());
+  }
+
+  private static OutboundReply reply(String user, String text) {
+    return new OutboundReply(
+        "user:wa:" + user, "turn-1", text, new ReplyAddress(user, null, "wamid.USER-" + user));
+  }
+
+  private static DeliveryResult result(CompletionStage<DeliveryResult> stage) throws Exception {
+    return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void longReplyGoesOutInOrderRepliesWithTheFirstPartAndCarriesTheToken() throws Exception {
+    String user = freshUser();
+    String text = "a".repeat(3000) + "\n\n" + "b".repeat(3000) + "\n\n" + "c".repeat(100);
+    graph.enqueue(user, Answer.sent("wamid.P1")).enqueue(user, Answer.sent("wamid.P2"));
+    DeliveryResult result = result(sender().send(reply(user, text)));
+    // The last two paragraphs fit together in the second part.
+    assertEquals(new DeliveryResult.Delivered(List.of("wamid.P1", "wamid.P2")), result);
+    List<Call> sends = graph.sendsTo(user);
+    assertEquals(2, sends.size());
+    assertEquals("a".repeat(3000), sends.get(0).text());
+    assertEquals("b".repeat(3000) + "\n\n" + "c".repeat(100), sends.get(1).text());
+    assertEquals("wamid.USER-" + user, sends.get(0).contextId());
+    assertEquals(null, sends.get(1).contextId());
+    sends.forEach(c -> assertEquals("Bearer " + TOKEN, c.authorization()));
+    assertEquals(
+        "/" + GraphApiDouble.VERSION + "/" + GraphApiDouble.PHONE_NUMBER_ID + "/messages",
+        sends.get(0).path());
+  }
+
+  @Test
+  void throughputLimitIsRetriedUntilSent() throws Exception {
+    String user = freshUser();
+    graph.enqueue(user, Answer.error(400, 130429, "Rate limit hit"));
+    graph.enqueue(user, Answer.error(429, 130429, "Rate limit hit"));
+    graph.enqueue(user, Answer.sent("wamid.OK"));
+    assertEquals(
+        new DeliveryResult.Delivered(List.of("wamid.OK")),
+        result(sender().send(reply(user, "hi"))));
+    assertEquals(3, graph.sendsTo(user).size());
+  }
+
+  @Test
+  void serverErrorsAreRetriedUntilSent() throws Exception {
+    String user = freshUser();
+    graph.enqueue(user, new Answer(502, "<html>Bad gateway</html>"));
+    graph.enqueue(user, Answer.error(500, 131000, "Something went wrong"));
+    graph.enqueue(user, Answer.sent("wamid.OK"));
+    assertEquals(
+        new DeliveryResult.Delivered(List.of("wamid.OK")),
+        result(sender().send(reply(user, "hi"))));
+  }
+
+  @Test
+  void pairRateLimitPastTheRetriesFailsSoTheConversationTriesLater() {
+    String user = freshUser();
+    for (int i = 0; i < 4; i++) {
+      graph.enqueue(user, Answer.error(400, 131056, "Pair rate limit hit"));
+    }
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> result(sender().send(reply(user, "hi"))));
+    assertTrue(e.getCause().getMessage().contains("131056"), e.getCause().getMessage());
+    assertEquals(4, graph.sendsTo(user).size());
+  }
+
+  @Test
+  void outsideThe24HourWindowIsAbandoned() throws Exception {
+    String user = freshUser();
+    graph.enqueue(user, Answer.error(400, 131047, "Re-engagement message"));
+    assertEquals(
+        new DeliveryResult.Abandoned("outside the 24-hour window"),
+        result(sender().send(reply(user, "hi"))));
+    assertEquals(1, graph.sendsTo(user).size());
+  }
+
+  @Test
+  void otherClientErrorsAreAbandonedWithTheirTitle() throws Exception {
+    String user = freshUser();
+    graph.enqueue(user, Answer.error(400, 131030, "Recipient phone number not in allowed list"));
+    assertEquals(
+        new DeliveryResult.Abandoned(
+            "Recipient phone number not in allowed list (Graph API error 131030)"),
+        result(sender().send(reply(user, "hi"))));
+  }
+
+  @Test
+  void badTokenRaisesAnAlertWithoutTheTokenAndFailsForALaterRetry() throws Exception {
+    String user = freshUser();
+    WhatsAppReplySender sender = sender();
+    graph.enqueue(user, Answer.error(401, 190, "Error validating access token"));
+    CompletableFuture<DeliveryResult> sent =
+        LoggingTestKit.error("access token is invalid or expired")
+            .withCustom(event -> !event.message().contains(TOKEN))
+            .expect(kit.system(), () -> sender.send(reply(user, "hi")).toCompletableFuture());
+    assertThrows(ExecutionException.class, () -> sent.get(10, TimeUnit.SECONDS));
+    assertFalse(sender.health().healthy());
+    assertEquals("whatsapp-token", sender.health().lastAlert().orElseThrow().code());
+    assertEquals(
+        new DeliveryResult.Delivered(List.of("wamid.DOUBLE")).getClass(),
+        result(sender.send(reply(user, "hi"))).getClass());
+    assertTrue(sender.health().healthy());
+    assertTrue(sender.health().lastAlert().isPresent());
+  }
+
+  @Test
+  void aRetriedReplyResumesAfterThePartsAlreadySent() throws Exception {
+    String user = freshUser();
+    WhatsAppReplySender sender = sender();
+    String text = "a".repeat(4000) + "\n\n" + "b".repeat(100);
+    graph.enqueue(user, Answer.sent("wamid.FIRST"));
+    for (int i = 0; i < 4; i++) {
+      graph.enqueue(user, Answer.error(503, 131016, "Service unavailable"));
+    }
+    assertThrows(ExecutionException.class, () -> result(sender.send(reply(user, text))));
+    graph.enqueue(user, Answer.sent("wamid.SECOND"));
+    assertEquals(
+        new DeliveryResult.Delivered(List.of("wamid.FIRST", "wamid.SECOND")),
+        result(sender.send(reply(user, text))));
+    List<Call> sends = graph.sendsTo(user);
+    assertEquals(1, sends.stream().filter(c -> c.text().startsWith("a")).count());
+  }
+
+  @Test
+  void sendsArePacedPerNumberWithoutBlocking() throws Exception {
+    WhatsAppReplySender sender =
+        sender(Map.of("parley.whatsapp.messages-per-second", 10, "parley.whatsapp.burst", 1));
+    List<String> users = List.of(freshUser(), freshUser(), freshUser(), freshUser(), freshUser());
+    long before = System.nanoTime();
+    List<CompletableFuture<DeliveryResult>> all =
+        users.stream().map(u -> sender.send(reply(u, "hi")).toCompletableFuture()).toList();
+    // Handing out five paced sends returned at once: nobody waited on the bucket.
+    assertTrue(System.nanoTime() - before < TimeUnit.MILLISECONDS.toNanos(300));
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    List<Long> times = users.stream().map(u -> graph.sendsTo(u).get(0).atNanos()).sorted().toList();
+    for (int i = 1; i < times.size(); i++) {
+      long gap = times.get(i) - times.get(i - 1);
+      assertTrue(
+          gap >= TimeUnit.MILLISECONDS.toNanos(80), "sends " + Duration.ofNanos(gap) + " apart");
+    }
+  }
+
+  @Test
+  void typingMarksTheUsersMessageReadWithAnIndicatorAtMostOncePerInterval() {
+    String user = freshUser();
+    WhatsAppReplySender sender = sender();
+    ReplyAddress first = new ReplyAddress(user, null, "wamid.TYPING-1-" + user);
+    ReplyAddress second = new ReplyAddress(user, null, "wamid.TYPING-2-" + user);
+    sender.typing("user:wa:" + user, first);
+    sender.typing("user:wa:" + user, first);
+    sender.typing("user:wa:" + user, second);
+    kit.createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(5),
+            () -> {
+              assertEquals(1, graph.readReceiptsFor(second.replyToMessageId()).size());
+              return null;
+            });
+    List<Call> firstReceipts = graph.readReceiptsFor(first.replyToMessageId());
+    assertEquals(1, firstReceipts.size());
+    Call receipt = firstReceipts.get(0);
+    assertEquals("text", receipt.body().path("typing_indicator").path("type").asText());
+    assertEquals("Bearer " + TOKEN, receipt.authorization());
+  }
+}

@@ -1,0 +1,119 @@
+package dev.parley.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
+import dev.parley.Deps;
+import dev.parley.TestNode;
+import dev.parley.TestNode.Reply;
+import dev.parley.channel.whatsapp.GraphApiDouble;
+import dev.parley.channel.whatsapp.WhatsAppSignature;
+import dev.parley.llm.ChatMessage;
+import dev.parley.llm.ChatRequest;
+import dev.parley.llm.ChatResponse;
+import dev.parley.llm.ModelClient;
+import dev.parley.tool.ToolRegistry;
+import dev.parley.tool.ToolSettings;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A real node with WhatsApp configured against a {@link GraphApiDouble}, an API token, and a model
+ * that echoes ("echo: <text>") or, for a text starting with "long", answers with three long
+ * paragraphs; plus the signed webhook POST and the authorised GET that WhatsApp tests use.
+ */
+final class WhatsAppNode implements AutoCloseable {
+  static final String APP_SECRET = "app-secret-for-tests";
+  static final String VERIFY_TOKEN = "verify-token-for-tests";
+  static final String ACCESS_TOKEN = "EAAG-access-token-for-tests";
+  static final String API_TOKEN = "api-token-for-tests";
+
+  /** The long answer: three paragraphs, more than 4096 characters together. */
+  static final List<String> LONG_PARAGRAPHS =
+      List.of("a".repeat(3000), "b".repeat(3000), "c".repeat(3000));
+
+  final TestNode node;
+  final List<String> modelCalls = new CopyOnWriteArrayList<>();
+  private final WhatsAppSignature signature = new WhatsAppSignature(APP_SECRET);
+
+  WhatsAppNode(GraphApiDouble graph) {
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("parley.http.api-token", API_TOKEN);
+    overrides.put("parley.http.interface", "127.0.0.1");
+    overrides.put("parley.whatsapp.app-secret", APP_SECRET);
+    overrides.put("parley.whatsapp.verify-token", VERIFY_TOKEN);
+    overrides.put("parley.whatsapp.access-token", ACCESS_TOKEN);
+    overrides.put("parley.whatsapp.phone-number-id", GraphApiDouble.PHONE_NUMBER_ID);
+    overrides.put("parley.whatsapp.api-url", graph.apiUrl());
+    overrides.put("parley.whatsapp.retry-min", "20ms");
+    overrides.put("parley.whatsapp.retry-max", "100ms");
+    overrides.put("parley.conversation.delivery.retry-min", "100ms");
+    overrides.put("parley.conversation.delivery.retry-max", "500ms");
+    this.node = TestNode.start(TestNode.freshDataDir(), overrides, this::deps);
+  }
+
+  private Deps deps(Config config) {
+    ModelClient model =
+        request -> {
+          String text = lastUserText(request);
+          modelCalls.add(text);
+          String answer =
+              text.startsWith("long") ? String.join("\n\n", LONG_PARAGRAPHS) : "echo: " + text;
+          CompletionStage<ChatResponse> done =
+              CompletableFuture.completedFuture(new ChatResponse(answer, List.of(), "stop"));
+          return done;
+        };
+    return new Deps(
+        model,
+        ToolRegistry.builtIn(ToolSettings.from(config), Clock.systemUTC()),
+        Clock.systemUTC());
+  }
+
+  private static String lastUserText(ChatRequest request) {
+    List<ChatMessage> messages = request.messages();
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      if ("user".equals(messages.get(i).role())) {
+        return messages.get(i).content();
+      }
+    }
+    return "";
+  }
+
+  /** Posts {@code body} to the webhook, signed as Meta signs it. */
+  Reply deliver(String body) {
+    String header = signature.header(body.getBytes(StandardCharsets.UTF_8));
+    return node.send("POST", "/webhooks/whatsapp", body, "X-Hub-Signature-256", header);
+  }
+
+  /** Posts {@code body} with the given signature header (null: none). */
+  Reply deliverSigned(String body, String header) {
+    return header == null
+        ? node.send("POST", "/webhooks/whatsapp", body)
+        : node.send("POST", "/webhooks/whatsapp", body, "X-Hub-Signature-256", header);
+  }
+
+  /** The chat API's view of {@code user:wa:<user>}. */
+  JsonNode conversation(String user) {
+    Reply reply =
+        node.send(
+            "GET",
+            "/api/v1/conversations/user:wa:" + user,
+            null,
+            "Authorization",
+            "Bearer " + API_TOKEN);
+    if (reply.status() != 200) {
+      throw new AssertionError("GET conversation: " + reply.status() + " " + reply.raw());
+    }
+    return reply.body();
+  }
+
+  @Override
+  public void close() {
+    node.stop();
+  }
+}
