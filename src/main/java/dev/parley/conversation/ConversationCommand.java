@@ -45,6 +45,17 @@ public sealed interface ConversationCommand extends CborSerializable {
       String channelMessageId, String status, ActorRef<StatusReply<Done>> replyTo)
       implements ConversationCommand {}
 
+  /**
+   * A button was pressed ({@code data} as the channel handed it back) by the channel user {@code
+   * userId}. Answered {@code accepted}, {@code expired} (nothing asks that any more) or {@code
+   * not-yours} (a group confirmation counts only from the user it asked).
+   */
+  record PressButton(String data, String userId, ActorRef<StatusReply<String>> replyTo)
+      implements ConversationCommand {}
+
+  /** The parked turn's question went unanswered for too long. */
+  record ConfirmationTimedOut(String confirmationId) implements ConversationCommand {}
+
   /** Record something about the chat that starts no turn (bot added, group migrated). */
   record RecordNote(String kind, String detail, ActorRef<StatusReply<Done>> replyTo)
       implements ConversationCommand {}

@@ -3,6 +3,7 @@ package dev.parley.conversation;
 import dev.parley.conversation.ConversationCommand.AcceptMessage;
 import dev.parley.conversation.ConversationCommand.Advance;
 import dev.parley.conversation.ConversationCommand.AwaitOutcome;
+import dev.parley.conversation.ConversationCommand.ConfirmationTimedOut;
 import dev.parley.conversation.ConversationCommand.DeliveryFinished;
 import dev.parley.conversation.ConversationCommand.Erase;
 import dev.parley.conversation.ConversationCommand.EraseFinished;
@@ -10,6 +11,7 @@ import dev.parley.conversation.ConversationCommand.GetConversation;
 import dev.parley.conversation.ConversationCommand.IdleTimeout;
 import dev.parley.conversation.ConversationCommand.ModelAnswered;
 import dev.parley.conversation.ConversationCommand.ModelFailed;
+import dev.parley.conversation.ConversationCommand.PressButton;
 import dev.parley.conversation.ConversationCommand.RecordNote;
 import dev.parley.conversation.ConversationCommand.RejectMessage;
 import dev.parley.conversation.ConversationCommand.RetryDelivery;
@@ -18,6 +20,8 @@ import dev.parley.conversation.ConversationCommand.ToolsFinished;
 import dev.parley.conversation.ConversationCommand.TurnTimedOut;
 import dev.parley.conversation.ConversationCommand.Typing;
 import dev.parley.conversation.ConversationCommand.UpdateDeliveryStatus;
+import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
+import dev.parley.conversation.ConversationEvent.ConfirmationResolved;
 import dev.parley.conversation.ConversationEvent.DeliveryStatusChanged;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
 import dev.parley.conversation.ConversationEvent.MessageRejected;
@@ -76,6 +80,7 @@ public final class ConversationEntity
   private final TurnRunner runner;
   private final DeliveryRunner delivery;
   private final MessageIntake intake;
+  private final ConfirmationFlow confirmation;
   private final boolean sends;
   private final Erasure erasure;
 
@@ -135,7 +140,9 @@ public final class ConversationEntity
               delivery.abandon();
               waiters.abandonAll("erased");
             });
-    this.intake = new MessageIntake(key, context, deps, delivery, erasure::inProgress);
+    this.confirmation = new ConfirmationFlow(key, context, timers, deps, runner, delivery);
+    this.intake =
+        new MessageIntake(key, context, deps, delivery, confirmation, erasure::inProgress);
   }
 
   @Override
@@ -170,6 +177,10 @@ public final class ConversationEntity
         .onCommand(ModelFailed.class, this::onModelFailed)
         .onCommand(TurnTimedOut.class, this::onTimedOut)
         .onCommand(IdleTimeout.class, this::onIdleTimeout)
+        .onCommand(PressButton.class, (state, cmd) -> confirmation.onPress(Effect(), state, cmd))
+        .onCommand(
+            ConfirmationTimedOut.class,
+            (state, cmd) -> confirmation.onTimeout(Effect(), state, cmd))
         .onCommand(Erase.class, (state, cmd) -> erasure.onErase(Effect(), cmd))
         .onCommand(EraseFinished.class, (state, cmd) -> erasure.onFinished(Effect(), cmd))
         .onCommand(Stop.class, this::onStop)
@@ -184,6 +195,8 @@ public final class ConversationEntity
         .onEvent(MessageRejected.class, (state, e) -> state.rejected(e, dedupe, sends))
         .onEvent(TurnStarted.class, ConversationState::started)
         .onEvent(TurnInterrupted.class, ConversationState::interrupted)
+        .onEvent(ConfirmationRequested.class, (state, e) -> state.confirmationRequested(e, sends))
+        .onEvent(ConfirmationResolved.class, ConversationState::confirmationResolved)
         .onEvent(
             TurnCompleted.class, (state, e) -> state.completed(e, settings.turnsInState(), sends))
         .onEvent(TurnFailed.class, (state, e) -> state.failed(e, sends))
@@ -268,6 +281,10 @@ public final class ConversationEntity
     if (runner.busy()) {
       return Effect().noReply();
     }
+    if (state.awaitingConfirmation()) {
+      confirmation.arm(state);
+      return Effect().noReply();
+    }
     TurnStarted next = runner.nextStart(state);
     if (next == null && state.running() != null) {
       // The running turn was cut off by crashes maxAttempts times: give up on it with a notice.
@@ -300,8 +317,11 @@ public final class ConversationEntity
 
   private ReplyEffect<ConversationEvent, ConversationState> onModelAnswered(
       ConversationState state, ModelAnswered cmd) {
-    TurnCompleted done = runner.onModelAnswered(cmd);
-    return done == null ? Effect().noReply() : endTurn(done);
+    ConversationEvent next = runner.onModelAnswered(cmd);
+    if (next instanceof ConfirmationRequested asked) {
+      return confirmation.park(Effect(), asked);
+    }
+    return next == null ? Effect().noReply() : endTurn(next);
   }
 
   private ReplyEffect<ConversationEvent, ConversationState> onToolsFinished(

@@ -69,4 +69,20 @@ public sealed interface ConversationEvent extends CborSerializable {
    * next owner without counting the attempt as a crash.
    */
   record TurnInterrupted(long turnId, int attempt, Instant at) implements ConversationEvent {}
+
+  /**
+   * The model asked for a tool that needs the user's yes: the turn parks with everything needed to
+   * resume it, and the question goes out (with buttons where the channel has them).
+   */
+  record ConfirmationRequested(PendingConfirmation request, Instant at)
+      implements ConversationEvent {}
+
+  /**
+   * The user answered (or did not, in time): {@code approved} runs the calls, otherwise they go
+   * back to the model as refused. {@code answerMessageId} is the message that answered, when it was
+   * a text ("yes"); it joins the parked turn.
+   */
+  record ConfirmationResolved(
+      String confirmationId, boolean approved, String reason, String answerMessageId, Instant at)
+      implements ConversationEvent {}
 }

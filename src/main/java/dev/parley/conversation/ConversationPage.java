@@ -10,7 +10,7 @@ final class ConversationPage {
   static ConversationView of(
       String key, ConversationState state, GetConversation query, boolean erasing) {
     if (erasing) {
-      return new ConversationView(key, "idle", 0, List.of(), false);
+      return new ConversationView(key, "idle", 0, List.of(), false, null);
     }
     List<Turn> older =
         query.beforeTurnId() > 0
@@ -23,6 +23,13 @@ final class ConversationPage {
     long windowOldest = state.turns().isEmpty() ? 1 : state.turns().get(0).turnId();
     boolean moreBefore = from > 0 || (windowOldest > 1 && query.beforeTurnId() != 1);
     return new ConversationView(
-        key, state.running() != null ? "running" : "idle", state.inbox().size(), page, moreBefore);
+        key,
+        state.awaitingConfirmation()
+            ? "awaiting-confirmation"
+            : state.running() != null ? "running" : "idle",
+        state.inbox().size(),
+        page,
+        moreBefore,
+        state.pendingConfirmation());
   }
 }

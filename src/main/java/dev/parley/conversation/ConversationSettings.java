@@ -1,6 +1,7 @@
 package dev.parley.conversation;
 
 import com.typesafe.config.Config;
+import dev.parley.tool.ConfirmationPolicy;
 import java.time.Duration;
 
 /**
@@ -31,7 +32,10 @@ public record ConversationSettings(
     String slowDownNotice,
     Duration deliveryRetryMin,
     Duration deliveryRetryMax,
-    Duration typingEvery) {
+    Duration typingEvery,
+    ConfirmationPolicy confirmation,
+    Duration confirmationTimeout,
+    String confirmQuestion) {
 
   public static ConversationSettings from(Config root) {
     Config c = root.getConfig("parley.conversation");
@@ -58,6 +62,9 @@ public record ConversationSettings(
         c.getString("notices.slow-down"),
         c.getDuration("delivery.retry-min"),
         c.getDuration("delivery.retry-max"),
-        c.getDuration("delivery.typing-every"));
+        c.getDuration("delivery.typing-every"),
+        ConfirmationPolicy.from(root),
+        c.getDuration("confirmation.timeout"),
+        c.getString("confirmation.question"));
   }
 }

@@ -1,6 +1,8 @@
 package dev.parley.conversation;
 
 import dev.parley.CborSerializable;
+import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
+import dev.parley.conversation.ConversationEvent.ConfirmationResolved;
 import dev.parley.conversation.ConversationEvent.DeliveryStatusChanged;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
 import dev.parley.conversation.ConversationEvent.MessageRejected;
@@ -28,7 +30,8 @@ public record ConversationState(
     RecentMessages recent,
     long nextTurnId,
     List<PendingReply> outbox,
-    List<EarlyStatus> earlyStatuses)
+    List<EarlyStatus> earlyStatuses,
+    PendingConfirmation pendingConfirmation)
     implements CborSerializable {
   static final int MAX_EARLY_STATUSES = 50;
 
@@ -53,10 +56,14 @@ public record ConversationState(
 
   public static ConversationState empty() {
     return new ConversationState(
-        List.of(), null, List.of(), RecentMessages.empty(), 1, List.of(), List.of());
+        List.of(), null, List.of(), RecentMessages.empty(), 1, List.of(), List.of(), null);
   }
 
   /** Nothing to do: no message waiting, no turn running, no reply to send. */
+  public boolean awaitingConfirmation() {
+    return pendingConfirmation != null;
+  }
+
   public boolean isIdle() {
     return running == null && inbox.isEmpty() && outbox.isEmpty();
   }
@@ -75,7 +82,8 @@ public record ConversationState(
         recent.add(e.messageId(), e.at(), limits),
         nextTurnId,
         outbox,
-        earlyStatuses);
+        earlyStatuses,
+        pendingConfirmation);
   }
 
   public ConversationState rejected(MessageRejected e, DedupeLimits limits, boolean sends) {
@@ -91,7 +99,7 @@ public record ConversationState(
                     PendingReply.forMessage(e.messageId()), 0, e.notice(), e.address()))
             : outbox;
     return new ConversationState(
-        inbox, running, turns, next, nextTurnId, nextOutbox, earlyStatuses);
+        inbox, running, turns, next, nextTurnId, nextOutbox, earlyStatuses, pendingConfirmation);
   }
 
   public ConversationState started(TurnStarted e) {
@@ -102,7 +110,8 @@ public record ConversationState(
         recent,
         Math.max(nextTurnId, e.turnId() + 1),
         outbox,
-        earlyStatuses);
+        earlyStatuses,
+        pendingConfirmation);
   }
 
   public ConversationState interrupted(TurnInterrupted e) {
@@ -116,7 +125,48 @@ public record ConversationState(
         recent,
         nextTurnId,
         outbox,
-        earlyStatuses);
+        earlyStatuses,
+        pendingConfirmation);
+  }
+
+  /** The turn parks; its question (with yes/no buttons) joins the outbox. */
+  public ConversationState confirmationRequested(ConfirmationRequested e, boolean sends) {
+    PendingConfirmation request = e.request();
+    List<PendingReply> nextOutbox =
+        sends
+            ? plus(
+                outbox,
+                new PendingReply(
+                    PendingReply.forConfirmation(request.confirmationId()),
+                    0,
+                    request.question(),
+                    request.user().isEmpty() ? null : request.user().get(0).address(),
+                    List.of(
+                        new ReplyButton(request.buttonData(true), "Yes"),
+                        new ReplyButton(request.buttonData(false), "No"))))
+            : outbox;
+    return new ConversationState(
+        inbox, running, turns, recent, nextTurnId, nextOutbox, earlyStatuses, request);
+  }
+
+  /**
+   * The parked turn goes on; a text that answered joins it (it is in the inbox already, and the
+   * running turn now covers it too).
+   */
+  public ConversationState confirmationResolved(ConfirmationResolved e) {
+    if (pendingConfirmation == null
+        || !pendingConfirmation.confirmationId().equals(e.confirmationId())) {
+      return this;
+    }
+    RunningTurn nextRunning = running;
+    if (running != null && e.answerMessageId() != null) {
+      List<String> ids = new ArrayList<>(running.messageIds());
+      ids.add(e.answerMessageId());
+      nextRunning =
+          new RunningTurn(running.turnId(), ids, running.attempt(), running.interrupted());
+    }
+    return new ConversationState(
+        inbox, nextRunning, turns, recent, nextTurnId, outbox, earlyStatuses, null);
   }
 
   public ConversationState completed(TurnCompleted e, int turnsInState, boolean sends) {
@@ -147,7 +197,8 @@ public record ConversationState(
                 outbox,
                 new PendingReply(PendingReply.forTurn(e.turnId()), e.turnId(), e.reply(), address))
             : outbox,
-        earlyStatuses);
+        earlyStatuses,
+        null);
   }
 
   public ConversationState failed(TurnFailed e, boolean sends) {
@@ -169,7 +220,8 @@ public record ConversationState(
                 outbox,
                 new PendingReply(PendingReply.forTurn(e.turnId()), e.turnId(), e.notice(), address))
             : outbox,
-        earlyStatuses);
+        earlyStatuses,
+        null);
   }
 
   public ConversationState delivered(ReplyDelivered e) {
@@ -211,7 +263,14 @@ public record ConversationState(
     }
     if (found) {
       return new ConversationState(
-          inbox, running, nextTurns, recent, nextTurnId, outbox, earlyStatuses);
+          inbox,
+          running,
+          nextTurns,
+          recent,
+          nextTurnId,
+          outbox,
+          earlyStatuses,
+          pendingConfirmation);
     }
     if (outbox.isEmpty()) {
       return this; // a status for a message that left the window long ago
@@ -245,11 +304,19 @@ public record ConversationState(
     List<Turn> nextTurns =
         turns.stream().map(t -> t.turnId() == turnId && turnId > 0 ? change.apply(t) : t).toList();
     return new ConversationState(
-        inbox, running, nextTurns, recent, nextTurnId, nextOutbox, earlyStatuses);
+        inbox,
+        running,
+        nextTurns,
+        recent,
+        nextTurnId,
+        nextOutbox,
+        earlyStatuses,
+        pendingConfirmation);
   }
 
   private ConversationState withEarlyStatuses(List<EarlyStatus> next) {
-    return new ConversationState(inbox, running, turns, recent, nextTurnId, outbox, next);
+    return new ConversationState(
+        inbox, running, turns, recent, nextTurnId, outbox, next, pendingConfirmation);
   }
 
   private List<UserLine> withoutMessages(List<String> ids) {

@@ -8,5 +8,10 @@ import java.util.List;
  * messages wait, and a page of completed turns (oldest first).
  */
 public record ConversationView(
-    String key, String state, int inbox, List<Turn> turns, boolean moreBefore)
+    String key,
+    String state,
+    int inbox,
+    List<Turn> turns,
+    boolean moreBefore,
+    PendingConfirmation pendingConfirmation)
     implements CborSerializable {}

@@ -6,6 +6,7 @@ import dev.parley.conversation.ConversationCommand.AwaitOutcome;
 import dev.parley.conversation.ConversationCommand.Erase;
 import dev.parley.conversation.ConversationCommand.GetConversation;
 import dev.parley.conversation.ConversationCommand.MessageOutcome;
+import dev.parley.conversation.ConversationCommand.PressButton;
 import dev.parley.conversation.ConversationCommand.RecordNote;
 import dev.parley.conversation.ConversationCommand.RejectMessage;
 import dev.parley.conversation.ConversationCommand.UpdateDeliveryStatus;
@@ -19,6 +20,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * The edge's way into conversations, wherever in the cluster they live: every call is an ask
@@ -71,6 +73,17 @@ public final class Conversations {
             replyTo -> new UpdateDeliveryStatus(channelMessageId, status, replyTo), askTimeout);
   }
 
+  /**
+   * Hands a button press to the conversation: {@code accepted}, {@code expired} or {@code
+   * not-yours}.
+   */
+  public CompletionStage<String> pressButton(ConversationKey key, String data, String userId) {
+    return ref(key)
+        .askWithStatus(
+            (ActorRef<StatusReply<String>> replyTo) -> new PressButton(data, userId, replyTo),
+            askTimeout);
+  }
+
   /** Records a fact about the chat that starts no turn (bot added or removed, migration). */
   public CompletionStage<Done> note(ConversationKey key, String kind, String detail) {
     return ref(key).askWithStatus(replyTo -> new RecordNote(kind, detail, replyTo), askTimeout);
@@ -108,7 +121,12 @@ public final class Conversations {
                                 && turns.get(0).turnId() > 1
                                 && older.size() == limit - view.turns().size();
                         return new ConversationView(
-                            view.key(), view.state(), view.inbox(), turns, more);
+                            view.key(),
+                            view.state(),
+                            view.inbox(),
+                            turns,
+                            more,
+                            view.pendingConfirmation());
                       });
             });
   }

@@ -71,7 +71,9 @@ final class DeliveryRunner {
     inFlight = head.replyId();
     CompletionStage<DeliveryResult> send;
     try {
-      send = sender.send(new OutboundReply(key, head.replyId(), head.text(), head.address()));
+      send =
+          sender.send(
+              new OutboundReply(key, head.replyId(), head.text(), head.address(), head.buttons()));
     } catch (RuntimeException e) {
       send = CompletableFuture.failedFuture(e);
     }

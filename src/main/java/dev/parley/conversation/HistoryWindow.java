@@ -73,23 +73,28 @@ public final class HistoryWindow {
     List<ChatMessage> out = new ArrayList<>();
     out.add(userMessage(turn.user()));
     if (withTools) {
-      Map<Integer, List<ToolCallRecord>> rounds = new TreeMap<>();
-      for (ToolCallRecord call : turn.toolCalls()) {
-        rounds.computeIfAbsent(call.round(), r -> new ArrayList<>()).add(call);
-      }
-      for (List<ToolCallRecord> round : rounds.values()) {
-        out.add(
-            ChatMessage.assistant(
-                null,
-                round.stream()
-                    .map(c -> new ToolCall(c.callId(), c.name(), c.arguments()))
-                    .toList()));
-        for (ToolCallRecord c : round) {
-          out.add(ChatMessage.toolResult(c.callId(), c.name(), c.result()));
-        }
-      }
+      out.addAll(rounds(turn.toolCalls()));
     }
     out.add(ChatMessage.assistant(turn.reply(), List.of()));
+    return out;
+  }
+
+  /** The tool rounds of a turn: each round's assistant tool-call message, then its results. */
+  static List<ChatMessage> rounds(List<ToolCallRecord> calls) {
+    List<ChatMessage> out = new ArrayList<>();
+    Map<Integer, List<ToolCallRecord>> rounds = new TreeMap<>();
+    for (ToolCallRecord call : calls) {
+      rounds.computeIfAbsent(call.round(), r -> new ArrayList<>()).add(call);
+    }
+    for (List<ToolCallRecord> round : rounds.values()) {
+      out.add(
+          ChatMessage.assistant(
+              null,
+              round.stream().map(c -> new ToolCall(c.callId(), c.name(), c.arguments())).toList()));
+      for (ToolCallRecord c : round) {
+        out.add(ChatMessage.toolResult(c.callId(), c.name(), c.result()));
+      }
+    }
     return out;
   }
 

@@ -31,6 +31,7 @@ final class MessageIntake {
   private final ConversationSettings settings;
   private final DeliveryRunner delivery;
   private final BooleanSupplier erasing;
+  private final ConfirmationFlow confirmation;
   private final ConversationMetrics metrics;
 
   MessageIntake(
@@ -38,6 +39,7 @@ final class MessageIntake {
       ActorContext<ConversationCommand> context,
       ConversationDeps deps,
       DeliveryRunner delivery,
+      ConfirmationFlow confirmation,
       BooleanSupplier erasing) {
     this.key = key;
     this.context = context;
@@ -45,6 +47,7 @@ final class MessageIntake {
     this.settings = deps.settings();
     this.delivery = delivery;
     this.erasing = erasing;
+    this.confirmation = confirmation;
     this.metrics = deps.metrics();
   }
 
@@ -80,6 +83,15 @@ final class MessageIntake {
           .thenReply(cmd.replyTo(), next -> StatusReply.success(accepted));
     }
     context.getLog().debug("{}: accepted {}", key, cmd.messageId());
+    if (confirmation.answers(state, cmd)) {
+      metrics.inboxDepthChanged(1);
+      return confirmation.onMessage(
+          effect,
+          state,
+          cmd,
+          new MessageAccepted(
+              cmd.messageId(), cmd.text(), cmd.sender(), deps.clock().instant(), cmd.address()));
+    }
     return effect
         .persist(
             new MessageAccepted(

@@ -4,8 +4,14 @@ import dev.parley.CborSerializable;
 
 /**
  * Where a reply goes, as the channel wrote it down at receipt: the chat (Telegram chat id, WhatsApp
- * phone number), the forum topic if any, and the channel's id of the message being answered (to
- * reply to it). Opaque to the conversation; null for the chat API.
+ * phone number), the forum topic if any, the channel's id of the message being answered (to reply
+ * to it), and the channel's id of the user who wrote it ({@code userId}, added later; a
+ * confirmation asked in a group counts only when that user answers). Opaque to the conversation
+ * otherwise; null for the chat API.
  */
-public record ReplyAddress(String chatId, String threadId, String replyToMessageId)
-    implements CborSerializable {}
+public record ReplyAddress(String chatId, String threadId, String replyToMessageId, String userId)
+    implements CborSerializable {
+  public ReplyAddress(String chatId, String threadId, String replyToMessageId) {
+    this(chatId, threadId, replyToMessageId, null);
+  }
+}

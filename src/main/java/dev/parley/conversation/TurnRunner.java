@@ -4,9 +4,11 @@ import dev.parley.conversation.ConversationCommand.ModelAnswered;
 import dev.parley.conversation.ConversationCommand.ModelFailed;
 import dev.parley.conversation.ConversationCommand.ToolsFinished;
 import dev.parley.conversation.ConversationCommand.TurnTimedOut;
+import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
+import dev.parley.llm.ChatMessage;
 import dev.parley.llm.ChatResponse;
 import dev.parley.llm.ModelException;
 import dev.parley.llm.ToolCall;
@@ -110,7 +112,7 @@ final class TurnRunner {
   }
 
   /** The finished turn, or null while tools still run (or the answer is stale). */
-  TurnCompleted onModelAnswered(ModelAnswered cmd) {
+  ConversationEvent onModelAnswered(ModelAnswered cmd) {
     if (!current(cmd.turnId(), cmd.attempt())) {
       return null;
     }
@@ -120,12 +122,91 @@ final class TurnRunner {
         context.getLog().info("{}: turn {} hit the round limit", key, attempt.turnId());
         return completed(settings.roundLimitReply());
       }
+      ToolCall asks =
+          response.toolCalls().stream()
+              .filter(call -> settings.confirmation().needsConfirmation(call.name()))
+              .findFirst()
+              .orElse(null);
+      if (asks != null) {
+        return new ConfirmationRequested(confirmation(response, asks), deps.clock().instant());
+      }
       attempt = attempt.wantsTools(response);
       runTools(attempt.pendingCalls());
       return null;
     }
     String reply = response.content();
     return completed(reply == null || reply.isBlank() ? "(the model gave no answer)" : reply);
+  }
+
+  /** What a parked turn needs to resume, and the question to ask. */
+  private PendingConfirmation confirmation(ChatResponse response, ToolCall asks) {
+    String arguments = asks.arguments() == null ? "{}" : asks.arguments();
+    if (arguments.length() > 300) {
+      arguments = arguments.substring(0, 300) + "…";
+    }
+    ReplyAddress address = attempt.user().isEmpty() ? null : attempt.user().get(0).address();
+    return new PendingConfirmation(
+        "t" + attempt.turnId() + "r" + attempt.modelCalls(),
+        attempt.turnId(),
+        attempt.attempt(),
+        attempt.user(),
+        attempt.calls(),
+        attempt.modelCalls(),
+        response.content(),
+        response.toolCalls().stream()
+            .map(c -> new PendingConfirmation.RequestedCall(c.id(), c.name(), c.arguments()))
+            .toList(),
+        String.format(settings.confirmQuestion(), asks.name(), arguments),
+        address == null ? null : address.userId(),
+        deps.clock().instant().plus(settings.confirmationTimeout()));
+  }
+
+  /** The turn waits for the user: nothing in flight, no watchdog (the question has a timeout). */
+  void park() {
+    abandon();
+  }
+
+  /**
+   * Goes on with a parked turn, in this incarnation or after a restart: the prompt is rebuilt from
+   * the parked record, then the asked calls run ({@code approved}) or go back to the model as
+   * refused. {@code answer} (a "yes" message, may be null) joins the turn's user lines.
+   */
+  void resume(
+      ConversationState state, PendingConfirmation parked, boolean approved, UserLine answer) {
+    List<UserLine> user = new ArrayList<>(parked.user());
+    if (answer != null) {
+      user.add(answer);
+    }
+    List<ChatMessage> prompt =
+        new ArrayList<>(window.prompt(settings.systemPrompt(), state.turns(), parked.user()));
+    prompt.addAll(HistoryWindow.rounds(parked.calls()));
+    List<ToolCall> requested =
+        parked.requested().stream()
+            .map(c -> new ToolCall(c.callId(), c.name(), c.arguments()))
+            .toList();
+    prompt.add(ChatMessage.assistant(parked.assistantText(), requested));
+    startedAt = deps.clock().instant();
+    attempt =
+        new TurnAttempt(
+            parked.turnId(),
+            parked.attempt(),
+            user,
+            prompt,
+            parked.modelCalls(),
+            requested,
+            parked.calls());
+    timers.startSingleTimer(
+        WATCHDOG, new TurnTimedOut(parked.turnId(), parked.attempt()), settings.turnTimeout());
+    if (approved) {
+      runTools(requested);
+    } else {
+      attempt =
+          attempt.toolsAnswered(
+              requested.stream()
+                  .map(c -> "error: the user did not allow " + c.name() + " to run")
+                  .toList());
+      askModel();
+    }
   }
 
   void onToolsFinished(ToolsFinished cmd) {

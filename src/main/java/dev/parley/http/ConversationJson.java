@@ -3,6 +3,7 @@ package dev.parley.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.conversation.ConversationView;
+import dev.parley.conversation.PendingConfirmation;
 import dev.parley.conversation.ToolCallRecord;
 import dev.parley.conversation.Turn;
 import dev.parley.conversation.UserLine;
@@ -22,7 +23,22 @@ final class ConversationJson {
     ArrayNode turns = root.putArray("turns");
     view.turns().forEach(turn -> turns.add(turn(turn)));
     root.put("moreBefore", view.moreBefore());
-    root.putNull("pendingConfirmation");
+    PendingConfirmation pending = view.pendingConfirmation();
+    if (pending == null) {
+      root.putNull("pendingConfirmation");
+    } else {
+      ObjectNode p = root.putObject("pendingConfirmation");
+      p.put("confirmationId", pending.confirmationId());
+      p.put("turnId", pending.turnId());
+      p.put("question", pending.question());
+      ArrayNode calls = p.putArray("toolCalls");
+      pending
+          .requested()
+          .forEach(c -> calls.addObject().put("name", c.name()).put("arguments", c.arguments()));
+      p.put("expiresAt", pending.expiresAt().toString());
+      // Answer with the buttons on Telegram and WhatsApp, or by posting "yes" or "no".
+      p.put("answer", "post \"yes\" or \"no\" as a message");
+    }
     return root;
   }
 

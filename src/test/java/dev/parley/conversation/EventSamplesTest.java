@@ -70,6 +70,27 @@ class EventSamplesTest {
     SAMPLES.put("DeliveryStatusChanged", new DeliveryStatusChanged("wamid.1", "read", AT));
     SAMPLES.put("NoteRecorded", new NoteRecorded("membership", "administrator", AT));
     SAMPLES.put("TurnInterrupted", new ConversationEvent.TurnInterrupted(5, 2, AT));
+    SAMPLES.put(
+        "ConfirmationRequested",
+        new ConversationEvent.ConfirmationRequested(
+            new PendingConfirmation(
+                "t6r1",
+                6,
+                1,
+                List.of(
+                    new UserLine(
+                        "m6", "pay the bill", "ann", new ReplyAddress("1", null, "9", "ann"))),
+                List.of(),
+                1,
+                "I will pay it.",
+                List.of(new PendingConfirmation.RequestedCall("c1", "pay", "{\"amount\":10}")),
+                "I would like to run pay with {\"amount\":10}. Shall I go ahead? (yes / no)",
+                "ann",
+                AT.plusSeconds(600)),
+            AT));
+    SAMPLES.put(
+        "ConfirmationResolved",
+        new ConversationEvent.ConfirmationResolved("t6r1", true, "button", null, AT));
   }
 
   private static ActorTestKit testKit;

@@ -1,0 +1,41 @@
+package dev.parley.conversation;
+
+import dev.parley.CborSerializable;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A turn parked until the user allows or refuses a tool call: everything needed to resume it
+ * exactly where it stopped, after a restart too — the user lines, the tool calls already done, the
+ * model's rounds so far, the assistant's text and the calls it asked for — plus who must answer
+ * ({@code askedUserId}, null: anyone in the chat) and until when.
+ */
+public record PendingConfirmation(
+    String confirmationId,
+    long turnId,
+    int attempt,
+    List<UserLine> user,
+    List<ToolCallRecord> calls,
+    int modelCalls,
+    String assistantText,
+    List<RequestedCall> requested,
+    String question,
+    String askedUserId,
+    Instant expiresAt)
+    implements CborSerializable {
+
+  /** A tool call the model asked for, as recorded (not the model client's wire type). */
+  public record RequestedCall(String callId, String name, String arguments)
+      implements CborSerializable {}
+
+  public PendingConfirmation {
+    user = List.copyOf(user);
+    calls = List.copyOf(calls);
+    requested = List.copyOf(requested);
+  }
+
+  /** The callback data of the yes or no button: short, well under Telegram's 64 bytes. */
+  public String buttonData(boolean yes) {
+    return "c:" + confirmationId + (yes ? ":y" : ":n");
+  }
+}

@@ -1,0 +1,191 @@
+package dev.parley.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import dev.parley.conversation.ConversationCommand.AcceptMessage;
+import dev.parley.conversation.ConversationCommand.Accepted;
+import dev.parley.conversation.ConversationCommand.AwaitOutcome;
+import dev.parley.conversation.ConversationCommand.GetConversation;
+import dev.parley.conversation.ConversationCommand.MessageOutcome;
+import dev.parley.conversation.ConversationCommand.PressButton;
+import dev.parley.llm.ChatMessage;
+import dev.parley.llm.ChatResponse;
+import dev.parley.llm.ToolCall;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A tool that needs the user's yes: the turn parks, asks, survives a restart, and goes on. */
+@ExtendWith(LogCapturingExtension.class)
+class ConfirmationTest {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final Config CONFIG =
+      EntityFixture.config("parley.tool.require-confirmation = [calculator]");
+  private static ActorTestKit testKit;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create(CONFIG);
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  /** Asks for the calculator once, then states the tool's result. */
+  private static ScriptedModel model() {
+    return ScriptedModel.answering(
+        r -> {
+          ChatMessage last = r.messages().get(r.messages().size() - 1);
+          if (last.role().equals("tool")) {
+            return ScriptedModel.text("result: " + last.content());
+          }
+          return new ChatResponse(
+              "Let me compute that.",
+              List.of(new ToolCall("c1", "calculator", "{\"expression\":\"6*7\"}")),
+              "tool_calls");
+        });
+  }
+
+  private record Subject(String key, ActorRef<ConversationCommand> ref, ConversationDeps deps) {
+    Subject again() {
+      return new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
+    }
+  }
+
+  private static Subject spawn(String key, FakeReplySender sender) {
+    var senders = sender == null ? ReplySenders.none() : new ReplySenders(Map.of("tg", sender));
+    var deps = EntityFixture.deps(CONFIG, model(), senders);
+    return new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
+  }
+
+  private static void accept(Subject s, String id, String text, String userId) {
+    TestProbe<StatusReply<Accepted>> probe = testKit.createTestProbe();
+    ReplyAddress address = new ReplyAddress("chat", null, id, userId);
+    s.ref().tell(new AcceptMessage(id, text, userId, address, probe.getRef()));
+    assertTrue(probe.receiveMessage(WAIT).isSuccess());
+  }
+
+  private static ConversationView awaitState(Subject s, String state) {
+    TestProbe<ConversationView> probe = testKit.createTestProbe();
+    return probe.awaitAssert(
+        WAIT,
+        () -> {
+          s.ref().tell(new GetConversation(50, 0, probe.getRef()));
+          ConversationView view = probe.receiveMessage(WAIT);
+          assertEquals(state, view.state());
+          return view;
+        });
+  }
+
+  private static String press(Subject s, String data, String userId) {
+    TestProbe<StatusReply<String>> probe = testKit.createTestProbe();
+    s.ref().tell(new PressButton(data, userId, probe.getRef()));
+    return probe.receiveMessage(WAIT).getValue();
+  }
+
+  private static MessageOutcome outcome(Subject s, String id) {
+    TestProbe<StatusReply<MessageOutcome>> probe = testKit.createTestProbe();
+    s.ref().tell(new AwaitOutcome(id, probe.getRef()));
+    return probe.receiveMessage(WAIT).getValue();
+  }
+
+  @Test
+  void theToolRunsOnlyAfterTheYesButtonAndTheQuestionCarriesButtons() {
+    FakeReplySender sender = new FakeReplySender();
+    Subject s = spawn("user:tg:" + UUID.randomUUID(), sender);
+    accept(s, "m1", "what is 6*7?", "42");
+    PendingConfirmation pending = awaitState(s, "awaiting-confirmation").pendingConfirmation();
+    assertTrue(pending.question().contains("calculator"), pending.question());
+    var question = sender.next(WAIT);
+    assertEquals(pending.question(), question.reply().text());
+    assertEquals(
+        List.of(pending.buttonData(true), pending.buttonData(false)),
+        question.reply().buttons().stream().map(ReplyButton::data).toList());
+    assertTrue(pending.buttonData(true).getBytes().length <= 64);
+    question.deliver("100");
+    assertEquals("accepted", press(s, pending.buttonData(true), "42"));
+    assertEquals("result: 42", outcome(s, "m1").replyText());
+    Turn turn = awaitState(s, "idle").turns().get(0);
+    assertEquals("42", turn.toolCalls().get(0).result());
+    assertEquals("expired", press(s, pending.buttonData(true), "42"));
+  }
+
+  @Test
+  void noRefusesTheCallAndTheModelHearsSo() {
+    Subject s = spawn("user:tg:" + UUID.randomUUID(), new FakeReplySender());
+    accept(s, "m1", "what is 6*7?", "42");
+    PendingConfirmation pending = awaitState(s, "awaiting-confirmation").pendingConfirmation();
+    assertEquals("accepted", press(s, pending.buttonData(false), "42"));
+    assertTrue(outcome(s, "m1").replyText().contains("did not allow calculator"));
+  }
+
+  @Test
+  void aYesMessageAnswersAndJoinsTheTurn() {
+    Subject s = spawn("user:api:" + UUID.randomUUID(), null);
+    accept(s, "m1", "what is 6*7?", null);
+    awaitState(s, "awaiting-confirmation");
+    accept(s, "m2", "Yes!", null);
+    assertEquals("result: 42", outcome(s, "m2").replyText());
+    Turn turn = awaitState(s, "idle").turns().get(0);
+    assertEquals(List.of("m1", "m2"), turn.messageIds());
+  }
+
+  @Test
+  void anotherMessageRefusesTheCallAndGetsItsOwnTurn() {
+    Subject s = spawn("user:api:" + UUID.randomUUID(), null);
+    accept(s, "m1", "what is 6*7?", null);
+    awaitState(s, "awaiting-confirmation");
+    accept(s, "m2", "never mind, tell me a joke", null);
+    assertTrue(outcome(s, "m1").replyText().contains("did not allow"));
+    // m2 starts a turn of its own, which asks again.
+    PendingConfirmation again = awaitState(s, "awaiting-confirmation").pendingConfirmation();
+    assertEquals(List.of("m2"), again.user().stream().map(UserLine::id).toList());
+  }
+
+  @Test
+  void inAGroupOnlyTheUserAskedCanAnswer() {
+    Subject s = spawn("group:tg:" + UUID.randomUUID(), new FakeReplySender());
+    accept(s, "m1", "@bot what is 6*7?", "ann");
+    PendingConfirmation pending = awaitState(s, "awaiting-confirmation").pendingConfirmation();
+    assertEquals("ann", pending.askedUserId());
+    assertEquals("not-yours", press(s, pending.buttonData(true), "bob"));
+    accept(s, "m2", "yes", "bob"); // bob's message waits; it does not answer for ann
+    assertNotNull(awaitState(s, "awaiting-confirmation").pendingConfirmation());
+    assertEquals("accepted", press(s, pending.buttonData(true), "ann"));
+    assertEquals("result: 42", outcome(s, "m1").replyText());
+  }
+
+  @Test
+  void aParkedTurnSurvivesARestartAndTimesOut() {
+    Config quick =
+        EntityFixture.config(
+            "parley.tool.require-confirmation = [calculator]\n"
+                + "parley.conversation.confirmation.timeout = 1s");
+    String key = "user:api:" + UUID.randomUUID();
+    var deps = EntityFixture.deps(quick, model());
+    Subject s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
+    accept(s, "m1", "what is 6*7?", null);
+    awaitState(s, "awaiting-confirmation");
+    testKit.stop(s.ref(), WAIT);
+    Subject after = s.again();
+    // The question outlives the restart; its timeout (re-armed on recovery) refuses the call.
+    assertTrue(outcome(after, "m1").replyText().contains("did not allow"));
+    assertNull(awaitState(after, "idle").pendingConfirmation());
+  }
+}
