@@ -142,7 +142,9 @@ public final class TelegramWebhookRoutes {
       stored = conversations.note(note.key(), note.kind(), note.detail());
     } else if (action instanceof TelegramAction.ButtonPress press) {
       answerCallback(press.callbackQueryId());
-      stored = conversations.note(press.key(), "button", press.detail());
+      // A press on an expired button or by another user is answered too: it just counts
+      // for nothing (the conversation says which).
+      stored = conversations.pressButton(press.key(), press.data(), press.userId());
     } else if (action instanceof TelegramAction.AwaitBotIdentity) {
       return done(unavailable("bot-unknown", "The bot's identity is not known yet; please retry."));
     } else {

@@ -206,6 +206,10 @@ public final class WhatsAppWebhookRoutes {
     CompletionStage<?> asked;
     if (part instanceof Inbound in) {
       asked = conversations.accept(in.key(), in.message());
+    } else if (part instanceof WhatsAppDelivery.ButtonPress press) {
+      // Expired or foreign presses count for nothing; the conversation decides. A redelivery
+      // of the same press after it was accepted finds nothing pending: harmless.
+      asked = conversations.pressButton(press.key(), press.data(), press.userId());
     } else if (part instanceof Refused r) {
       asked = conversations.reject(r.key(), r.messageId(), r.reason(), r.notice(), r.address());
     } else {

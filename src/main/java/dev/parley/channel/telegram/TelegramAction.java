@@ -22,8 +22,11 @@ public sealed interface TelegramAction {
   /** A fact about the chat that starts no turn (membership, migration). */
   record Note(ConversationKey key, String kind, String detail) implements TelegramAction {}
 
-  /** A button press: answered to Telegram at once, then recorded in the conversation. */
-  record ButtonPress(String callbackQueryId, ConversationKey key, String detail)
+  /**
+   * A button press: answered to Telegram at once, then handed to the conversation with its callback
+   * data and the id of the user who pressed it.
+   */
+  record ButtonPress(String callbackQueryId, ConversationKey key, String data, String userId)
       implements TelegramAction {}
 
   /** Nothing to do (not addressed to the bot, an update type we do not read): 200. */

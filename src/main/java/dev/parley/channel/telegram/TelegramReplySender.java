@@ -1,5 +1,6 @@
 package dev.parley.channel.telegram;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.channel.telegram.TelegramHtml.Rendered;
 import dev.parley.channel.telegram.TelegramWire.ApiResponse;
@@ -76,7 +77,13 @@ public final class TelegramReplySender implements ReplySender {
       result.complete(new DeliveryResult.Delivered(List.copyOf(ids)));
       return;
     }
-    sendPart(reply, parts.get(index), index == 0, true, 1)
+    // Buttons go on the last part only, under the end of the text they answer.
+    OutboundReply thisPart =
+        index == parts.size() - 1
+            ? reply
+            : new OutboundReply(
+                reply.conversationKey(), reply.replyId(), reply.text(), reply.address());
+    sendPart(thisPart, parts.get(index), index == 0, true, 1)
         .whenComplete(
             (outcome, error) -> {
               if (error != null) {
@@ -108,6 +115,13 @@ public final class TelegramReplySender implements ReplySender {
       putId(replyTo, "message_id", reply.address().replyToMessageId());
       // The user may have deleted the message meanwhile: send the reply anyway.
       replyTo.put("allow_sending_without_reply", true);
+    }
+    if (!reply.buttons().isEmpty()) {
+      // One row of inline buttons; the data is the conversation's short id (<= 64 bytes).
+      ArrayNode row = body.putObject("reply_markup").putArray("inline_keyboard").addArray();
+      reply
+          .buttons()
+          .forEach(b -> row.addObject().put("text", b.title()).put("callback_data", b.data()));
     }
     if (html) {
       body.put("text", part.html());

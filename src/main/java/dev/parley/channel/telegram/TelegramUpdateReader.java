@@ -64,7 +64,9 @@ public final class TelegramUpdateReader {
         return new TelegramAction.Ignore("private message without a sender");
       }
       ConversationKey key = key("user:tg:" + message.from().id());
-      ReplyAddress address = new ReplyAddress(String.valueOf(chat.id()), null, null);
+      ReplyAddress address =
+          new ReplyAddress(
+              String.valueOf(chat.id()), null, null, String.valueOf(message.from().id()));
       return textOrReject(key, id, message, null, address);
     }
     if (message.from() == null) {
@@ -81,7 +83,8 @@ public final class TelegramUpdateReader {
         new ReplyAddress(
             String.valueOf(chat.id()),
             topic == null ? null : String.valueOf(topic),
-            String.valueOf(message.messageId()));
+            String.valueOf(message.messageId()),
+            String.valueOf(message.from().id()));
     return textOrReject(
         groupKey(chat.id(), topic), id, message, message.from().displayName(), address);
   }
@@ -159,15 +162,11 @@ public final class TelegramUpdateReader {
       Long topic = message.inForumTopic() ? message.messageThreadId() : null;
       key = groupKey(message.chat().id(), topic);
     }
-    String detail =
-        "data="
-            + (query.data() == null ? "" : query.data())
-            + " from="
-            + query.from().id()
-            + " ("
-            + query.from().displayName()
-            + ")";
-    return new TelegramAction.ButtonPress(query.id(), key, detail);
+    return new TelegramAction.ButtonPress(
+        query.id(),
+        key,
+        query.data() == null ? "" : query.data(),
+        String.valueOf(query.from().id()));
   }
 
   private TelegramAction membership(ChatMemberUpdated update) {

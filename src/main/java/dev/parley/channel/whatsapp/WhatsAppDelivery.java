@@ -42,6 +42,18 @@ public record WhatsAppDelivery(List<Part> parts, List<ReportedError> errors, int
     }
   }
 
+  /**
+   * A press on one of the reply buttons Parley sent ({@code data} is the button's id), by the user
+   * {@code userId}; recorded under the message's own id only in logs.
+   */
+  public record ButtonPress(ConversationKey key, String messageId, String data, String userId)
+      implements Part {
+    @Override
+    public String id() {
+      return messageId;
+    }
+  }
+
   /** Meta's status ({@code sent, delivered, read, failed}) for our message {@code wamid}. */
   public record StatusUpdate(ConversationKey key, String wamid, String status) implements Part {
     @Override

@@ -96,7 +96,11 @@ public final class WhatsAppParser {
       return null;
     }
     String id = "wa:" + message.id();
-    ReplyAddress address = new ReplyAddress(message.from(), null, message.id());
+    ReplyAddress address = new ReplyAddress(message.from(), null, message.id(), message.from());
+    String pressed = confirmationPress(message);
+    if (pressed != null) {
+      return new WhatsAppDelivery.ButtonPress(key, id, pressed, message.from());
+    }
     String text = text(message);
     if (text == null) {
       return new Refused(key, id, "unsupported", ONLY_TEXT, address);
@@ -106,6 +110,21 @@ public final class WhatsAppParser {
     }
     return new Inbound(
         key, new InboundMessage(id, text, sender(message.from(), contacts), address));
+  }
+
+  /**
+   * The data of a reply button Parley offered (a confirmation's yes or no: ids start with "c:"), or
+   * null for anything else.
+   */
+  private static String confirmationPress(Message message) {
+    var interactive = message.interactive();
+    if (!"interactive".equals(message.type()) || interactive == null) {
+      return null;
+    }
+    var button = interactive.buttonReply();
+    return button != null && button.id() != null && button.id().startsWith("c:")
+        ? button.id()
+        : null;
   }
 
   /** The text a message carries, or null when it carries none we can read. */

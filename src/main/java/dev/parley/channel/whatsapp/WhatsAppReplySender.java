@@ -9,6 +9,7 @@ import dev.parley.conversation.OutboundReply;
 import dev.parley.conversation.ReplyAddress;
 import dev.parley.conversation.ReplySender;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -72,7 +73,13 @@ public final class WhatsAppReplySender implements ReplySender {
     if (address == null || address.chatId() == null || address.chatId().isBlank()) {
       return done(new DeliveryResult.Abandoned("no WhatsApp number to reply to"));
     }
-    List<String> parts = WhatsAppText.split(reply.text() == null ? "" : reply.text());
+    List<String> parts =
+        new ArrayList<>(WhatsAppText.split(reply.text() == null ? "" : reply.text()));
+    if (!reply.buttons().isEmpty()
+        && parts.get(parts.size() - 1).length() > WhatsAppBodies.MAX_BUTTON_BODY) {
+      // A button message's body holds at most 1024 characters: the buttons follow alone.
+      parts.add(CHOOSE);
+    }
     if (parts.isEmpty()) {
       return done(new DeliveryResult.Abandoned("empty reply"));
     }
@@ -114,6 +121,8 @@ public final class WhatsAppReplySender implements ReplySender {
                     "{}: typing indicator: {}", conversationKey, error == null ? outcome : error));
   }
 
+  private static final String CHOOSE = "Please choose:";
+
   private CompletionStage<DeliveryResult> sendFrom(
       OutboundReply reply, List<String> parts, List<String> sent) {
     int index = sent.size();
@@ -121,9 +130,18 @@ public final class WhatsAppReplySender implements ReplySender {
       return done(new DeliveryResult.Delivered(sent.stream().filter(id -> !id.isEmpty()).toList()));
     }
     ReplyAddress address = reply.address();
+    String replyTo = index == 0 ? address.replyToMessageId() : null;
+    boolean withButtons = index == parts.size() - 1 && !reply.buttons().isEmpty();
     byte[] body =
-        WhatsAppBodies.text(
-            address.chatId(), parts.get(index), index == 0 ? address.replyToMessageId() : null);
+        withButtons
+            ? WhatsAppBodies.buttons(
+                address.chatId(),
+                parts.get(index),
+                reply.buttons().stream()
+                    .map(b -> new WhatsAppBodies.ReplyButton(b.data(), b.title()))
+                    .toList(),
+                replyTo)
+            : WhatsAppBodies.text(address.chatId(), parts.get(index), replyTo);
     return sendPart(reply, index, body, 0)
         .thenCompose(
             outcome -> {

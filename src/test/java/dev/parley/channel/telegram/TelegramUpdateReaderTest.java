@@ -41,7 +41,7 @@ class TelegramUpdateReaderTest {
     assertEquals("tg:100000001", accept.message().messageId());
     assertEquals("Hello there, what can you do?", accept.message().text());
     assertNull(accept.message().sender());
-    assertEquals(new ReplyAddress("11111111", null, null), accept.message().address());
+    assertEquals(new ReplyAddress("11111111", null, null, "11111111"), accept.message().address());
   }
 
   @Test
@@ -49,7 +49,8 @@ class TelegramUpdateReaderTest {
     var accept = assertInstanceOf(TelegramAction.Accept.class, read("group-mention"));
     assertEquals("group:tg:-1001234567890", accept.key().value());
     assertEquals("Grace Hopper", accept.message().sender());
-    assertEquals(new ReplyAddress("-1001234567890", null, "77"), accept.message().address());
+    assertEquals(
+        new ReplyAddress("-1001234567890", null, "77", "22222222"), accept.message().address());
   }
 
   @Test
@@ -64,7 +65,8 @@ class TelegramUpdateReaderTest {
   void forumTopicMessageGetsItsOwnConversationAndThread() throws IOException {
     var accept = assertInstanceOf(TelegramAction.Accept.class, read("forum-topic"));
     assertEquals("group:tg:-1009876543210:305", accept.key().value());
-    assertEquals(new ReplyAddress("-1009876543210", "305", "310"), accept.message().address());
+    assertEquals(
+        new ReplyAddress("-1009876543210", "305", "310", "22222222"), accept.message().address());
   }
 
   @Test
@@ -86,7 +88,8 @@ class TelegramUpdateReaderTest {
     var press = assertInstanceOf(TelegramAction.ButtonPress.class, read("callback-query"));
     assertEquals("4382bfdwdsb323b2d9", press.callbackQueryId());
     assertEquals("user:tg:11111111", press.key().value());
-    assertEquals("data=c:7:yes from=11111111 (Ada Lovelace)", press.detail());
+    assertEquals("c:7:yes", press.data());
+    assertEquals("11111111", press.userId());
   }
 
   @Test

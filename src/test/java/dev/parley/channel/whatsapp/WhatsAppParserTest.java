@@ -37,7 +37,8 @@ class WhatsAppParserTest {
     assertEquals("Does it come in another color?", in.message().text());
     assertEquals("Sheena Nelson", in.message().sender());
     assertEquals(
-        new ReplyAddress("16505551234", null, WhatsAppFixtures.TEXT_WAMID), in.message().address());
+        new ReplyAddress("16505551234", null, WhatsAppFixtures.TEXT_WAMID, "16505551234"),
+        in.message().address());
   }
 
   @Test
