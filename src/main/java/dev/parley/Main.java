@@ -4,11 +4,15 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import dev.parley.channel.telegram.TelegramBotApi;
+import dev.parley.channel.telegram.TelegramHealth;
 import dev.parley.channel.telegram.TelegramReplySender;
 import dev.parley.channel.telegram.TelegramSettings;
+import dev.parley.channel.whatsapp.WhatsAppHealth;
+import dev.parley.channel.whatsapp.WhatsAppSettings;
 import dev.parley.cluster.Management;
 import dev.parley.cluster.NodeConfig;
 import dev.parley.cluster.NodeLifecycle;
+import dev.parley.cluster.ReadinessDetail;
 import dev.parley.cluster.ShardStats;
 import dev.parley.conversation.ConversationDeps;
 import dev.parley.conversation.ConversationEntity;
@@ -18,6 +22,7 @@ import dev.parley.conversation.JdbcConversationEraser;
 import dev.parley.conversation.ReplySender;
 import dev.parley.conversation.ReplySenders;
 import dev.parley.conversation.TurnArchive;
+import dev.parley.db.DatabaseCheck;
 import dev.parley.db.PostgresSchema;
 import dev.parley.http.ChatApiRoutes;
 import dev.parley.http.HttpServer;
@@ -109,6 +114,32 @@ public final class Main {
             .database(config.getConfig("jdbc-journal"))
             .database();
     var eraser = new JdbcConversationEraser(() -> database.source().createConnection(), blocking);
+    // The readiness detail: reported by /ready, never part of its verdict (see ReadinessDetail).
+    ReadinessDetail detail = ReadinessDetail.get(system);
+    DatabaseCheck databaseCheck =
+        new DatabaseCheck(
+            () -> database.source().createConnection(),
+            blocking,
+            DatabaseCheck.Settings.from(config),
+            deps.clock());
+    detail.register("database", databaseCheck::detail);
+    databaseCheck.check();
+    TelegramHealth telegramHealth = new TelegramHealth();
+    detail.register(
+        "telegram",
+        () ->
+            CompletableFuture.completedFuture(
+                TelegramSettings.from(config).configured()
+                    ? telegramHealth.toJson()
+                    : TelegramHealth.notConfigured()));
+    WhatsAppHealth whatsAppHealth = new WhatsAppHealth();
+    detail.register(
+        "whatsapp",
+        () ->
+            CompletableFuture.completedFuture(
+                WhatsAppSettings.from(config).configured()
+                    ? whatsAppHealth.toJson()
+                    : WhatsAppHealth.notConfigured()));
     CompletionStage<?> schema;
     if (!config.getBoolean("parley.db.auto-schema")) {
       schema = CompletableFuture.completedFuture(null);
@@ -136,7 +167,7 @@ public final class Main {
                       eraser,
                       deps.clock(),
                       blocking,
-                      replySenders(system, config),
+                      replySenders(system, config, whatsAppHealth),
                       metrics));
               ShardStats shards =
                   new ShardStats(
@@ -151,7 +182,7 @@ public final class Main {
               List<Route> routes = new ArrayList<>();
               routes.add(
                   new ChatApiRoutes(conversations, http, settings.maxTextChars(), metrics).route());
-              routes.addAll(webhookRoutes(system, config, conversations));
+              routes.addAll(webhookRoutes(system, config, conversations, telegramHealth));
               return HttpServer.start(system, http, concat(routes))
                   .thenApply(
                       binding -> {
@@ -170,7 +201,8 @@ public final class Main {
   }
 
   /** The reply sender of each configured channel; the chat API needs none. */
-  private static ReplySenders replySenders(ActorSystem<?> system, Config config) {
+  private static ReplySenders replySenders(
+      ActorSystem<?> system, Config config, WhatsAppHealth whatsAppHealth) {
     Map<String, ReplySender> senders = new HashMap<>();
 
     // Telegram: its sender, when a bot token is configured.
@@ -183,12 +215,12 @@ public final class Main {
     // (keep the channels apart: one block each)
 
     // WhatsApp: its sender, when a phone number id and access token are configured.
-    var whatsApp = dev.parley.channel.whatsapp.WhatsAppSettings.from(config);
+    var whatsApp = WhatsAppSettings.from(config);
     if (whatsApp.configured()) {
-      // The health holder feeds the readiness detail once health endpoints exist.
-      var health = new dev.parley.channel.whatsapp.WhatsAppHealth();
+      // The health holder (190: bad token) feeds the readiness detail.
       senders.put(
-          "wa", dev.parley.channel.whatsapp.WhatsAppReplySender.create(system, whatsApp, health));
+          "wa",
+          dev.parley.channel.whatsapp.WhatsAppReplySender.create(system, whatsApp, whatsAppHealth));
     }
 
     return new ReplySenders(senders);
@@ -196,11 +228,16 @@ public final class Main {
 
   /** Webhook routes of every channel; an unconfigured channel's route says it is off. */
   private static List<Route> webhookRoutes(
-      ActorSystem<?> system, Config config, Conversations conversations) {
+      ActorSystem<?> system,
+      Config config,
+      Conversations conversations,
+      TelegramHealth telegramHealth) {
     List<Route> routes = new ArrayList<>();
 
     // Telegram: POST /webhooks/telegram
-    routes.add(TelegramWebhookRoutes.create(system, TelegramSettings.from(config), conversations));
+    routes.add(
+        TelegramWebhookRoutes.create(
+            system, TelegramSettings.from(config), conversations, telegramHealth));
 
     // (keep the channels apart: one block each)
 

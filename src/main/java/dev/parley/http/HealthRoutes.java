@@ -2,6 +2,9 @@ package dev.parley.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.cluster.ReadinessDetail;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -20,44 +23,84 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
  * pekko.management.health-checks}, answered 200 when all pass and 503 with the failing check's
  * reason otherwise. Replaces Pekko's own route (which answers a failing check with 500) so that
  * "not ready" reads as what it is, a temporary unavailability, for probes and load balancers alike.
+ *
+ * <p>{@code /ready} answers JSON: {@code {"status": "ready" | "not-ready", "reason"?, "detail":
+ * {...}}}. The detail ({@link ReadinessDetail}: database, Telegram, WhatsApp) is only reported; it
+ * never decides the status code, which the checks alone do. {@code /alive} stays plain text.
  */
 public final class HealthRoutes implements ManagementRouteProvider {
   private final HealthChecks checks;
   private final HealthCheckSettings settings;
+  private final ReadinessDetail detail;
 
   public HealthRoutes(ExtendedActorSystem system) {
     this.settings =
         HealthCheckSettings.create(
             system.settings().config().getConfig("pekko.management.health-checks"));
     this.checks = new HealthChecks(system, settings);
+    this.detail = ReadinessDetail.get(system);
   }
 
   @Override
   public Route routes(ManagementRouteProviderSettings providerSettings) {
     return concat(
-        path(settings.readinessPath(), () -> get(() -> answer(checks::readyResult))),
-        path(settings.livenessPath(), () -> get(() -> answer(checks::aliveResult))));
+        path(settings.readinessPath(), () -> get(this::ready)),
+        path(settings.livenessPath(), () -> get(() -> alive(checks::aliveResult))));
   }
 
-  /**
-   * 200 when every check passed; 503 with the reason otherwise. A check that fails (rather than
-   * answering false) fails the whole result, with its message; both are "not healthy".
-   */
-  private static Route answer(Supplier<CompletionStage<CheckResult>> check) {
+  /** The readiness verdict (from the checks only) with the detail next to it. */
+  private Route ready() {
+    CompletableFuture<String> failure =
+        checks.readyResult().handle(HealthRoutes::failure).toCompletableFuture();
+    CompletableFuture<ObjectNode> parts =
+        detail
+            .snapshot()
+            .exceptionally(
+                error ->
+                    JsonResponses.MAPPER
+                        .createObjectNode()
+                        .put("error", error.getClass().getSimpleName()))
+            .toCompletableFuture();
+    return completeWithFuture(
+        failure.thenCombine(
+            parts,
+            (reason, detailNow) -> {
+              ObjectNode body = JsonResponses.MAPPER.createObjectNode();
+              body.put("status", reason == null ? "ready" : "not-ready");
+              if (reason != null) {
+                body.put("reason", reason);
+              }
+              body.set("detail", detailNow);
+              return JsonResponses.json(
+                  reason == null ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
+            }));
+  }
+
+  /** 200 when every check passed; 503 with the reason otherwise. */
+  private static Route alive(Supplier<CompletionStage<CheckResult>> check) {
     return completeWithFuture(
         check
             .get()
             .handle(
                 (result, error) -> {
-                  if (error == null && result.isSuccess()) {
-                    return HttpResponse.create().withStatus(StatusCodes.OK).withEntity("OK");
-                  }
-                  String reason =
-                      error == null ? result.failure().orElse("a check failed") : reason(error);
-                  return HttpResponse.create()
-                      .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
-                      .withEntity("Not healthy: " + reason);
+                  String reason = failure(result, error);
+                  return reason == null
+                      ? HttpResponse.create().withStatus(StatusCodes.OK).withEntity("OK")
+                      : HttpResponse.create()
+                          .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
+                          .withEntity("Not healthy: " + reason);
                 }));
+  }
+
+  /**
+   * Null when every check passed, else why not. A check that fails (rather than answering false)
+   * fails the whole result, with its message; both are "not healthy".
+   */
+  private static String failure(CheckResult result, Throwable error) {
+    if (error == null && result.isSuccess()) {
+      return null;
+    }
+    return error == null ? result.failure().orElse("a check failed") : reason(error);
   }
 
   private static String reason(Throwable error) {

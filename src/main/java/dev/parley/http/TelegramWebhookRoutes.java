@@ -7,6 +7,7 @@ import dev.parley.channel.telegram.BotIdentity;
 import dev.parley.channel.telegram.TelegramAction;
 import dev.parley.channel.telegram.TelegramBotApi;
 import dev.parley.channel.telegram.TelegramBotStartup;
+import dev.parley.channel.telegram.TelegramHealth;
 import dev.parley.channel.telegram.TelegramSettings;
 import dev.parley.channel.telegram.TelegramUpdateReader;
 import dev.parley.channel.telegram.TelegramWire;
@@ -61,15 +62,18 @@ public final class TelegramWebhookRoutes {
 
   /**
    * The route for this node: with a bot token, the webhook (and the start-up calls to the Bot API
-   * begin); without one, a route that says Telegram is off.
+   * begin, reporting to {@code health}); without one, a route that says Telegram is off.
    */
   public static Route create(
-      ActorSystem<?> system, TelegramSettings settings, Conversations conversations) {
+      ActorSystem<?> system,
+      TelegramSettings settings,
+      Conversations conversations,
+      TelegramHealth health) {
     if (!settings.configured()) {
       return off();
     }
     TelegramBotApi api = new TelegramBotApi(system, settings);
-    TelegramBotStartup startup = new TelegramBotStartup(system, api, settings).start();
+    TelegramBotStartup startup = new TelegramBotStartup(system, api, settings, health).start();
     HttpSettings http = HttpSettings.from(system.settings().config());
     return new TelegramWebhookRoutes(conversations, settings, api, startup::identity, http).route();
   }

@@ -64,6 +64,29 @@ class ManagementEndpointsTest {
   }
 
   @Test
+  void readyBodyCarriesTheDetailWithoutDecidingTheStatus() {
+    TestNode.Reply ready =
+        node.awaitAssert(
+            DEADLINE,
+            () -> {
+              TestNode.Reply reply = node.getManagement("/ready");
+              assertEquals(200, reply.status(), reply.raw());
+              assertEquals(
+                  "application/json", reply.header("Content-Type").split(";")[0], reply.raw());
+              assertEquals("ready", reply.body().path("status").asText(), reply.raw());
+              assertTrue(
+                  reply.body().path("detail").path("database").path("ok").asBoolean(), reply.raw());
+              return reply;
+            });
+    var detail = ready.body().path("detail");
+    assertTrue(detail.path("database").path("error").isNull(), ready.raw());
+    assertTrue(detail.path("database").path("checkedAt").isTextual(), ready.raw());
+    assertEquals(false, detail.path("telegram").path("configured").asBoolean(true), ready.raw());
+    assertEquals(false, detail.path("whatsapp").path("configured").asBoolean(true), ready.raw());
+    assertEquals("OK", node.getManagement("/alive").raw(), "/alive stays plain");
+  }
+
+  @Test
   void metricsServePrometheusTextWithParleysNames() throws Exception {
     HttpResponse<String> response = scrape(node);
     assertEquals(200, response.statusCode());
@@ -168,7 +191,11 @@ class ManagementEndpointsTest {
       TestNode.Reply ready = leaving.getManagement("/ready");
       assertNotEquals(200, ready.status(), ready.raw());
       assertEquals(503, ready.status(), ready.raw());
-      assertTrue(ready.raw().contains("coordinated shutdown has started"), ready.raw());
+      assertEquals("not-ready", ready.body().path("status").asText(), ready.raw());
+      assertTrue(
+          ready.body().path("reason").asText().contains("coordinated shutdown has started"),
+          ready.raw());
+      assertTrue(ready.body().path("detail").has("database"), ready.raw());
       TestNode.Reply api = leaving.get("/api/v1/conversations/user:api:still-serving");
       assertEquals(200, api.status(), "the API must still serve while readiness is false");
 

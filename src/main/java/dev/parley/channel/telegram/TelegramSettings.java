@@ -27,6 +27,7 @@ public record TelegramSettings(
     Duration sendRetryMax,
     Duration startupRetryMin,
     Duration startupRetryMax,
+    Duration webhookInfoEvery,
     Pacing pacing,
     int maxMessageChars,
     String unsupportedNotice) {
@@ -63,6 +64,7 @@ public record TelegramSettings(
         c.getDuration("send.retry-max"),
         c.getDuration("startup.retry-min"),
         c.getDuration("startup.retry-max"),
+        c.getDuration("startup.webhook-info-every"),
         new Pacing(
             p.getDouble("chat-per-second"),
             p.getInt("chat-burst"),

@@ -1,5 +1,7 @@
 package dev.parley.channel.whatsapp;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,5 +35,25 @@ public final class WhatsAppHealth {
   /** The most recent alert, even after recovery (for the readiness detail). */
   public Optional<Alert> lastAlert() {
     return Optional.ofNullable(state.get().lastAlert());
+  }
+
+  /**
+   * The detail {@code /ready} shows: {@code tokenOk} false while the Graph API refuses the token
+   * (190) and no send has succeeded since; the last alert stays visible after recovery.
+   */
+  public ObjectNode toJson() {
+    Snapshot s = state.get();
+    ObjectNode json = JsonNodeFactory.instance.objectNode();
+    json.put("configured", true);
+    json.put("tokenOk", s.healthy());
+    json.put("lastAlert", s.lastAlert() == null ? null : s.lastAlert().message());
+    json.put("lastAlertCode", s.lastAlert() == null ? null : s.lastAlert().code());
+    json.put("lastAlertAt", s.lastAlert() == null ? null : s.lastAlert().at().toString());
+    return json;
+  }
+
+  /** The detail for a node without WhatsApp credentials. */
+  public static ObjectNode notConfigured() {
+    return JsonNodeFactory.instance.objectNode().put("configured", false);
   }
 }
