@@ -1,0 +1,133 @@
+package dev.parley.http;
+
+import static dev.parley.http.TelegramWebhookFixture.conversation;
+import static dev.parley.http.TelegramWebhookFixture.post;
+import static dev.parley.http.TelegramWebhookFixture.update;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.ConfigFactory;
+import dev.parley.Deps;
+import dev.parley.TestNode;
+import dev.parley.channel.telegram.TelegramBotApiDouble;
+import dev.parley.llm.ChatMessage;
+import dev.parley.llm.ChatRequest;
+import dev.parley.llm.ChatResponse;
+import dev.parley.llm.ModelClient;
+import dev.parley.llm.ToolCall;
+import dev.parley.tool.ToolRegistry;
+import dev.parley.tool.ToolSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A tool that needs confirmation, through Telegram: the question arrives with inline yes/no buttons
+ * whose callback data fits 64 bytes; the press is answered at once and lets the tool run.
+ */
+class TelegramConfirmationTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
+  private static ActorTestKit kit;
+  private static TelegramBotApiDouble telegram;
+  private static TestNode node;
+
+  /** Asks for the calculator, then states what it returned. */
+  static final class AsksCalculator implements ModelClient {
+    @Override
+    public CompletionStage<ChatResponse> complete(ChatRequest request) {
+      ChatMessage last = request.messages().get(request.messages().size() - 1);
+      if (last.role().equals("tool")) {
+        return CompletableFuture.completedFuture(
+            new ChatResponse("The answer is " + last.content(), List.of(), "stop"));
+      }
+      return CompletableFuture.completedFuture(
+          new ChatResponse(
+              null,
+              List.of(new ToolCall("call-1", "calculator", "{\"expression\":\"6*7\"}")),
+              "tool_calls"));
+    }
+  }
+
+  @BeforeAll
+  static void start() {
+    kit =
+        ActorTestKit.create(
+            "TelegramDouble", ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
+    telegram = TelegramBotApiDouble.start(kit.system(), TelegramWebhookFixture.TOKEN);
+    Map<String, Object> config = new HashMap<>(TelegramWebhookFixture.config(telegram.url()));
+    config.put("parley.tool.require-confirmation", List.of("calculator"));
+    node =
+        TestNode.start(
+            TestNode.freshDataDir(),
+            config,
+            c ->
+                new Deps(
+                    new AsksCalculator(),
+                    ToolRegistry.builtIn(ToolSettings.from(c), Clock.systemUTC()),
+                    Clock.systemUTC()));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) {
+      node.stop();
+    }
+    telegram.close();
+    kit.shutdownTestKit();
+  }
+
+  @Test
+  void theQuestionCarriesButtonsAndThePressLetsTheToolRun() {
+    long user = TelegramWebhookFixture.freshId();
+    assertEquals(200, post(node, update("private-text", user, "what is 6*7?")).status());
+    JsonNode question =
+        node.awaitAssert(
+            DEADLINE,
+            () -> {
+              var sent =
+                  telegram.calls("sendMessage").stream()
+                      .filter(c -> c.body().path("chat_id").asLong() == user)
+                      .toList();
+              assertEquals(1, sent.size());
+              return sent.get(0).body();
+            });
+    assertTrue(question.path("text").asText().contains("calculator"), question.toString());
+    JsonNode buttons = question.path("reply_markup").path("inline_keyboard").path(0);
+    assertEquals(2, buttons.size(), question.toString());
+    String yes = buttons.path(0).path("callback_data").asText();
+    assertTrue(yes.getBytes().length <= 64, yes);
+    assertEquals(
+        "awaiting-confirmation", conversation(node, "user:tg:" + user).path("state").asText());
+
+    ObjectNode press = update("callback-query", user, null);
+    ((ObjectNode) press.path("callback_query")).put("data", yes);
+    ((ObjectNode) press.path("callback_query").path("from")).put("id", user);
+    assertEquals(200, post(node, press).status());
+    String pressId = press.path("callback_query").path("id").asText();
+    assertTrue(
+        telegram.calls("answerCallbackQuery").stream()
+            .anyMatch(c -> c.body().path("callback_query_id").asText().equals(pressId)));
+
+    JsonNode turn =
+        node.awaitAssert(
+            DEADLINE,
+            () -> {
+              JsonNode view = conversation(node, "user:tg:" + user);
+              assertEquals("idle", view.path("state").asText(), view.toString());
+              assertEquals(1, view.path("turns").size(), view.toString());
+              return view.path("turns").path(0);
+            });
+    assertEquals("The answer is 42", turn.path("reply").path("text").asText());
+    assertEquals("42", turn.path("toolCalls").path(0).path("result").asText());
+  }
+}
