@@ -51,6 +51,17 @@ class WhatsAppParserTest {
   }
 
   @Test
+  void aPressOnAConfirmationButtonIsAButtonPressNotAMessage() {
+    String json =
+        WhatsAppFixtures.load("button_reply.json").replace("\"confirm-yes\"", "\"c:t3r1:y\"");
+    List<Part> parts = parser.parse(json.getBytes(StandardCharsets.UTF_8)).parts();
+    var press = assertInstanceOf(WhatsAppDelivery.ButtonPress.class, parts.get(0));
+    assertEquals("c:t3r1:y", press.data());
+    assertEquals("16505551234", press.userId());
+    assertEquals("user:wa:16505551234", press.key().value());
+  }
+
+  @Test
   void listReplyGivesItsTitleAndId() {
     assertEquals("Berlin [tz-europe-berlin]", onlyInbound("list_reply.json").message().text());
   }

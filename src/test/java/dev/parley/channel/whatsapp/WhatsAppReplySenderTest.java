@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.parley.channel.whatsapp.GraphApiDouble.Answer;
 import dev.parley.channel.whatsapp.GraphApiDouble.Call;
@@ -107,6 +108,28 @@ class WhatsAppReplySenderTest {
     assertEquals(
         "/" + GraphApiDouble.VERSION + "/" + GraphApiDouble.PHONE_NUMBER_ID + "/messages",
         sends.get(0).path());
+  }
+
+  @Test
+  void aReplyWithButtonsEndsInAnInteractiveMessage() throws Exception {
+    String user = freshUser();
+    graph.enqueue(user, Answer.sent("wamid.Q1"));
+    OutboundReply question =
+        new OutboundReply(
+            "user:wa:" + user,
+            "confirm-t1r1",
+            "May I run calculator?",
+            new ReplyAddress(user, null, "wamid.USER-" + user),
+            List.of(
+                new dev.parley.conversation.ReplyButton("c:t1r1:y", "Yes"),
+                new dev.parley.conversation.ReplyButton("c:t1r1:n", "No")));
+    assertEquals(
+        new DeliveryResult.Delivered(List.of("wamid.Q1")), result(sender().send(question)));
+    JsonNode body = graph.sendsTo(user).get(0).body();
+    assertEquals("interactive", body.path("type").asText(), body.toString());
+    JsonNode buttons = body.path("interactive").path("action").path("buttons");
+    assertEquals("c:t1r1:y", buttons.path(0).path("reply").path("id").asText(), body.toString());
+    assertEquals("No", buttons.path(1).path("reply").path("title").asText(), body.toString());
   }
 
   @Test
