@@ -57,7 +57,7 @@ public sealed interface ConversationCommand extends CborSerializable {
   record ConfirmationTimedOut(String confirmationId) implements ConversationCommand {}
 
   /** Record something about the chat that starts no turn (bot added, group migrated). */
-  record RecordNote(String kind, String detail, ActorRef<StatusReply<Done>> replyTo)
+  record RecordNote(String noteId, String kind, String detail, ActorRef<StatusReply<Done>> replyTo)
       implements ConversationCommand {}
 
   /** Answer once the given message's turn is over (or at once if it already is). */

@@ -203,7 +203,7 @@ public final class ConversationEntity
         .onEvent(ReplyDelivered.class, ConversationState::delivered)
         .onEvent(ReplyAbandoned.class, ConversationState::abandoned)
         .onEvent(DeliveryStatusChanged.class, ConversationState::statusChanged)
-        .onEvent(NoteRecorded.class, (state, e) -> state)
+        .onEvent(NoteRecorded.class, (state, e) -> state.noted(e, dedupe))
         .build();
   }
 

@@ -62,7 +62,13 @@ public sealed interface ConversationEvent extends CborSerializable {
       implements ConversationEvent {}
 
   /** A fact about the chat that starts no turn: bot added or removed, group migrated. */
-  record NoteRecorded(String kind, String detail, Instant at) implements ConversationEvent {}
+  record NoteRecorded(String kind, String detail, Instant at, String noteId)
+      implements ConversationEvent {
+    /** {@code noteId} (added later) is the channel's id of what was noted, for dedupe. */
+    public NoteRecorded(String kind, String detail, Instant at) {
+      this(kind, detail, at, null);
+    }
+  }
 
   /**
    * The running attempt was stopped on purpose (shutdown, rebalance): the turn is redone by the

@@ -6,6 +6,7 @@ import dev.parley.conversation.ConversationEvent.ConfirmationResolved;
 import dev.parley.conversation.ConversationEvent.DeliveryStatusChanged;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
 import dev.parley.conversation.ConversationEvent.MessageRejected;
+import dev.parley.conversation.ConversationEvent.NoteRecorded;
 import dev.parley.conversation.ConversationEvent.ReplyAbandoned;
 import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
@@ -100,6 +101,17 @@ public record ConversationState(
             : outbox;
     return new ConversationState(
         inbox, running, turns, next, nextTurnId, nextOutbox, earlyStatuses, pendingConfirmation);
+  }
+
+  /** A note with an id is remembered like a message id, so a redelivery is not noted twice. */
+  public ConversationState noted(NoteRecorded e, DedupeLimits limits) {
+    if (e.noteId() == null || alreadyAccepted(e.noteId())) {
+      return this;
+    }
+    RecentMessages next =
+        recent.add(e.noteId(), e.at(), limits).resolve(List.of(e.noteId()), "noted", 0, null);
+    return new ConversationState(
+        inbox, running, turns, next, nextTurnId, outbox, earlyStatuses, pendingConfirmation);
   }
 
   public ConversationState started(TurnStarted e) {

@@ -86,7 +86,17 @@ public final class Conversations {
 
   /** Records a fact about the chat that starts no turn (bot added or removed, migration). */
   public CompletionStage<Done> note(ConversationKey key, String kind, String detail) {
-    return ref(key).askWithStatus(replyTo -> new RecordNote(kind, detail, replyTo), askTimeout);
+    return note(key, null, kind, detail);
+  }
+
+  /**
+   * Like {@link #note(ConversationKey, String, String)}, remembering {@code noteId} (e.g. {@code
+   * tg:<update_id>}) so that the sender's retry of the same update records nothing twice.
+   */
+  public CompletionStage<Done> note(
+      ConversationKey key, String noteId, String kind, String detail) {
+    return ref(key)
+        .askWithStatus(replyTo -> new RecordNote(noteId, kind, detail, replyTo), askTimeout);
   }
 
   public CompletionStage<MessageOutcome> awaitOutcome(

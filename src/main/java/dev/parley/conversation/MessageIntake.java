@@ -159,8 +159,11 @@ final class MessageIntake {
       EffectFactories<ConversationEvent, ConversationState> effect,
       ConversationState state,
       RecordNote cmd) {
+    if (cmd.noteId() != null && state.alreadyAccepted(cmd.noteId())) {
+      return effect.reply(cmd.replyTo(), StatusReply.success(org.apache.pekko.Done.getInstance()));
+    }
     return effect
-        .persist(new NoteRecorded(cmd.kind(), cmd.detail(), deps.clock().instant()))
+        .persist(new NoteRecorded(cmd.kind(), cmd.detail(), deps.clock().instant(), cmd.noteId()))
         .thenReply(cmd.replyTo(), next -> StatusReply.success(org.apache.pekko.Done.getInstance()));
   }
 }

@@ -143,7 +143,9 @@ public final class TelegramWebhookRoutes {
           conversations.reject(
               reject.key(), reject.messageId(), reject.reason(), reject.notice(), reject.address());
     } else if (action instanceof TelegramAction.Note note) {
-      stored = conversations.note(note.key(), note.kind(), note.detail());
+      // Keyed by the update id: a retried update (Telegram redelivers) is noted once.
+      stored =
+          conversations.note(note.key(), "tg:" + update.updateId(), note.kind(), note.detail());
     } else if (action instanceof TelegramAction.ButtonPress press) {
       answerCallback(press.callbackQueryId());
       // A press on an expired button or by another user is answered too: it just counts

@@ -228,4 +228,25 @@ class DeliveryTest {
     s.ref().tell(new UpdateDeliveryStatus(id, status, probe.getRef()));
     assertTrue(probe.receiveMessage(WAIT).isSuccess());
   }
+
+  @Test
+  void aNoteWithAnIdIsRecordedOnceWhateverTheRedeliveries() {
+    FakeReplySender sender = new FakeReplySender();
+    Subject s = spawn("group", ScriptedModel.echo(), sender);
+    for (int i = 0; i < 3; i++) {
+      TestProbe<StatusReply<Done>> probe = testKit.createTestProbe();
+      s.ref()
+          .tell(
+              new ConversationCommand.RecordNote("tg:77", "membership", "member", probe.getRef()));
+      assertTrue(probe.receiveMessage(WAIT).isSuccess());
+    }
+    assertTrue(view(s).turns().isEmpty());
+    var journal =
+        org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(testKit.system());
+    long notes =
+        journal.persistedInStorage(ConversationEntity.persistenceId(s.key()).id()).stream()
+            .filter(ConversationEvent.NoteRecorded.class::isInstance)
+            .count();
+    assertEquals(1, notes);
+  }
 }
