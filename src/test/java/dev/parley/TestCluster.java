@@ -153,6 +153,19 @@ final class TestCluster implements AutoCloseable {
     return nodes[i].stop(STOP_TIMEOUT);
   }
 
+  /**
+   * SIGTERM to node {@code i} while the traffic may still pick it, as a load balancer that lags
+   * behind readiness does: requests reach it during its shutdown (answered, refused, or cut off)
+   * until it has exited. Returns its exit code.
+   */
+  int stopWhileServing(int i) throws InterruptedException {
+    try {
+      return nodes[i].stop(STOP_TIMEOUT);
+    } finally {
+      setServing(i, false);
+    }
+  }
+
   /** {@code kill -9} of node {@code i} and its descendants, after taking it out of the traffic. */
   void kill(int i) throws InterruptedException {
     setServing(i, false);
