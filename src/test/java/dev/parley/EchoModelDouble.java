@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,11 +34,14 @@ final class EchoModelDouble implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
   private final ActorSystem<?> system;
-  private final List<CompletableFuture<HttpResponse>> held = new CopyOnWriteArrayList<>();
+  private final List<Held> held = new CopyOnWriteArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
-  private final Set<String> answered = ConcurrentHashMap.newKeySet();
+  private final List<String> answered = new CopyOnWriteArrayList<>();
   private volatile boolean holding = true;
   private ServerBinding binding;
+
+  /** A request received while holding: its body, and the answer its caller waits for. */
+  private record Held(String body, CompletableFuture<HttpResponse> response) {}
 
   private EchoModelDouble(ActorSystem<?> system) {
     this.system = system;
@@ -68,7 +70,22 @@ final class EchoModelDouble implements AutoCloseable {
 
   /** From now on every request is answered at once. Requests held so far stay unanswered. */
   void answer() {
-    holding = false;
+    synchronized (held) {
+      holding = false;
+    }
+  }
+
+  /**
+   * Answers every request held so far, as it would have been answered at once. The caller of a
+   * request may be gone (a killed node): its answer then goes nowhere, and it holds up nothing.
+   */
+  void answerHeld() {
+    List<Held> taken;
+    synchronized (held) {
+      taken = List.copyOf(held);
+      held.clear();
+    }
+    taken.forEach(request -> request.response().complete(echo(request.body())));
   }
 
   /** Requests received so far, answered or not. */
@@ -76,7 +93,7 @@ final class EchoModelDouble implements AutoCloseable {
     return requests.get();
   }
 
-  /** Requests received while holding (their callers may be long gone). */
+  /** Requests held and not answered yet (their callers may be long gone). */
   int heldCount() {
     return held.size();
   }
@@ -86,11 +103,22 @@ final class EchoModelDouble implements AutoCloseable {
     return Set.copyOf(answered);
   }
 
+  /** How many requests have been answered so far: a mark for {@link #answeredSince}. */
+  int answeredCount() {
+    return answered.size();
+  }
+
+  /** The last user message of every request answered after {@code mark} was taken. */
+  Set<String> answeredSince(int mark) {
+    List<String> all = List.copyOf(answered);
+    return Set.copyOf(all.subList(Math.min(mark, all.size()), all.size()));
+  }
+
   /** Ends the held requests with 503, then unbinds. */
   @Override
   public void close() {
     HttpResponse closed = json(503, "{\"error\":{\"message\":\"double closed\"}}");
-    held.forEach(response -> response.complete(closed));
+    held.forEach(request -> request.response().complete(closed));
     if (binding == null) {
       return;
     }
@@ -108,10 +136,14 @@ final class EchoModelDouble implements AutoCloseable {
         .thenCompose(
             strict -> {
               requests.incrementAndGet();
-              if (holding) {
-                CompletableFuture<HttpResponse> response = new CompletableFuture<>();
-                held.add(response);
-                return response;
+              synchronized (held) {
+                // Under the lock: a request is either held before answerHeld takes the list, or
+                // answered at once after answer(); none falls in between.
+                if (holding) {
+                  CompletableFuture<HttpResponse> response = new CompletableFuture<>();
+                  held.add(new Held(strict.getData().utf8String(), response));
+                  return response;
+                }
               }
               return CompletableFuture.completedFuture(echo(strict.getData().utf8String()));
             });

@@ -16,8 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -41,34 +43,73 @@ final class ParleyProcess {
   private final Process process;
   private final Path log;
   private final int httpPort;
+  private final int managementPort;
 
-  private ParleyProcess(String name, Process process, Path log, int httpPort) {
+  private ParleyProcess(String name, Process process, Path log, int httpPort, int managementPort) {
     this.name = name;
     this.process = process;
     this.log = log;
     this.httpPort = httpPort;
+    this.managementPort = managementPort;
   }
+
+  /** How a process that was expected to exit by itself ended: its code and its two streams. */
+  record Exited(int code, String stdout, String stderr) {}
 
   /** Starts {@code scripts/run} in {@code projectDir}; stdout and stderr go to {@code log}. */
   static ParleyProcess start(String name, Path projectDir, Path log, Map<String, String> env)
       throws IOException {
     ProcessBuilder builder =
-        new ProcessBuilder("bash", "scripts/run")
-            .directory(projectDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        runScript(projectDir, env).redirectErrorStream(true).redirectOutput(log.toFile());
+    // Management's default port (8558) would collide between nodes and with other test runs.
+    if (!env.containsKey("PARLEY_MANAGEMENT_PORT")) {
+      builder.environment().put("PARLEY_MANAGEMENT_PORT", Integer.toString(freePort()));
+    }
+    return new ParleyProcess(
+        name,
+        builder.start(),
+        log,
+        Integer.parseInt(env.get("PARLEY_HTTP_PORT")),
+        Integer.parseInt(builder.environment().get("PARLEY_MANAGEMENT_PORT")));
+  }
+
+  /**
+   * Runs {@code scripts/run} with {@code env} for a start that must fail on its own (a refused
+   * configuration); fails if it is still running after {@code timeout}, and kills it then.
+   */
+  static Exited runUntilExit(Path projectDir, Map<String, String> env, Duration timeout)
+      throws IOException, InterruptedException {
+    Path out = Files.createTempFile("parley-run-", ".out");
+    Path err = Files.createTempFile("parley-run-", ".err");
+    try {
+      Process process =
+          runScript(projectDir, env)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        throw new AssertionError(
+            "scripts/run still running after " + timeout + "; output: " + Files.readString(out));
+      }
+      return new Exited(process.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  private static ProcessBuilder runScript(Path projectDir, Map<String, String> env) {
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", "scripts/run").directory(projectDir.toFile());
     // A developer's own PARLEY_* or LLM_* settings must not change what the test starts.
     builder
         .environment()
         .keySet()
         .removeIf(variable -> OWN_VARIABLE_PREFIXES.stream().anyMatch(variable::startsWith));
     builder.environment().putAll(env);
-    // Management's default port (8558) would collide between nodes and with other test runs.
-    if (!env.containsKey("PARLEY_MANAGEMENT_PORT")) {
-      builder.environment().put("PARLEY_MANAGEMENT_PORT", Integer.toString(freePort()));
-    }
-    return new ParleyProcess(
-        name, builder.start(), log, Integer.parseInt(env.get("PARLEY_HTTP_PORT")));
+    return builder;
   }
 
   /** A port that was free a moment ago: bound on loopback with port 0, read back, released. */
@@ -95,6 +136,69 @@ final class ParleyProcess {
 
   URI uri(String pathAndQuery) {
     return URI.create("http://127.0.0.1:" + httpPort + pathAndQuery);
+  }
+
+  /** A URI on the node's management port (/ready, /cluster/members, ...). */
+  URI managementUri(String path) {
+    return URI.create("http://127.0.0.1:" + managementPort + path);
+  }
+
+  /**
+   * Polls the management port's {@code /ready} until it answers 200 (Up member, sharding
+   * registered, API bound, not shutting down). Fails when the deadline passes or the node exits.
+   */
+  void awaitManagementReady(HttpClient http, Duration timeout) throws InterruptedException {
+    HttpRequest probe =
+        HttpRequest.newBuilder(managementUri("/ready"))
+            .timeout(Duration.ofSeconds(5))
+            .GET()
+            .build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notListeningYet) {
+        // Connection refused until management is bound: poll again.
+      }
+      pause();
+    }
+    throw new AssertionError(name + ": /ready not 200 within " + timeout + " (see its log)");
+  }
+
+  /** The nodes this node sees as Up in Pekko Management's {@code /cluster/members}; -1 if none. */
+  int upMembers(HttpClient http) throws InterruptedException {
+    try {
+      JsonNode members = getManagementJson(http, "/cluster/members");
+      int up = 0;
+      for (JsonNode member : members.path("members")) {
+        up += member.path("status").asText().equals("Up") ? 1 : 0;
+      }
+      return members.path("unreachable").size() > 0 ? -1 : up;
+    } catch (IOException notAnswering) {
+      return -1;
+    }
+  }
+
+  /** Ids of the Conversation shards this node hosts ({@code /cluster/shards/Conversation}). */
+  Set<String> hostedShards(HttpClient http) throws IOException, InterruptedException {
+    Set<String> shards = new HashSet<>();
+    getManagementJson(http, "/cluster/shards/Conversation")
+        .path("regions")
+        .forEach(region -> shards.add(region.path("shardId").asText()));
+    return shards;
+  }
+
+  private JsonNode getManagementJson(HttpClient http, String path)
+      throws IOException, InterruptedException {
+    HttpRequest get =
+        HttpRequest.newBuilder(managementUri(path)).timeout(Duration.ofSeconds(5)).GET().build();
+    HttpResponse<String> response = http.send(get, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException(name + " " + path + ": " + response.statusCode());
+    }
+    return MAPPER.readTree(response.body());
   }
 
   /**
@@ -139,9 +243,16 @@ final class ParleyProcess {
   /** POSTs one message to the chat API; completes with whatever status the node answers. */
   CompletableFuture<HttpResponse<String>> postMessage(
       HttpClient http, String key, String id, String text, Duration timeout) {
+    return postMessage(http, key, id, text, timeout, 0);
+  }
+
+  /** The same with {@code ?wait=<waitSeconds>} when it is above 0. */
+  CompletableFuture<HttpResponse<String>> postMessage(
+      HttpClient http, String key, String id, String text, Duration timeout, int waitSeconds) {
     String body = MAPPER.createObjectNode().put("id", id).put("text", text).toString();
+    String query = waitSeconds > 0 ? "?wait=" + waitSeconds : "";
     HttpRequest post =
-        HttpRequest.newBuilder(uri("/api/v1/conversations/" + key + "/messages"))
+        HttpRequest.newBuilder(uri("/api/v1/conversations/" + key + "/messages" + query))
             .timeout(timeout)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -162,6 +273,18 @@ final class ParleyProcess {
           "GET " + key + " on " + name + ": " + response.statusCode() + " " + response.body());
     }
     return MAPPER.readTree(response.body());
+  }
+
+  /**
+   * SIGTERM to the node ({@link Process#destroy}): coordinated shutdown hands its shards off and it
+   * leaves the cluster. Returns the exit code; fails if it is still running after {@code timeout}.
+   */
+  int stop(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + " still running " + timeout + " after SIGTERM");
+    }
+    return process.exitValue();
   }
 
   /** SIGKILL to the node and anything it started (on Linux destroyForcibly is kill -9). */

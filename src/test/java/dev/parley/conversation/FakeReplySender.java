@@ -29,9 +29,10 @@ final class FakeReplySender implements ReplySender {
   public CompletionStage<DeliveryResult> send(OutboundReply reply) {
     maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     CompletableFuture<DeliveryResult> result = new CompletableFuture<>();
-    result.whenComplete((r, e) -> inFlight.decrementAndGet());
     sends.add(new Send(reply, result));
-    return result;
+    // The caller gets the stage after the count (see ScriptedModel): otherwise the next send can
+    // start before the decrement and maxInFlight sees 2 under load.
+    return result.whenComplete((r, e) -> inFlight.decrementAndGet());
   }
 
   @Override

@@ -66,7 +66,11 @@ final class ScriptedModel implements ModelClient {
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
     CompletableFuture<ChatResponse> answer = new CompletableFuture<>();
-    answer.whenComplete((r, e) -> inFlight.decrementAndGet());
+    // The caller gets the stage after the count: a completed future runs its callbacks last
+    // registered first, so counting on a side branch let the entity's pipeToSelf run (and start
+    // the next call) before the decrement, and maxInFlight saw 2 under load.
+    CompletableFuture<ChatResponse> counted =
+        answer.whenComplete((r, e) -> inFlight.decrementAndGet());
     if (rule == null) {
       held.add(new Call(request, answer));
     } else {
@@ -79,7 +83,7 @@ final class ScriptedModel implements ModelClient {
             }
           });
     }
-    return answer;
+    return counted;
   }
 
   Call nextCall(Duration within) {
