@@ -14,6 +14,7 @@ import dev.parley.llm.ModelClient;
 import dev.parley.tool.ToolRegistry;
 import dev.parley.tool.ToolSettings;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +43,11 @@ final class WhatsAppNode implements AutoCloseable {
   private final WhatsAppSignature signature = new WhatsAppSignature(APP_SECRET);
 
   WhatsAppNode(GraphApiDouble graph) {
+    this(graph, TestNode.freshDataDir(), Map.of());
+  }
+
+  /** A node on {@code dataDir} (possibly a stopped node's), with {@code extra} config on top. */
+  WhatsAppNode(GraphApiDouble graph, Path dataDir, Map<String, ?> extra) {
     Map<String, Object> overrides = new HashMap<>();
     overrides.put("parley.http.api-token", API_TOKEN);
     overrides.put("parley.http.interface", "127.0.0.1");
@@ -54,7 +60,8 @@ final class WhatsAppNode implements AutoCloseable {
     overrides.put("parley.whatsapp.retry-max", "100ms");
     overrides.put("parley.conversation.delivery.retry-min", "100ms");
     overrides.put("parley.conversation.delivery.retry-max", "500ms");
-    this.node = TestNode.start(TestNode.freshDataDir(), overrides, this::deps);
+    overrides.putAll(extra);
+    this.node = TestNode.start(dataDir, overrides, this::deps);
   }
 
   private Deps deps(Config config) {

@@ -29,8 +29,9 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
  * A wire-level double of the WhatsApp Cloud API: a real pekko-http server on 127.0.0.1 serving
  * {@code POST /<version>/<phone-number-id>/messages}. It records every call (path, body, the
  * Authorization header, when it came) and answers sends from a script kept per recipient ("to"), so
- * tests sharing one double do not take each other's answers; unscripted sends get a 200 with a
- * fresh wamid. Read receipts ({@code "status":"read"}) are answered {@code success} at once.
+ * tests sharing one double do not take each other's answers; while a recipient has a standing
+ * answer every send to it gets that instead; otherwise unscripted sends get a 200 with a fresh
+ * wamid. Read receipts ({@code "status":"read"}) are answered {@code success} at once.
  */
 public final class GraphApiDouble implements AutoCloseable {
   public static final String VERSION = "v21.0";
@@ -84,6 +85,7 @@ public final class GraphApiDouble implements AutoCloseable {
   private final ActorSystem<?> system;
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final Map<String, Queue<CompletableFuture<Answer>>> scripts = new ConcurrentHashMap<>();
+  private final Map<String, Answer> standing = new ConcurrentHashMap<>();
   private final List<CompletableFuture<Answer>> handedOut = new CopyOnWriteArrayList<>();
   private final AtomicInteger sentIds = new AtomicInteger();
   private ServerBinding binding;
@@ -124,6 +126,17 @@ public final class GraphApiDouble implements AutoCloseable {
     CompletableFuture<Answer> answer = new CompletableFuture<>();
     script(to).add(answer);
     return answer;
+  }
+
+  /** Every send to {@code to} gets {@code answer}, ahead of any script, until cleared. */
+  public GraphApiDouble standing(String to, Answer answer) {
+    standing.put(to, answer);
+    return this;
+  }
+
+  public GraphApiDouble clearStanding(String to) {
+    standing.remove(to);
+    return this;
   }
 
   public List<Call> calls() {
@@ -176,6 +189,10 @@ public final class GraphApiDouble implements AutoCloseable {
               }
               if (call.isReadReceipt()) {
                 return done(new Answer(200, "{\"success\":true}"));
+              }
+              Answer fixed = standing.get(call.to());
+              if (fixed != null) {
+                return done(fixed);
               }
               CompletableFuture<Answer> next = script(call.to()).poll();
               if (next == null) {

@@ -1,0 +1,138 @@
+package dev.parley.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import dev.parley.TestNode;
+import dev.parley.channel.whatsapp.GraphApiDouble;
+import dev.parley.channel.whatsapp.GraphApiDouble.Answer;
+import dev.parley.channel.whatsapp.GraphApiDouble.Call;
+import dev.parley.channel.whatsapp.WhatsAppFixtures;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A WhatsApp reply recorded but not sent when its node stops (the Graph API answers 5xx throughout)
+ * is sent by the next node on the same data, without a new webhook, exactly once, and then shows as
+ * delivered with the wamid Meta gave it.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class WhatsAppRestartTest {
+  private static final Duration WAIT = Duration.ofSeconds(25);
+  private static ActorTestKit kit;
+  private static GraphApiDouble graph;
+
+  @BeforeAll
+  static void start() {
+    kit =
+        ActorTestKit.create(
+            "WhatsAppRestartDouble",
+            ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
+    graph = GraphApiDouble.start(kit.system());
+  }
+
+  @AfterAll
+  static void stop() {
+    graph.close();
+    kit.shutdownTestKit();
+  }
+
+  private static String text(String user, String wamid, String words) {
+    return WhatsAppFixtures.load("text.json")
+        .replace(WhatsAppFixtures.USER, user)
+        .replace(WhatsAppFixtures.TEXT_WAMID, wamid)
+        .replace("Does it come in another color?", words);
+  }
+
+  private static void deliverOk(WhatsAppNode wa, String body) {
+    var reply = wa.deliver(body);
+    assertEquals(200, reply.status(), reply.raw());
+  }
+
+  private static JsonNode turn(WhatsAppNode wa, String user, int index) {
+    return wa.conversation(user).path("turns").path(index);
+  }
+
+  @Test
+  void aReplyNotSentBeforeAStopIsSentOnceByTheNextNodeOnTheSameData() {
+    String user = "31640000001";
+    String firstWamid = "wamid.CRASH-" + user;
+    Path data = TestNode.freshDataDir();
+    graph.standing(user, Answer.error(503, 131000, "Something went wrong"));
+    WhatsAppNode first = new WhatsAppNode(graph, data, Map.of());
+    try {
+      deliverOk(first, text(user, firstWamid, "survive this"));
+      first.node.awaitAssert(
+          WAIT,
+          () -> {
+            // The reply is recorded, and sending it has failed several times over.
+            assertTrue(graph.sendsTo(user).size() >= 3);
+            JsonNode t = turn(first, user, 0);
+            assertEquals("pending", t.path("reply").path("delivery").asText(), t.toString());
+            return null;
+          });
+    } finally {
+      first.close();
+    }
+    // Every send so far was refused: these are the failed attempts of the first node.
+    int failed = graph.sendsTo(user).size();
+
+    String ours = "wamid.AFTER-RESTART-" + user;
+    graph.clearStanding(user);
+    graph.enqueue(user, Answer.sent(ours));
+    WhatsAppNode second = new WhatsAppNode(graph, data, Map.of());
+    try {
+      // No new webhook: remember-entities brings the conversation back, and it sends.
+      JsonNode reply =
+          second.node.awaitAssert(
+              WAIT,
+              () -> {
+                JsonNode r = turn(second, user, 0).path("reply");
+                assertEquals("delivered", r.path("delivery").asText(), r.toString());
+                return r;
+              });
+      assertEquals("echo: survive this", reply.path("text").asText());
+      assertEquals(ours, reply.path("channelMessageIds").path(0).asText(), reply.toString());
+      assertEquals(1, reply.path("channelMessageIds").size(), reply.toString());
+      List<Call> sends = graph.sendsTo(user);
+      List<Call> resent = sends.subList(failed, sends.size());
+      assertEquals(1, resent.size(), resent.toString());
+      assertEquals("echo: survive this", resent.get(0).text());
+      assertEquals(firstWamid, resent.get(0).contextId());
+
+      // A later message's reply comes after it: nothing is left to send twice.
+      String laterWamid = "wamid.LATER-" + user;
+      deliverOk(second, text(user, laterWamid, "and then"));
+      List<Call> after =
+          second.node.awaitAssert(
+              WAIT,
+              () -> {
+                List<Call> s = graph.sendsTo(user);
+                assertEquals(failed + 2, s.size(), s.toString());
+                return s.subList(failed, s.size());
+              });
+      assertEquals(
+          List.of("echo: survive this", "echo: and then"), after.stream().map(Call::text).toList());
+      assertEquals(List.of(firstWamid, laterWamid), after.stream().map(Call::contextId).toList());
+      second.node.awaitAssert(
+          WAIT,
+          () -> {
+            JsonNode t = turn(second, user, 1);
+            assertEquals("delivered", t.path("reply").path("delivery").asText(), t.toString());
+            return null;
+          });
+    } finally {
+      second.close();
+    }
+  }
+}
