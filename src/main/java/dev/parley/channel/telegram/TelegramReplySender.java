@@ -59,10 +59,15 @@ public final class TelegramReplySender implements ReplySender {
           new DeliveryResult.Abandoned("no Telegram chat to send to"));
     }
     List<Rendered> parts = splitter.split(reply.text());
-    List<String> ids = new ArrayList<>(sentParts.getOrDefault(reply.replyId(), List.of()));
+    List<String> ids = new ArrayList<>(sentParts.getOrDefault(partsKey(reply), List.of()));
     CompletableFuture<DeliveryResult> result = new CompletableFuture<>();
     sendFrom(reply, parts, ids, result);
     return result;
+  }
+
+  /** Reply ids are unique within a conversation only ("turn-1" is everywhere). */
+  private static String partsKey(OutboundReply reply) {
+    return reply.conversationKey() + "|" + reply.replyId();
   }
 
   private void sendFrom(
@@ -72,7 +77,7 @@ public final class TelegramReplySender implements ReplySender {
       CompletableFuture<DeliveryResult> result) {
     int index = ids.size();
     if (index >= parts.size()) {
-      sentParts.remove(reply.replyId());
+      sentParts.remove(partsKey(reply));
       log.debug("{}: reply {} sent as {}", reply.conversationKey(), reply.replyId(), ids);
       result.complete(new DeliveryResult.Delivered(List.copyOf(ids)));
       return;
@@ -89,7 +94,7 @@ public final class TelegramReplySender implements ReplySender {
               if (error != null) {
                 result.completeExceptionally(error);
               } else if (outcome.abandonReason() != null) {
-                sentParts.remove(reply.replyId());
+                sentParts.remove(partsKey(reply));
                 log.warn(
                     "{}: reply {} abandoned: {}",
                     reply.conversationKey(),
@@ -98,7 +103,7 @@ public final class TelegramReplySender implements ReplySender {
                 result.complete(new DeliveryResult.Abandoned(outcome.abandonReason()));
               } else {
                 ids.add(outcome.messageId());
-                sentParts.put(reply.replyId(), List.copyOf(ids));
+                sentParts.put(partsKey(reply), List.copyOf(ids));
                 sendFrom(reply, parts, ids, result);
               }
             });

@@ -168,6 +168,40 @@ class TelegramReplySenderTest {
   }
 
   @Test
+  void partsAlreadySentAreRememberedPerConversationNotPerReplyId() throws Exception {
+    // "turn-1" exists in every conversation: a half-sent reply of one chat must not count as
+    // sent for another chat's reply of the same id.
+    long first = freshChat();
+    long second = freshChat();
+    telegram.script(
+        "sendMessage",
+        new Answer(200, "{\"ok\":true,\"result\":{\"message_id\":7}}"),
+        Answer.serverError(),
+        Answer.serverError(),
+        Answer.serverError());
+    OutboundReply half =
+        new OutboundReply(
+            "user:tg:" + first,
+            "turn-1",
+            "a".repeat(90) + "\n\n" + "b".repeat(90),
+            new ReplyAddress(String.valueOf(first), null, null));
+    assertThrows(
+        ExecutionException.class,
+        () -> sender.send(half).toCompletableFuture().get(20, TimeUnit.SECONDS));
+    OutboundReply other =
+        new OutboundReply(
+            "user:tg:" + second,
+            "turn-1",
+            "hello",
+            new ReplyAddress(String.valueOf(second), null, null));
+    assertInstanceOf(DeliveryResult.Delivered.class, send(other));
+    assertEquals(List.of("hello"), telegram.deliveredTexts(second));
+    // The first chat's retry still resumes after its part already sent.
+    assertInstanceOf(DeliveryResult.Delivered.class, send(half));
+    assertEquals(1, telegram.deliveredTexts(first).stream().filter(t -> t.startsWith("a")).count());
+  }
+
+  @Test
   void blockedBotAbandonsTheReply() throws Exception {
     long chat = freshChat();
     telegram.script("sendMessage", Answer.forbidden());
