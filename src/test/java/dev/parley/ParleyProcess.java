@@ -44,13 +44,16 @@ final class ParleyProcess {
   private final Path log;
   private final int httpPort;
   private final int managementPort;
+  private final String apiToken;
 
-  private ParleyProcess(String name, Process process, Path log, int httpPort, int managementPort) {
+  private ParleyProcess(
+      String name, Process process, Path log, int httpPort, int managementPort, String apiToken) {
     this.name = name;
     this.process = process;
     this.log = log;
     this.httpPort = httpPort;
     this.managementPort = managementPort;
+    this.apiToken = apiToken;
   }
 
   /** How a process that was expected to exit by itself ended: its code and its two streams. */
@@ -70,7 +73,8 @@ final class ParleyProcess {
         builder.start(),
         log,
         Integer.parseInt(env.get("PARLEY_HTTP_PORT")),
-        Integer.parseInt(builder.environment().get("PARLEY_MANAGEMENT_PORT")));
+        Integer.parseInt(builder.environment().get("PARLEY_MANAGEMENT_PORT")),
+        env.get("PARLEY_API_TOKEN"));
   }
 
   /**
@@ -208,7 +212,7 @@ final class ParleyProcess {
    */
   void awaitReady(HttpClient http, Duration timeout) throws InterruptedException {
     HttpRequest probe =
-        HttpRequest.newBuilder(uri("/api/v1/conversations/user:api:probe"))
+        authorized(HttpRequest.newBuilder(uri("/api/v1/conversations/user:api:probe")))
             .timeout(Duration.ofSeconds(5))
             .GET()
             .build();
@@ -252,7 +256,8 @@ final class ParleyProcess {
     String body = MAPPER.createObjectNode().put("id", id).put("text", text).toString();
     String query = waitSeconds > 0 ? "?wait=" + waitSeconds : "";
     HttpRequest post =
-        HttpRequest.newBuilder(uri("/api/v1/conversations/" + key + "/messages" + query))
+        authorized(
+                HttpRequest.newBuilder(uri("/api/v1/conversations/" + key + "/messages" + query)))
             .timeout(timeout)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -260,10 +265,30 @@ final class ParleyProcess {
     return http.sendAsync(post, HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * POSTs a JSON {@code body} to {@code path} on the API port with the given extra headers (a
+   * channel's webhook); completes with whatever status the node answers.
+   */
+  CompletableFuture<HttpResponse<String>> postJson(
+      HttpClient http, String path, String body, Map<String, String> headers, Duration timeout) {
+    HttpRequest.Builder post =
+        HttpRequest.newBuilder(uri(path))
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(post::header);
+    return http.sendAsync(post.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** With {@code PARLEY_API_TOKEN} set on the node, the chat API needs it as a bearer token. */
+  private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+    return apiToken == null ? request : request.header("Authorization", "Bearer " + apiToken);
+  }
+
   /** GETs a conversation with its newest 200 turns; anything but a 200 fails the caller. */
   JsonNode readConversation(HttpClient http, String key) throws IOException, InterruptedException {
     HttpRequest get =
-        HttpRequest.newBuilder(uri("/api/v1/conversations/" + key + "?limit=200"))
+        authorized(HttpRequest.newBuilder(uri("/api/v1/conversations/" + key + "?limit=200")))
             .timeout(Duration.ofSeconds(10))
             .GET()
             .build();

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * Three Parley nodes started as {@code scripts/run} processes on one fresh PostgreSQL database, the
@@ -61,6 +62,7 @@ final class TestCluster implements AutoCloseable {
   private final List<ParleyProcess> everyStart = new ArrayList<>();
   private final AtomicInteger starts = new AtomicInteger();
   private final CountDownLatch closing = new CountDownLatch(1);
+  private final Map<String, String> extraEnvironment = new HashMap<>();
 
   private TestCluster(String owner) throws IOException {
     this.owner = owner;
@@ -87,6 +89,16 @@ final class TestCluster implements AutoCloseable {
 
   EchoModelDouble model() {
     return model;
+  }
+
+  /** The test's actor system (local only), for further wire-level doubles such as Telegram's. */
+  ActorSystem<?> system() {
+    return testKit.system();
+  }
+
+  /** Variables every node started from now on gets too (a channel's credentials, say). */
+  void addEnvironment(Map<String, String> variables) {
+    extraEnvironment.putAll(variables);
   }
 
   HttpClient http() {
@@ -126,6 +138,7 @@ final class TestCluster implements AutoCloseable {
     env.put("LLM_API_KEY", "test");
     env.put("LLM_MODEL", "test");
     env.put("JAVA_OPTS", JAVA_OPTS);
+    env.putAll(extraEnvironment);
     String name = "node-" + (i + 1) + "." + starts.incrementAndGet();
     ParleyProcess node =
         ParleyProcess.start(
@@ -136,11 +149,19 @@ final class TestCluster implements AutoCloseable {
 
   /** Waits for node {@code i}'s /ready and until it sees all three members Up; then serves. */
   void awaitReady(int i) throws Exception {
+    awaitReady(i, SIZE);
+  }
+
+  /**
+   * Waits for node {@code i}'s /ready and until it sees {@code members} members Up (fewer than
+   * {@link #SIZE} while some nodes are not started yet); then serves.
+   */
+  void awaitReady(int i, int members) throws Exception {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     nodes[i].awaitManagementReady(http, READY_TIMEOUT);
-    while (nodes[i].upMembers(http) != SIZE) {
+    while (nodes[i].upMembers(http) != members) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(nodes[i].name() + " did not see " + SIZE + " Up members");
+        throw new AssertionError(nodes[i].name() + " did not see " + members + " Up members");
       }
       nodes[i].pause();
     }
