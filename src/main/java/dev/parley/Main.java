@@ -74,15 +74,18 @@ public final class Main {
     }
     ActorSystem<Void> system =
         ActorSystem.create(Behaviors.empty(), config.getString("parley.system-name"), config);
+    java.util.concurrent.atomic.AtomicInteger exitCode =
+        new java.util.concurrent.atomic.AtomicInteger();
     init(system, Deps.fromConfig(system))
         .whenComplete(
             (binding, error) -> {
               if (error != null) {
                 log.error("parley: start-up failed, stopping", error);
+                exitCode.set(1); // a supervisor must see a failed start as a failure
                 system.terminate();
               }
             });
-    system.getWhenTerminated().thenRun(() -> System.exit(0));
+    system.getWhenTerminated().thenRun(() -> System.exit(exitCode.get()));
   }
 
   /** The configuration a node starts with, checked; throws with one clear sentence. */

@@ -46,7 +46,10 @@ public final class NodeConfig {
       throw new IllegalArgumentException(
           "PARLEY_DISCOVERY must be seed-nodes or kubernetes-api, not \"" + discovery + "\"");
     }
-    if (kind.equals("h2") && (seeds.size() > 1 || discovery.equals("kubernetes-api"))) {
+    String self =
+        c.getString("parley.cluster.hostname") + ":" + c.getInt("parley.cluster.remoting-port");
+    boolean onlySelf = seeds.isEmpty() || (seeds.size() == 1 && seeds.get(0).endsWith("@" + self));
+    if (kind.equals("h2") && (!onlySelf || discovery.equals("kubernetes-api"))) {
       throw new IllegalArgumentException(
           "several nodes on H2 would each keep their own journal; use PARLEY_DB=postgres for a cluster");
     }

@@ -23,7 +23,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * timeout. In a group only the user who asked counts.
  */
 final class ConfirmationFlow {
-  private static final String TIMER = "confirmation";
+  static final String TIMER = "confirmation";
   private static final Set<String> YES = Set.of("yes", "y", "ok", "okay", "sure", "go ahead");
   private static final Set<String> NO = Set.of("no", "n", "nope", "cancel", "stop");
 
@@ -33,6 +33,7 @@ final class ConfirmationFlow {
   private final ConversationDeps deps;
   private final TurnRunner runner;
   private final DeliveryRunner delivery;
+  private final java.util.function.BooleanSupplier erasing;
 
   ConfirmationFlow(
       String key,
@@ -40,13 +41,15 @@ final class ConfirmationFlow {
       TimerScheduler<ConversationCommand> timers,
       ConversationDeps deps,
       TurnRunner runner,
-      DeliveryRunner delivery) {
+      DeliveryRunner delivery,
+      java.util.function.BooleanSupplier erasing) {
     this.key = key;
     this.context = context;
     this.timers = timers;
     this.deps = deps;
     this.runner = runner;
     this.delivery = delivery;
+    this.erasing = erasing;
   }
 
   /** The model asked for a tool that needs a yes: park the turn and ask. */
@@ -81,6 +84,9 @@ final class ConfirmationFlow {
       EffectFactories<ConversationEvent, ConversationState> effect,
       ConversationState state,
       PressButton cmd) {
+    if (erasing.getAsBoolean()) {
+      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
+    }
     PendingConfirmation pending = state.pendingConfirmation();
     boolean yes = pending != null && cmd.data().equals(pending.buttonData(true));
     boolean no = pending != null && cmd.data().equals(pending.buttonData(false));
@@ -99,7 +105,9 @@ final class ConfirmationFlow {
       ConversationState state,
       ConfirmationTimedOut cmd) {
     PendingConfirmation pending = state.pendingConfirmation();
-    if (pending == null || !pending.confirmationId().equals(cmd.confirmationId())) {
+    if (erasing.getAsBoolean()
+        || pending == null
+        || !pending.confirmationId().equals(cmd.confirmationId())) {
       return effect.noReply();
     }
     return resolve(effect, state, false, "timeout", null).thenNoReply();
@@ -124,7 +132,7 @@ final class ConfirmationFlow {
       ConversationState state,
       AcceptMessage cmd,
       MessageAccepted receipt) {
-    String said = cmd.text().trim().toLowerCase().replaceAll("[.!?]+$", "");
+    String said = answerWords(cmd.text());
     boolean yes = YES.contains(said);
     boolean answered = yes || NO.contains(said);
     PendingConfirmation pending = state.pendingConfirmation();
@@ -143,6 +151,20 @@ final class ConfirmationFlow {
         .thenRun(next -> resumed(next, pending, resolved, answer))
         .thenReply(
             cmd.replyTo(), next -> StatusReply.success(new Accepted(cmd.messageId(), false)));
+  }
+
+  /**
+   * The words of an answer, without what addresses the bot in a group ("@bot yes", "/yes@bot") or
+   * closing punctuation: "@parley_bot Yes!" is "yes".
+   */
+  static String answerWords(String text) {
+    return text.trim()
+        .toLowerCase()
+        .replaceAll("^(@\\w+[\\s,:]*)+", "")
+        .replaceAll("^/(\\w+)@\\w+", "$1")
+        .replaceAll("^/", "")
+        .replaceAll("[.!?]+$", "")
+        .trim();
   }
 
   private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<

@@ -2,6 +2,7 @@ package dev.parley.conversation;
 
 import dev.parley.CborSerializable;
 import dev.parley.llm.ChatResponse;
+import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -61,8 +62,14 @@ public sealed interface ConversationCommand extends CborSerializable {
       implements ConversationCommand {}
 
   /** Answer once the given message's turn is over (or at once if it already is). */
-  record AwaitOutcome(String messageId, ActorRef<StatusReply<MessageOutcome>> replyTo)
-      implements ConversationCommand {}
+  record AwaitOutcome(
+      String messageId, Duration maxWait, ActorRef<StatusReply<MessageOutcome>> replyTo)
+      implements ConversationCommand {
+    /** Waits as long as the entity allows anyone to (the asker's own deadline still applies). */
+    public AwaitOutcome(String messageId, ActorRef<StatusReply<MessageOutcome>> replyTo) {
+      this(messageId, Duration.ofMinutes(10), replyTo);
+    }
+  }
 
   /** The newest {@code limit} completed turns older than {@code beforeTurnId} (0: newest). */
   record GetConversation(int limit, long beforeTurnId, ActorRef<ConversationView> replyTo)

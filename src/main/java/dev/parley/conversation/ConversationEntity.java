@@ -138,9 +138,12 @@ public final class ConversationEntity
             () -> {
               runner.abandon();
               delivery.abandon();
+              timers.cancel(ConfirmationFlow.TIMER);
               waiters.abandonAll("erased");
-            });
-    this.confirmation = new ConfirmationFlow(key, context, timers, deps, runner, delivery);
+            },
+            () -> context.getSelf().tell(Advance.INSTANCE));
+    this.confirmation =
+        new ConfirmationFlow(key, context, timers, deps, runner, delivery, erasure::inProgress);
     this.intake =
         new MessageIntake(key, context, deps, delivery, confirmation, erasure::inProgress);
   }
@@ -259,7 +262,8 @@ public final class ConversationEntity
       return Effect()
           .reply(cmd.replyTo(), StatusReply.success(OutcomeWaiters.outcomeOf(state, entry)));
     }
-    if (!waiters.add(cmd.messageId(), cmd.replyTo())) {
+    if (!waiters.add(
+        cmd.messageId(), cmd.replyTo(), deps.clock().instant().plus(cmd.maxWait()), deps.clock())) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("too-many-waiting"));
     }
     return Effect().noReply();
@@ -368,6 +372,12 @@ public final class ConversationEntity
    */
   private ReplyEffect<ConversationEvent, ConversationState> onStop(
       ConversationState state, Stop cmd) {
+    if (!state.isIdle() && shard != null && !erasure.inProgress()) {
+      // Work came in after this entity asked to passivate (a message reached it before the
+      // shard saw the request): an Advance through sharding is buffered by the shard and
+      // starts the entity again, so the work does not wait for the next message.
+      ClusterSharding.get(context.getSystem()).entityRefFor(ENTITY_KEY, key).tell(Advance.INSTANCE);
+    }
     TurnInterrupted interrupted = runner.interruption();
     if (interrupted == null || erasure.inProgress()) {
       return Effect().stop().thenNoReply();

@@ -93,7 +93,7 @@ public record ConversationState(
             .add(e.messageId(), e.at(), limits)
             .resolve(List.of(e.messageId()), "rejected", 0, e.notice());
     List<PendingReply> nextOutbox =
-        sends
+        sends && e.notice() != null
             ? plus(
                 outbox,
                 new PendingReply(

@@ -101,7 +101,7 @@ public final class Conversations {
 
   public CompletionStage<MessageOutcome> awaitOutcome(
       ConversationKey key, String messageId, Duration wait) {
-    return ref(key).askWithStatus(replyTo -> new AwaitOutcome(messageId, replyTo), wait);
+    return ref(key).askWithStatus(replyTo -> new AwaitOutcome(messageId, wait, replyTo), wait);
   }
 
   /**

@@ -20,6 +20,7 @@ final class Erasure {
   private final ConversationEraser eraser;
   private final Runnable passivate;
   private final Runnable abandonWork;
+  private final Runnable resume;
   private boolean inProgress;
 
   Erasure(
@@ -27,12 +28,14 @@ final class Erasure {
       ActorContext<ConversationCommand> context,
       ConversationEraser eraser,
       Runnable passivate,
-      Runnable abandonWork) {
+      Runnable abandonWork,
+      Runnable resume) {
     this.key = key;
     this.context = context;
     this.eraser = eraser;
     this.passivate = passivate;
     this.abandonWork = abandonWork;
+    this.resume = resume;
   }
 
   boolean inProgress() {
@@ -56,15 +59,15 @@ final class Erasure {
   ReplyEffect<ConversationEvent, ConversationState> onFinished(
       EffectFactories<ConversationEvent, ConversationState> effect, EraseFinished cmd) {
     if (cmd.error() != null) {
+      // One transaction: nothing changed. Take up the work dropped at the start again, here
+      // (passivating would drop the conversation from remember-entities with work pending).
       context.getLog().error("{}: erasing failed: {}", key, cmd.error());
+      inProgress = false;
+      resume.run();
+      return effect.reply(cmd.replyTo(), StatusReply.error("erase-failed"));
     }
-    // Stop either way: after a success the next incarnation recovers an empty journal; after
-    // a failure (one transaction, nothing changed) it recovers the old state and resumes.
+    // The next incarnation recovers an empty journal.
     passivate.run();
-    return effect.reply(
-        cmd.replyTo(),
-        cmd.error() == null
-            ? StatusReply.success(Done.getInstance())
-            : StatusReply.error("erase-failed"));
+    return effect.reply(cmd.replyTo(), StatusReply.success(Done.getInstance()));
   }
 }

@@ -71,10 +71,16 @@ final class MessageIntake {
       context.getLog().info("{}: {}, rejecting {}", key, refusal, cmd.messageId());
       String notice =
           refusal.equals("inbox-full") ? settings.inboxFullNotice() : settings.slowDownNotice();
+      // One notice a minute per kind is enough: a flood must not flood the outbox back.
+      var minuteAgo = deps.clock().instant().minusSeconds(60);
+      boolean told =
+          state.recent().entries().stream()
+              .anyMatch(e -> notice.equals(e.notice()) && e.at().isAfter(minuteAgo));
+      String toSend = told ? null : notice;
       return effect
           .persist(
               new MessageRejected(
-                  cmd.messageId(), refusal, notice, deps.clock().instant(), cmd.address()))
+                  cmd.messageId(), refusal, toSend, deps.clock().instant(), cmd.address()))
           .thenRun(
               next -> {
                 metrics.receipt(Receipt.REJECTED);
@@ -146,6 +152,9 @@ final class MessageIntake {
       EffectFactories<ConversationEvent, ConversationState> effect,
       ConversationState state,
       UpdateDeliveryStatus cmd) {
+    if (erasing.getAsBoolean()) {
+      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
+    }
     if (!ChannelStatus.known(cmd.status())) {
       return effect.reply(cmd.replyTo(), StatusReply.error("unknown-status"));
     }
@@ -159,6 +168,9 @@ final class MessageIntake {
       EffectFactories<ConversationEvent, ConversationState> effect,
       ConversationState state,
       RecordNote cmd) {
+    if (erasing.getAsBoolean()) {
+      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
+    }
     if (cmd.noteId() != null && state.alreadyAccepted(cmd.noteId())) {
       return effect.reply(cmd.replyTo(), StatusReply.success(org.apache.pekko.Done.getInstance()));
     }

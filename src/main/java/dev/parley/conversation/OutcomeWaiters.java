@@ -2,6 +2,8 @@ package dev.parley.conversation;
 
 import dev.parley.conversation.ConversationCommand.MessageOutcome;
 import dev.parley.conversation.RecentMessages.Entry;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,8 +18,11 @@ import org.apache.pekko.pattern.StatusReply;
  */
 final class OutcomeWaiters {
   private final int max;
-  private final Map<String, List<ActorRef<StatusReply<MessageOutcome>>>> byMessage =
-      new HashMap<>();
+
+  /** One waiting ask and when its asker gives up (then it only takes room). */
+  private record Waiter(ActorRef<StatusReply<MessageOutcome>> ref, Instant until) {}
+
+  private final Map<String, List<Waiter>> byMessage = new HashMap<>();
   private int count;
 
   OutcomeWaiters(int max) {
@@ -28,31 +33,45 @@ final class OutcomeWaiters {
     return count == 0;
   }
 
-  boolean add(String messageId, ActorRef<StatusReply<MessageOutcome>> waiter) {
+  /**
+   * Adds a waiter that waits until {@code until}; refuses past the cap, after forgetting the
+   * waiters whose askers have already given up (their deadline passed, they got a 202).
+   */
+  boolean add(
+      String messageId, ActorRef<StatusReply<MessageOutcome>> waiter, Instant until, Clock clock) {
+    if (count >= max) {
+      forgetExpired(clock.instant());
+    }
     if (count >= max) {
       return false;
     }
-    byMessage.computeIfAbsent(messageId, id -> new ArrayList<>()).add(waiter);
+    byMessage.computeIfAbsent(messageId, id -> new ArrayList<>()).add(new Waiter(waiter, until));
     count++;
     return true;
   }
 
+  private void forgetExpired(Instant now) {
+    byMessage.values().forEach(list -> list.removeIf(w -> w.until().isBefore(now)));
+    byMessage.values().removeIf(List::isEmpty);
+    count = byMessage.values().stream().mapToInt(List::size).sum();
+  }
+
   void resolve(ConversationState state, List<String> messageIds) {
     for (String id : messageIds) {
-      List<ActorRef<StatusReply<MessageOutcome>>> waiting = byMessage.remove(id);
       Entry entry = state.recent().find(id);
-      if (waiting == null || entry == null || entry.outcome() == null) {
+      if (entry == null || entry.outcome() == null || !byMessage.containsKey(id)) {
         continue;
       }
+      List<Waiter> waiting = byMessage.remove(id);
       count -= waiting.size();
       MessageOutcome outcome = outcomeOf(state, entry);
-      waiting.forEach(w -> w.tell(StatusReply.success(outcome)));
+      waiting.forEach(w -> w.ref().tell(StatusReply.success(outcome)));
     }
   }
 
   /** Tells every waiter it will get no outcome from this incarnation. */
   void abandonAll(String reason) {
-    byMessage.values().forEach(list -> list.forEach(w -> w.tell(StatusReply.error(reason))));
+    byMessage.values().forEach(list -> list.forEach(w -> w.ref().tell(StatusReply.error(reason))));
     byMessage.clear();
     count = 0;
   }

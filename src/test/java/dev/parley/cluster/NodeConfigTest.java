@@ -72,6 +72,22 @@ class NodeConfigTest {
   }
 
   @Test
+  void onH2OnlyTheNodeItselfMayBeItsSeed() {
+    // Two nodes each listing the same single seed would form one cluster over two journals.
+    String message = refusal(Map.of("parley.cluster.seed-nodes", "10.0.0.9:25520"));
+    assertTrue(message.contains("H2"), message);
+    Config itself =
+        checked(
+            Map.of(
+                "parley.cluster.hostname", "127.0.0.1",
+                "parley.cluster.remoting-port", 25530,
+                "parley.cluster.seed-nodes", "127.0.0.1:25530"));
+    assertEquals(
+        List.of("pekko://parley@127.0.0.1:25530"),
+        itself.getStringList("pekko.cluster.seed-nodes"));
+  }
+
+  @Test
   void refusesKubernetesDiscoveryOnH2() {
     String message = refusal(Map.of("parley.cluster.discovery", "kubernetes-api"));
     assertTrue(message.contains("H2"), message);

@@ -188,4 +188,13 @@ class ConfirmationTest {
     assertTrue(outcome(after, "m1").replyText().contains("did not allow"));
     assertNull(awaitState(after, "idle").pendingConfirmation());
   }
+
+  @Test
+  void anAnswerIsReadWithoutWhatAddressesTheBot() {
+    assertEquals("yes", ConfirmationFlow.answerWords("@parley_bot Yes!"));
+    assertEquals("no", ConfirmationFlow.answerWords("/no@parley_bot"));
+    assertEquals("yes", ConfirmationFlow.answerWords("  yes. "));
+    assertEquals("ok", ConfirmationFlow.answerWords("@a @b, ok"));
+    assertEquals("tell me more", ConfirmationFlow.answerWords("Tell me more"));
+  }
 }

@@ -199,7 +199,10 @@ class TurnLoopTest {
     for (int i = 5; i < 20; i++) {
       MessageOutcome rejected = outcome(s, "m" + i);
       assertEquals("rejected", rejected.outcome());
-      assertEquals(ConversationSettings.from(CONFIG).inboxFullNotice(), rejected.replyText());
+      // The first refusal tells the user; the rest of the minute's flood adds no notice.
+      assertEquals(
+          i == 5 ? ConversationSettings.from(CONFIG).inboxFullNotice() : null,
+          rejected.replyText());
     }
     for (int i = 0; i < 5; i++) {
       model.nextCall(WAIT).answer().complete(ScriptedModel.text("answer " + i));
@@ -351,5 +354,55 @@ class TurnLoopTest {
     model.nextCall(WAIT).answer().complete(ScriptedModel.text("finally"));
     assertEquals("finally", outcome(s, "m1").replyText());
     assertTrue(events(s).stream().noneMatch(TurnFailed.class::isInstance));
+  }
+
+  @Test
+  void waitersWhoseAskersGaveUpMakeRoomForNewOnes() {
+    Config capped = EntityFixture.config("parley.conversation.max-waiting-asks = 2");
+    ScriptedModel model = ScriptedModel.holding();
+    Subject s = spawn(capped, model);
+    accept(s, "m1", "slow");
+    for (int i = 0; i < 2; i++) {
+      TestProbe<StatusReply<MessageOutcome>> gone = testKit.createTestProbe();
+      s.ref().tell(new AwaitOutcome("m1", Duration.ofMillis(1), gone.getRef()));
+    }
+    TestProbe<StatusReply<MessageOutcome>> patient = testKit.createTestProbe();
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              s.ref().tell(new AwaitOutcome("m1", WAIT, patient.getRef()));
+              patient.expectNoMessage(Duration.ofMillis(50));
+              return null;
+            });
+    model.nextCall(WAIT).answer().complete(ScriptedModel.text("done"));
+    assertEquals("done", patient.receiveMessage(WAIT).getValue().replyText());
+  }
+
+  @Test
+  void aFailedErasureTakesUpTheWorkItDropped() {
+    ScriptedModel model = ScriptedModel.holding();
+    String key = "user:api:" + UUID.randomUUID();
+    var base = EntityFixture.deps(CONFIG, model);
+    var deps =
+        new ConversationDeps(
+            base.settings(),
+            base.model(),
+            base.tools(),
+            persistenceId ->
+                java.util.concurrent.CompletableFuture.failedFuture(
+                    new IllegalStateException("database down")),
+            base.clock(),
+            base.blockingExecutor());
+    Subject s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)));
+    accept(s, "m1", "hello");
+    model.nextCall(WAIT); // the turn runs when the erasure starts, and is dropped
+    TestProbe<StatusReply<org.apache.pekko.Done>> erase = testKit.createTestProbe();
+    s.ref().tell(new ConversationCommand.Erase(erase.getRef()));
+    assertEquals("erase-failed", erase.receiveMessage(WAIT).getError().getMessage());
+    // Nothing was erased: the dropped turn is taken up again without a new message.
+    model.nextCall(WAIT).answer().complete(ScriptedModel.text("still here"));
+    assertEquals("still here", outcome(s, "m1").replyText());
   }
 }
