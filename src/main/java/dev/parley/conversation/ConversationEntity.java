@@ -33,7 +33,6 @@ import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnInterrupted;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
 import dev.parley.conversation.RecentMessages.Entry;
-import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -81,6 +80,7 @@ public final class ConversationEntity
   private final DeliveryRunner delivery;
   private final MessageIntake intake;
   private final ConfirmationFlow confirmation;
+  private final TurnFlow turns;
   private final boolean sends;
   private final Erasure erasure;
 
@@ -146,6 +146,17 @@ public final class ConversationEntity
         new ConfirmationFlow(key, context, timers, deps, runner, delivery, erasure::inProgress);
     this.intake =
         new MessageIntake(key, context, deps, delivery, confirmation, erasure::inProgress);
+    this.turns =
+        new TurnFlow(
+            key,
+            context,
+            deps,
+            runner,
+            delivery,
+            confirmation,
+            waiters,
+            erasure::inProgress,
+            this::scheduleIdleCheck);
   }
 
   @Override
@@ -174,11 +185,11 @@ public final class ConversationEntity
         .onCommand(Typing.class, this::onTyping)
         .onCommand(AwaitOutcome.class, this::onAwait)
         .onCommand(GetConversation.class, this::onGet)
-        .onCommand(Advance.class, this::onAdvance)
-        .onCommand(ModelAnswered.class, this::onModelAnswered)
-        .onCommand(ToolsFinished.class, this::onToolsFinished)
-        .onCommand(ModelFailed.class, this::onModelFailed)
-        .onCommand(TurnTimedOut.class, this::onTimedOut)
+        .onCommand(Advance.class, (state, cmd) -> turns.onAdvance(Effect(), state, cmd))
+        .onCommand(ModelAnswered.class, (state, cmd) -> turns.onModelAnswered(Effect(), state, cmd))
+        .onCommand(ToolsFinished.class, (state, cmd) -> turns.onToolsFinished(Effect(), state, cmd))
+        .onCommand(ModelFailed.class, (state, cmd) -> turns.onModelFailed(Effect(), state, cmd))
+        .onCommand(TurnTimedOut.class, (state, cmd) -> turns.onTimedOut(Effect(), state, cmd))
         .onCommand(IdleTimeout.class, this::onIdleTimeout)
         .onCommand(PressButton.class, (state, cmd) -> confirmation.onPress(Effect(), state, cmd))
         .onCommand(
@@ -274,95 +285,6 @@ public final class ConversationEntity
     scheduleIdleCheck(state);
     return Effect()
         .reply(cmd.replyTo(), ConversationPage.of(key, state, cmd, erasure.inProgress()));
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onAdvance(
-      ConversationState state, Advance cmd) {
-    if (erasure.inProgress()) {
-      return Effect().noReply();
-    }
-    delivery.kick(state);
-    if (runner.busy()) {
-      return Effect().noReply();
-    }
-    if (state.awaitingConfirmation()) {
-      confirmation.arm(state);
-      return Effect().noReply();
-    }
-    TurnStarted next = runner.nextStart(state);
-    if (next == null && state.running() != null) {
-      // The running turn was cut off by crashes maxAttempts times: give up on it with a notice.
-      var running = state.running();
-      context
-          .getLog()
-          .warn("{}: turn {} failed after {} attempts", key, running.turnId(), running.attempt());
-      return endTurn(
-          new TurnFailed(
-              running.turnId(),
-              running.messageIds(),
-              "crash-loop",
-              "the turn was cut off " + running.attempt() + " times",
-              settings.failureNotice(),
-              deps.clock().instant()));
-    }
-    if (next == null) {
-      scheduleIdleCheck(state);
-      return Effect().noReply();
-    }
-    return Effect()
-        .persist(next)
-        .thenRun(
-            started -> {
-              runner.begin(started);
-              delivery.startTyping(runner.address());
-            })
-        .thenNoReply();
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onModelAnswered(
-      ConversationState state, ModelAnswered cmd) {
-    ConversationEvent next = runner.onModelAnswered(cmd);
-    if (next instanceof ConfirmationRequested asked) {
-      return confirmation.park(Effect(), asked);
-    }
-    return next == null ? Effect().noReply() : endTurn(next);
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onToolsFinished(
-      ConversationState state, ToolsFinished cmd) {
-    runner.onToolsFinished(cmd);
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onModelFailed(
-      ConversationState state, ModelFailed cmd) {
-    TurnFailed failed = runner.onModelFailed(cmd);
-    return failed == null ? Effect().noReply() : endTurn(failed);
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onTimedOut(
-      ConversationState state, TurnTimedOut cmd) {
-    TurnFailed failed = runner.onTimedOut(cmd);
-    return failed == null ? Effect().noReply() : endTurn(failed);
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> endTurn(ConversationEvent end) {
-    List<String> ids =
-        end instanceof TurnCompleted c
-            ? c.user().stream().map(UserLine::id).toList()
-            : ((TurnFailed) end).messageIds();
-    return Effect()
-        .persist(end)
-        .thenRun(
-            next -> {
-              runner.ended(end);
-              deps.metrics().inboxDepthChanged(-ids.size());
-              delivery.stopTyping();
-              waiters.resolve(next, ids);
-              delivery.kick(next);
-              context.getSelf().tell(Advance.INSTANCE);
-            })
-        .thenNoReply();
   }
 
   /**

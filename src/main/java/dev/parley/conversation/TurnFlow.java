@@ -1,0 +1,159 @@
+package dev.parley.conversation;
+
+import dev.parley.conversation.ConversationCommand.Advance;
+import dev.parley.conversation.ConversationCommand.ModelAnswered;
+import dev.parley.conversation.ConversationCommand.ModelFailed;
+import dev.parley.conversation.ConversationCommand.ToolsFinished;
+import dev.parley.conversation.ConversationCommand.TurnTimedOut;
+import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
+import dev.parley.conversation.ConversationEvent.TurnCompleted;
+import dev.parley.conversation.ConversationEvent.TurnFailed;
+import dev.parley.conversation.ConversationEvent.TurnStarted;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+
+/**
+ * The inbox worked one turn at a time: what starts a turn (or resumes one cut off by a crash, or
+ * gives up on it after max-attempts), what the model's and tools' answers do, and what ending a
+ * turn records. The loop itself runs in {@link TurnRunner}; this class decides what the entity
+ * persists.
+ */
+final class TurnFlow {
+  private final String key;
+  private final ActorContext<ConversationCommand> context;
+  private final ConversationDeps deps;
+  private final ConversationSettings settings;
+  private final TurnRunner runner;
+  private final DeliveryRunner delivery;
+  private final ConfirmationFlow confirmation;
+  private final OutcomeWaiters waiters;
+  private final BooleanSupplier erasing;
+  private final Consumer<ConversationState> idleCheck;
+
+  TurnFlow(
+      String key,
+      ActorContext<ConversationCommand> context,
+      ConversationDeps deps,
+      TurnRunner runner,
+      DeliveryRunner delivery,
+      ConfirmationFlow confirmation,
+      OutcomeWaiters waiters,
+      BooleanSupplier erasing,
+      Consumer<ConversationState> idleCheck) {
+    this.key = key;
+    this.context = context;
+    this.deps = deps;
+    this.settings = deps.settings();
+    this.runner = runner;
+    this.delivery = delivery;
+    this.confirmation = confirmation;
+    this.waiters = waiters;
+    this.erasing = erasing;
+    this.idleCheck = idleCheck;
+  }
+
+  ReplyEffect<ConversationEvent, ConversationState> onAdvance(
+      EffectFactories<ConversationEvent, ConversationState> effect,
+      ConversationState state,
+      Advance cmd) {
+    if (erasing.getAsBoolean()) {
+      return effect.noReply();
+    }
+    delivery.kick(state);
+    if (runner.busy()) {
+      return effect.noReply();
+    }
+    if (state.awaitingConfirmation()) {
+      confirmation.arm(state);
+      return effect.noReply();
+    }
+    TurnStarted next = runner.nextStart(state);
+    if (next == null && state.running() != null) {
+      // The running turn was cut off by crashes maxAttempts times: give up on it with a notice.
+      var running = state.running();
+      context
+          .getLog()
+          .warn("{}: turn {} failed after {} attempts", key, running.turnId(), running.attempt());
+      return endTurn(
+          effect,
+          new TurnFailed(
+              running.turnId(),
+              running.messageIds(),
+              "crash-loop",
+              "the turn was cut off " + running.attempt() + " times",
+              settings.failureNotice(),
+              deps.clock().instant()));
+    }
+    if (next == null) {
+      idleCheck.accept(state);
+      return effect.noReply();
+    }
+    return effect
+        .persist(next)
+        .thenRun(
+            started -> {
+              runner.begin(started);
+              delivery.startTyping(runner.address());
+            })
+        .thenNoReply();
+  }
+
+  ReplyEffect<ConversationEvent, ConversationState> onModelAnswered(
+      EffectFactories<ConversationEvent, ConversationState> effect,
+      ConversationState state,
+      ModelAnswered cmd) {
+    ConversationEvent next = runner.onModelAnswered(cmd);
+    if (next instanceof ConfirmationRequested asked) {
+      return confirmation.park(effect, asked);
+    }
+    return next == null ? effect.noReply() : endTurn(effect, next);
+  }
+
+  ReplyEffect<ConversationEvent, ConversationState> onToolsFinished(
+      EffectFactories<ConversationEvent, ConversationState> effect,
+      ConversationState state,
+      ToolsFinished cmd) {
+    runner.onToolsFinished(cmd);
+    return effect.noReply();
+  }
+
+  ReplyEffect<ConversationEvent, ConversationState> onModelFailed(
+      EffectFactories<ConversationEvent, ConversationState> effect,
+      ConversationState state,
+      ModelFailed cmd) {
+    TurnFailed failed = runner.onModelFailed(cmd);
+    return failed == null ? effect.noReply() : endTurn(effect, failed);
+  }
+
+  ReplyEffect<ConversationEvent, ConversationState> onTimedOut(
+      EffectFactories<ConversationEvent, ConversationState> effect,
+      ConversationState state,
+      TurnTimedOut cmd) {
+    TurnFailed failed = runner.onTimedOut(cmd);
+    return failed == null ? effect.noReply() : endTurn(effect, failed);
+  }
+
+  private ReplyEffect<ConversationEvent, ConversationState> endTurn(
+      EffectFactories<ConversationEvent, ConversationState> effect, ConversationEvent end) {
+    List<String> ids =
+        end instanceof TurnCompleted c
+            ? c.user().stream().map(UserLine::id).toList()
+            : ((TurnFailed) end).messageIds();
+    return effect
+        .persist(end)
+        .thenRun(
+            next -> {
+              runner.ended(end);
+              deps.metrics().inboxDepthChanged(-ids.size());
+              delivery.stopTyping();
+              waiters.resolve(next, ids);
+              delivery.kick(next);
+              context.getSelf().tell(Advance.INSTANCE);
+            })
+        .thenNoReply();
+  }
+}
