@@ -23,6 +23,7 @@ import dev.parley.conversation.ReplySender;
 import dev.parley.conversation.ReplySenders;
 import dev.parley.conversation.TurnArchive;
 import dev.parley.db.DatabaseCheck;
+import dev.parley.db.JdbcConnections;
 import dev.parley.db.PostgresSchema;
 import dev.parley.http.ChatApiRoutes;
 import dev.parley.http.HttpServer;
@@ -116,39 +117,34 @@ public final class Main {
         ((SlickExtensionImpl) SlickExtension.get(system.classicSystem()))
             .database(config.getConfig("jdbc-journal"))
             .database();
-    var eraser = new JdbcConversationEraser(() -> database.source().createConnection(), blocking);
+    JdbcConnections connections = () -> database.source().createConnection();
+    var eraser = new JdbcConversationEraser(connections, blocking);
     // The readiness detail: reported by /ready, never part of its verdict (see ReadinessDetail).
     ReadinessDetail detail = ReadinessDetail.get(system);
     DatabaseCheck databaseCheck =
-        new DatabaseCheck(
-            () -> database.source().createConnection(),
-            blocking,
-            DatabaseCheck.Settings.from(config),
-            deps.clock());
+        new DatabaseCheck(connections, blocking, DatabaseCheck.Settings.from(config), deps.clock());
     detail.register("database", databaseCheck::detail);
     databaseCheck.check();
     TelegramHealth telegramHealth = new TelegramHealth();
+    boolean telegramOn = TelegramSettings.from(config).configured();
+    boolean whatsAppOn = WhatsAppSettings.from(config).configured();
     detail.register(
         "telegram",
         () ->
             CompletableFuture.completedFuture(
-                TelegramSettings.from(config).configured()
-                    ? telegramHealth.toJson()
-                    : TelegramHealth.notConfigured()));
+                telegramOn ? telegramHealth.toJson() : TelegramHealth.notConfigured()));
     WhatsAppHealth whatsAppHealth = new WhatsAppHealth();
     detail.register(
         "whatsapp",
         () ->
             CompletableFuture.completedFuture(
-                WhatsAppSettings.from(config).configured()
-                    ? whatsAppHealth.toJson()
-                    : WhatsAppHealth.notConfigured()));
+                whatsAppOn ? whatsAppHealth.toJson() : WhatsAppHealth.notConfigured()));
     CompletionStage<?> schema;
     if (!config.getBoolean("parley.db.auto-schema")) {
       schema = CompletableFuture.completedFuture(null);
     } else if (config.getString("parley.db.kind").equals("postgres")) {
       // Our own DDL under an advisory lock: pods starting together must not race.
-      schema = new PostgresSchema(() -> database.source().createConnection(), blocking).apply();
+      schema = new PostgresSchema(connections, blocking).apply();
     } else {
       schema = SchemaUtils.createIfNotExists(system);
     }

@@ -1,5 +1,6 @@
 package dev.parley.conversation;
 
+import dev.parley.db.JdbcConnections;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -21,16 +22,10 @@ public final class JdbcConversationEraser implements ConversationEraser {
     "DELETE FROM \"snapshot\" WHERE \"persistence_id\" = ?"
   };
 
-  /** Opens a connection to the journal's database (the journal's own pool). */
-  @FunctionalInterface
-  public interface Connections {
-    Connection open() throws SQLException;
-  }
-
-  private final Connections connections;
+  private final JdbcConnections connections;
   private final Executor blocking;
 
-  public JdbcConversationEraser(Connections connections, Executor blocking) {
+  public JdbcConversationEraser(JdbcConnections connections, Executor blocking) {
     this.connections = connections;
     this.blocking = blocking;
   }

@@ -31,11 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class DatabaseCheck {
   private static final Logger log = LoggerFactory.getLogger(DatabaseCheck.class);
 
-  /** Opens a connection of the journal's pool (closing it gives it back). */
-  public interface Connections {
-    Connection open() throws SQLException;
-  }
-
   /**
    * One check: up or down, when it ran, how long it took, since when the database has been in this
    * state, and for a failure the exception's class and its root cause's class (never a message,
@@ -64,14 +59,15 @@ public final class DatabaseCheck {
     }
   }
 
-  private final Connections connections;
+  private final JdbcConnections connections;
   private final Executor blocking;
   private final Settings settings;
   private final Clock clock;
   private final AtomicReference<Result> last = new AtomicReference<>();
   private final AtomicReference<CompletableFuture<Result>> running = new AtomicReference<>();
 
-  public DatabaseCheck(Connections connections, Executor blocking, Settings settings, Clock clock) {
+  public DatabaseCheck(
+      JdbcConnections connections, Executor blocking, Settings settings, Clock clock) {
     this.connections = connections;
     this.blocking = blocking;
     this.settings = settings;

@@ -36,16 +36,10 @@ public final class PostgresSchema {
 
   private static final Logger log = LoggerFactory.getLogger(PostgresSchema.class);
 
-  /** Opens a connection to the journal's database. */
-  @FunctionalInterface
-  public interface Connections {
-    Connection open() throws SQLException;
-  }
-
-  private final Connections connections;
+  private final JdbcConnections connections;
   private final Executor blocking;
 
-  public PostgresSchema(Connections connections, Executor blocking) {
+  public PostgresSchema(JdbcConnections connections, Executor blocking) {
     this.connections = connections;
     this.blocking = blocking;
   }
