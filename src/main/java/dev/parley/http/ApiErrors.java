@@ -26,7 +26,7 @@ final class ApiErrors {
     return JsonResponses.error(StatusCodes.BAD_REQUEST, e.code(), e.getMessage());
   }
 
-  static HttpResponse bodyError(Throwable error, HttpSettings settings) {
+  static HttpResponse bodyError(Throwable error, long maxBodyBytes) {
     Throwable cause = unwrap(error);
     // toStrict(timeout, maxBytes) reports a body over maxBytes (strict or streamed) as an
     // EntityStreamException "Request too large"; EntityStreamSizeException comes from the
@@ -37,7 +37,7 @@ final class ApiErrors {
       return JsonResponses.error(
           StatusCodes.PAYLOAD_TOO_LARGE,
           "body-too-large",
-          "The body is larger than " + settings.maxBodyBytes() + " bytes.");
+          "The body is larger than " + maxBodyBytes + " bytes.");
     }
     log.debug("unreadable request body: {}", cause.toString());
     return JsonResponses.error(

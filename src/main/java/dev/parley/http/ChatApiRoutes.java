@@ -91,7 +91,9 @@ public final class ChatApiRoutes {
                                         (strict, error) ->
                                             error != null
                                                 ? CompletableFuture.completedFuture(
-                                                    counted(ApiErrors.bodyError(error, settings)))
+                                                    counted(
+                                                        ApiErrors.bodyError(
+                                                            error, settings.maxBodyBytes())))
                                                 : acceptMessage(
                                                     rawKey, waitParam, strict.getData().toArray()))
                                     .thenCompose(Function.identity())))));

@@ -119,7 +119,7 @@ public final class TelegramWebhookRoutes {
                                 (strict, error) ->
                                     error != null
                                         ? CompletableFuture.completedFuture(
-                                            ApiErrors.bodyError(error, http))
+                                            ApiErrors.bodyError(error, http.maxBodyBytes()))
                                         : handle(strict.getData().toArray()))
                             .thenCompose(Function.identity()))));
   }

@@ -47,7 +47,6 @@ public final class WhatsAppWebhookRoutes {
   private final WhatsAppSettings settings;
   private final WhatsAppSignature signature;
   private final WhatsAppParser parser;
-  private final HttpSettings bodyLimit;
 
   public WhatsAppWebhookRoutes(
       Conversations conversations, WhatsAppSettings settings, int maxTextChars) {
@@ -55,16 +54,6 @@ public final class WhatsAppWebhookRoutes {
     this.settings = settings;
     this.signature = settings.configured() ? new WhatsAppSignature(settings.appSecret()) : null;
     this.parser = new WhatsAppParser(maxTextChars);
-    // Only the size limit and timeout matter to ApiErrors.bodyError: the 413 names the limit.
-    this.bodyLimit =
-        new HttpSettings(
-            "",
-            0,
-            "",
-            settings.requestTimeout(),
-            settings.requestTimeout(),
-            settings.maxWebhookBytes(),
-            settings.requestTimeout());
   }
 
   public Route route() {
@@ -138,7 +127,8 @@ public final class WhatsAppWebhookRoutes {
                                         (strict, error) ->
                                             error != null
                                                 ? CompletableFuture.completedFuture(
-                                                    ApiErrors.bodyError(error, bodyLimit))
+                                                    ApiErrors.bodyError(
+                                                        error, settings.maxWebhookBytes()))
                                                 : receive(
                                                     strict.getData().toArray(),
                                                     header.orElse(null)))
