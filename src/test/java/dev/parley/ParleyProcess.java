@@ -6,6 +6,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -38,6 +40,15 @@ final class ParleyProcess {
       List.of("PARLEY_", "LLM_", "TELEGRAM_", "WHATSAPP_", "JAVA_OPTS");
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /**
+   * Where {@link #freePort} picks from: below Linux's default ephemeral range (32768-60999) and
+   * above the well-known services.
+   */
+  private static final int LOW_PORT = 20_000;
+
+  private static final int HIGH_PORT = 32_000;
+  private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
   private final String name;
   private final Process process;
@@ -116,10 +127,31 @@ final class ParleyProcess {
     return builder;
   }
 
-  /** A port that was free a moment ago: bound on loopback with port 0, read back, released. */
+  /**
+   * A port that was free a moment ago, for a node to bind later. Not from the kernel's ephemeral
+   * range (where port 0 would pick it): every outgoing connection (the nodes' JDBC pools, the
+   * test's HTTP clients) takes its local port from that range too and could hold the port by the
+   * time the node binds it. Never the same port twice in one JVM, so a test's node does not find
+   * the port of an earlier test's node still in use.
+   */
   static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+    synchronized (HANDED_OUT) {
+      for (int attempt = 0; attempt < 1000; attempt++) {
+        int port = ThreadLocalRandom.current().nextInt(LOW_PORT, HIGH_PORT);
+        if (HANDED_OUT.add(port) && bindable(port)) {
+          return port;
+        }
+      }
+    }
+    throw new IOException("no free port in " + LOW_PORT + ".." + HIGH_PORT);
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+      return true;
+    } catch (IOException inUse) {
+      return false;
     }
   }
 
@@ -236,7 +268,8 @@ final class ParleyProcess {
    */
   void pause() throws InterruptedException {
     if (process.waitFor(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError(name + " exited with " + process.exitValue() + " (see its log)");
+      throw new AssertionError(
+          name + " exited with " + process.exitValue() + "; its log ends:\n" + logTail(25));
     }
   }
 
