@@ -36,7 +36,7 @@ class ClusterKillNineTest {
   private static final Duration HELD_TIMEOUT = Duration.ofSeconds(30);
 
   /** stable-after (10 s) + failure detection + hand-over, with room for two loaded cores. */
-  private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(120);
 
   private static final int SHARDS =
       ConfigFactory.load().getInt("pekko.cluster.sharding.number-of-shards");

@@ -46,8 +46,8 @@ class MisconfiguredStartTest {
   private static Map<String, String> baseEnvironment() throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("PARLEY_CLASSPATH", ParleyProcess.testClasspathWithoutTestClasses());
-    env.put("PARLEY_HTTP_PORT", Integer.toString(ParleyProcess.freePort()));
-    env.put("PARLEY_MANAGEMENT_PORT", Integer.toString(ParleyProcess.freePort()));
+    env.put("PARLEY_HTTP_PORT", Integer.toString(FreePorts.pick()));
+    env.put("PARLEY_MANAGEMENT_PORT", Integer.toString(FreePorts.pick()));
     env.put("JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
     return env;
   }

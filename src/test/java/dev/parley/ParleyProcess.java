@@ -2,12 +2,11 @@ package dev.parley;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -36,19 +34,22 @@ final class ParleyProcess {
   /** Pause between two polls; also how quickly a node that died is noticed. */
   static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
+  /**
+   * Variables of the test's environment a node must not inherit: Parley's own, and the JVM's option
+   * variables (they change its flags and add a "Picked up ..." line to its stderr).
+   */
   private static final List<String> OWN_VARIABLE_PREFIXES =
-      List.of("PARLEY_", "LLM_", "TELEGRAM_", "WHATSAPP_", "JAVA_OPTS");
+      List.of(
+          "PARLEY_",
+          "LLM_",
+          "TELEGRAM_",
+          "WHATSAPP_",
+          "JAVA_OPTS",
+          "JAVA_TOOL_OPTIONS",
+          "JDK_JAVA_OPTIONS",
+          "_JAVA_OPTIONS");
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-
-  /**
-   * Where {@link #freePort} picks from: below Linux's default ephemeral range (32768-60999) and
-   * above the well-known services.
-   */
-  private static final int LOW_PORT = 20_000;
-
-  private static final int HIGH_PORT = 32_000;
-  private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
   private final String name;
   private final Process process;
@@ -77,7 +78,7 @@ final class ParleyProcess {
         runScript(projectDir, env).redirectErrorStream(true).redirectOutput(log.toFile());
     // Management's default port (8558) would collide between nodes and with other test runs.
     if (!env.containsKey("PARLEY_MANAGEMENT_PORT")) {
-      builder.environment().put("PARLEY_MANAGEMENT_PORT", Integer.toString(freePort()));
+      builder.environment().put("PARLEY_MANAGEMENT_PORT", Integer.toString(FreePorts.pick()));
     }
     return new ParleyProcess(
         name,
@@ -123,36 +124,11 @@ final class ParleyProcess {
         .environment()
         .keySet()
         .removeIf(variable -> OWN_VARIABLE_PREFIXES.stream().anyMatch(variable::startsWith));
+    // scripts/run runs the first java on the PATH: make it the one running the tests.
+    String javaBin = Path.of(System.getProperty("java.home"), "bin").toString();
+    builder.environment().merge("PATH", javaBin, (path, bin) -> bin + File.pathSeparator + path);
     builder.environment().putAll(env);
     return builder;
-  }
-
-  /**
-   * A port that was free a moment ago, for a node to bind later. Not from the kernel's ephemeral
-   * range (where port 0 would pick it): every outgoing connection (the nodes' JDBC pools, the
-   * test's HTTP clients) takes its local port from that range too and could hold the port by the
-   * time the node binds it. Never the same port twice in one JVM, so a test's node does not find
-   * the port of an earlier test's node still in use.
-   */
-  static int freePort() throws IOException {
-    synchronized (HANDED_OUT) {
-      for (int attempt = 0; attempt < 1000; attempt++) {
-        int port = ThreadLocalRandom.current().nextInt(LOW_PORT, HIGH_PORT);
-        if (HANDED_OUT.add(port) && bindable(port)) {
-          return port;
-        }
-      }
-    }
-    throw new IOException("no free port in " + LOW_PORT + ".." + HIGH_PORT);
-  }
-
-  private static boolean bindable(int port) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
-      return true;
-    } catch (IOException inUse) {
-      return false;
-    }
   }
 
   /**
@@ -318,10 +294,29 @@ final class ParleyProcess {
     return apiToken == null ? request : request.header("Authorization", "Bearer " + apiToken);
   }
 
-  /** GETs a conversation with its newest 200 turns; anything but a 200 fails the caller. */
+  /**
+   * GETs a conversation with all its turns, oldest first: the newest page, then older pages ({@code
+   * ?before=}) while there are more. Anything but a 200 fails the caller.
+   */
   JsonNode readConversation(HttpClient http, String key) throws IOException, InterruptedException {
+    ObjectNode newest = (ObjectNode) readPage(http, key, "");
+    ArrayNode turns = (ArrayNode) newest.path("turns");
+    JsonNode page = newest;
+    while (page.path("moreBefore").asBoolean() && !turns.isEmpty()) {
+      page = readPage(http, key, "&before=" + turns.get(0).path("turnId").asText());
+      ArrayNode older = ((ArrayNode) page.path("turns")).deepCopy();
+      turns = older.addAll(turns);
+    }
+    newest.set("turns", turns);
+    newest.put("moreBefore", false);
+    return newest;
+  }
+
+  private JsonNode readPage(HttpClient http, String key, String before)
+      throws IOException, InterruptedException {
     HttpRequest get =
-        authorized(HttpRequest.newBuilder(uri("/api/v1/conversations/" + key + "?limit=200")))
+        authorized(
+                HttpRequest.newBuilder(uri("/api/v1/conversations/" + key + "?limit=200" + before)))
             .timeout(Duration.ofSeconds(10))
             .GET()
             .build();

@@ -13,7 +13,7 @@ class PostgresNodeRestartTest extends NodeRestartTest {
 
   @BeforeAll
   static void createDatabase() {
-    database = TestPostgres.freshDatabase("restart").nodeOverrides(TestNode.freePort());
+    database = TestPostgres.freshDatabase("restart").nodeOverrides(FreePorts.pick());
   }
 
   @Override

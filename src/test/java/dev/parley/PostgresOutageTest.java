@@ -70,13 +70,13 @@ class PostgresOutageTest {
     Assumptions.assumeTrue(
         TestPostgres.isEmbedded(), "stops its own embedded server; skipped on an external one");
     dataDir = Files.createTempDirectory("parley-pg-outage-");
-    pgPort = TestNode.freePort();
+    pgPort = FreePorts.pick();
     postgres = startPostgres();
     Map<String, Object> overrides =
         new HashMap<>(
             new TestPostgres.Database(
                     "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", "postgres", "")
-                .nodeOverrides(TestNode.freePort()));
+                .nodeOverrides(FreePorts.pick()));
     overrides.put("parley.http.ask-timeout", ASK_TIMEOUT.toMillis() + "ms");
     node =
         TestNode.start(

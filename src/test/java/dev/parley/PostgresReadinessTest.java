@@ -38,13 +38,13 @@ class PostgresReadinessTest {
     Assumptions.assumeTrue(
         TestPostgres.isEmbedded(), "stops its own embedded server; skipped on an external one");
     dataDir = Files.createTempDirectory("parley-pg-ready-");
-    pgPort = TestNode.freePort();
+    pgPort = FreePorts.pick();
     postgres = startPostgres();
     Map<String, Object> overrides =
         new HashMap<>(
             new TestPostgres.Database(
                     "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", "postgres", "")
-                .nodeOverrides(TestNode.freePort()));
+                .nodeOverrides(FreePorts.pick()));
     // Fresh results on every probe, so the test sees each change at once.
     overrides.put("parley.db.check.cache-for", "0s");
     node = TestNode.start(overrides);

@@ -30,9 +30,9 @@ class RollingRestartTest {
   private static final int CONVERSATIONS = 6;
 
   /** Bounds on the traffic: messages, time, and the pause between two messages. */
-  private static final int MAX_MESSAGES = 600;
+  private static final int MAX_MESSAGES = 1000;
 
-  private static final Duration MAX_TRAFFIC = Duration.ofSeconds(150);
+  private static final Duration MAX_TRAFFIC = Duration.ofSeconds(240);
   private static final long PAUSE_MILLIS = 50;
   private static final Duration DELIVER_TIMEOUT = Duration.ofSeconds(40);
 

@@ -76,9 +76,9 @@ final class TestCluster implements AutoCloseable {
     database = TestPostgres.freshDatabase(owner);
     workDir = Files.createTempDirectory("parley-" + owner + "-");
     for (int i = 0; i < SIZE; i++) {
-      httpPorts[i] = ParleyProcess.freePort();
-      remotingPorts[i] = ParleyProcess.freePort();
-      managementPorts[i] = ParleyProcess.freePort();
+      httpPorts[i] = FreePorts.pick();
+      remotingPorts[i] = FreePorts.pick();
+      managementPorts[i] = FreePorts.pick();
     }
   }
 

@@ -45,7 +45,7 @@ import org.apache.pekko.management.javadsl.PekkoManagement;
 public final class TestNode implements AutoCloseable {
   public static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(45);
 
   private final ActorSystem<Void> system;
   private final Path dataDir;
@@ -155,15 +155,6 @@ public final class TestNode implements AutoCloseable {
     String db = "pekko-persistence-jdbc.shared-databases.slick.db.";
     return DriverManager.getConnection(
         jdbcUrl(), config.getString(db + "user"), config.getString(db + "password"));
-  }
-
-  /** A port that was free a moment ago (bound on loopback with port 0, read back, released). */
-  public static int freePort() {
-    try {
-      return ParleyProcess.freePort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** Terminates the actor system (coordinated shutdown) and waits until it is gone. */

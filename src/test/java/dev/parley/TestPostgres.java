@@ -99,7 +99,7 @@ public final class TestPostgres {
           System.getenv().getOrDefault("PARLEY_TEST_PG_PASSWORD", ""));
     }
     if (embedded == null) {
-      embedded = startOwnServer(EmbeddedPostgres.builder());
+      embedded = startOwnServer(EmbeddedPostgres.builder().setPort(FreePorts.pick()));
       EmbeddedPostgres started = embedded;
       Runtime.getRuntime()
           .addShutdownHook(

@@ -2,7 +2,7 @@ package dev.parley.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.parley.TestNode;
+import dev.parley.FreePorts;
 import dev.parley.TestPostgres;
 import java.sql.Connection;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,7 +17,7 @@ class PostgresChatApiEndToEndTest extends ChatApiEndToEndTest {
   // Hides ChatApiEndToEndTest.startNode(), so JUnit runs only this one.
   @BeforeAll
   static void startNode() {
-    startNode(TestPostgres.freshDatabase("chatapi").nodeOverrides(TestNode.freePort()));
+    startNode(TestPostgres.freshDatabase("chatapi").nodeOverrides(FreePorts.pick()));
   }
 
   @Test

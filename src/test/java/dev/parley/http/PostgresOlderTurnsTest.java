@@ -1,6 +1,6 @@
 package dev.parley.http;
 
-import dev.parley.TestNode;
+import dev.parley.FreePorts;
 import dev.parley.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -9,6 +9,6 @@ class PostgresOlderTurnsTest extends OlderTurnsTest {
   // Hides OlderTurnsTest.start(), so JUnit runs only this one.
   @BeforeAll
   static void start() {
-    start(TestPostgres.freshDatabase("olderturns").nodeOverrides(TestNode.freePort()));
+    start(TestPostgres.freshDatabase("olderturns").nodeOverrides(FreePorts.pick()));
   }
 }

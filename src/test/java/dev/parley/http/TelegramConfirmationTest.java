@@ -114,9 +114,15 @@ class TelegramConfirmationTest {
     ((ObjectNode) press.path("callback_query").path("from")).put("id", user);
     assertEquals(200, post(node, press).status());
     String pressId = press.path("callback_query").path("id").asText();
-    assertTrue(
-        telegram.calls("answerCallbackQuery").stream()
-            .anyMatch(c -> c.body().path("callback_query_id").asText().equals(pressId)));
+    // Answered at once, but not awaited by the webhook: it may land just after the 200.
+    node.awaitAssert(
+        DEADLINE,
+        () -> {
+          assertTrue(
+              telegram.calls("answerCallbackQuery").stream()
+                  .anyMatch(c -> c.body().path("callback_query_id").asText().equals(pressId)));
+          return null;
+        });
 
     JsonNode turn =
         node.awaitAssert(

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import dev.parley.Steady;
 import dev.parley.TestNode;
 import dev.parley.channel.telegram.CountingEchoModel;
 import dev.parley.channel.telegram.TelegramBotApiDouble;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TelegramRestartTest {
   private static final String WEBHOOK_URL = "https://bot.example.org/webhooks/telegram";
   private static final Duration WAIT = Duration.ofSeconds(25);
+  private static final Duration QUIET = Duration.ofMillis(500);
   private static ActorTestKit kit;
   private static TelegramBotApiDouble telegram;
 
@@ -70,7 +72,7 @@ class TelegramRestartTest {
   }
 
   @Test
-  void aReplyNotSentBeforeAStopIsSentOnceByTheNextNode() {
+  void aReplyNotSentBeforeAStopIsSentOnceByTheNextNode() throws Exception {
     long user = TelegramWebhookFixture.freshId();
     String key = "user:tg:" + user;
     Path data = TestNode.freshDataDir();
@@ -95,6 +97,8 @@ class TelegramRestartTest {
     } finally {
       first.stop();
     }
+    // A send still on the wire when the node stopped must meet the refusal, not the clearing.
+    Steady.count(() -> telegram.calls("sendMessage").size(), QUIET, WAIT);
     assertTrue(telegram.deliveredTexts(user).isEmpty());
 
     telegram.clearStanding("sendMessage");

@@ -123,8 +123,14 @@ class WhatsAppEndToEndTest {
     List<Call> sends = awaitSends(user, 1);
     assertEquals("echo: hello twice " + user, sends.get(0).text());
     assertEquals(wamid, sends.get(0).contextId());
-    // The turn marked the user's message read with a typing indicator.
-    assertTrue(graph.readReceiptsFor(wamid).size() >= 1);
+    // The turn marked the user's message read with a typing indicator (best effort, not awaited
+    // by the reply, so it may arrive after it).
+    wa.node.awaitAssert(
+        WAIT,
+        () -> {
+          assertTrue(graph.readReceiptsFor(wamid).size() >= 1);
+          return null;
+        });
   }
 
   @Test

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import dev.parley.FreePorts;
 import dev.parley.llm.OpenAiServerDouble.RecordedRequest;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +42,11 @@ class OpenAiModelClientTest {
 
   @BeforeAll
   static void startTestKit() {
-    testKit = ActorTestKit.create();
+    // A local provider: the project's configuration would bind the cluster's remoting port.
+    testKit =
+        ActorTestKit.create(
+            ConfigFactory.parseString("pekko.actor.provider = local")
+                .withFallback(ConfigFactory.load()));
   }
 
   @AfterAll
@@ -219,10 +223,8 @@ class OpenAiModelClientTest {
 
   @Test
   void unreachableServerIsAConnectionFailure() throws IOException {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    // Outside the ephemeral range, so that no outgoing connection can hold it meanwhile.
+    int closedPort = FreePorts.pick();
     String overrides = "max-retries = 0\nbase-url = \"http://127.0.0.1:" + closedPort + "/v1\"";
 
     assertEquals("connection", failure(client(overrides), hello()).code());

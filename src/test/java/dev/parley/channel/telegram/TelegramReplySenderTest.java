@@ -45,7 +45,7 @@ class TelegramReplySenderTest {
   @BeforeAll
   static void start() {
     Config base =
-        ConfigFactory.parseMap(Map.of("parley.cluster.remoting-port", 0))
+        ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local"))
             .withFallback(ConfigFactory.load());
     kit = ActorTestKit.create("TelegramReplySenderTest", base);
     telegram = TelegramBotApiDouble.start(kit.system(), TOKEN);
