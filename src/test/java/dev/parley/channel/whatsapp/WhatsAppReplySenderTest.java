@@ -226,6 +226,9 @@ class WhatsAppReplySenderTest {
 
   @Test
   void sendsArePacedPerNumberWithoutBlocking() throws Exception {
+    // Another sender (its own bucket) warms the shared connection pool: a first connection's
+    // set-up would otherwise delay the first arrival below and shrink its gap to the second.
+    sender().send(reply(freshUser(), "warm-up")).toCompletableFuture().get(10, TimeUnit.SECONDS);
     WhatsAppReplySender sender =
         sender(Map.of("parley.whatsapp.messages-per-second", 5, "parley.whatsapp.burst", 1));
     List<String> users = List.of(freshUser(), freshUser(), freshUser(), freshUser(), freshUser());
