@@ -182,6 +182,7 @@ public final class Main {
               routes.add(
                   new ChatApiRoutes(conversations, http, settings.maxTextChars(), metrics).route());
               routes.addAll(webhookRoutes(system, config, conversations, telegramHealth));
+              routes.add(MetricsRoutes.onApiPort(metrics, http));
               return HttpServer.start(system, http, concat(routes))
                   .thenApply(
                       binding -> {

@@ -44,26 +44,33 @@ public final class MetricsRoutes implements ManagementRouteProvider {
 
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
-    return path(
-        "metrics",
-        () ->
-            get(
-                () -> {
-                  Metrics metrics = published.metrics.get();
-                  if (metrics == null) {
-                    return complete(StatusCodes.SERVICE_UNAVAILABLE, "metrics are not ready yet");
-                  }
-                  return completeWithFuture(
-                      metrics
-                          .registry()
-                          .scrape()
-                          .thenApply(
-                              text ->
-                                  HttpResponse.create()
-                                      .withEntity(
-                                          HttpEntities.create(
-                                              EXPOSITION, text.getBytes(StandardCharsets.UTF_8)))));
-                }));
+    return path("metrics", () -> get(() -> scrape(published.metrics.get())));
+  }
+
+  /**
+   * {@code GET /metrics} on the API port as well, for scrapers that only reach that port: guarded
+   * like the chat API (bearer token, or loopback only without one), since webhooks make that port
+   * public.
+   */
+  public static Route onApiPort(Metrics metrics, HttpSettings http) {
+    ApiAuth auth = new ApiAuth(http.apiToken());
+    return path("metrics", () -> get(() -> auth.require(() -> scrape(metrics))));
+  }
+
+  private static Route scrape(Metrics metrics) {
+    if (metrics == null) {
+      return complete(StatusCodes.SERVICE_UNAVAILABLE, "metrics are not ready yet");
+    }
+    return completeWithFuture(
+        metrics
+            .registry()
+            .scrape()
+            .thenApply(
+                text ->
+                    HttpResponse.create()
+                        .withEntity(
+                            HttpEntities.create(
+                                EXPOSITION, text.getBytes(StandardCharsets.UTF_8)))));
   }
 
   /** The node's metrics, per actor system. */

@@ -119,6 +119,14 @@ class ManagementEndpointsTest {
   }
 
   @Test
+  void metricsAreAlsoServedOnTheApiPortToLoopbackWithoutAToken() {
+    TestNode.Reply onApiPort = node.get("/metrics");
+    assertEquals(200, onApiPort.status(), onApiPort.raw());
+    assertTrue(onApiPort.header("Content-Type").contains("version=0.0.4"), onApiPort.raw());
+    assertTrue(onApiPort.raw().contains("# TYPE parley_turns_total counter"), onApiPort.raw());
+  }
+
+  @Test
   void metricsCountAPostedMessageItsModelCallsToolCallAndEntity() throws Exception {
     String key = "user:api:metrics-" + System.nanoTime();
     long acceptedBefore =

@@ -339,6 +339,11 @@ class ChatApiEndToEndTest {
       assertEquals(202, ok.status(), ok.raw());
       Reply read = guarded.send("GET", conversation(key), null, "Authorization", "Bearer s3cret");
       assertEquals(200, read.status(), read.raw());
+      // /metrics on the API port is guarded the same way (the management port's is not).
+      assertError(guarded.get("/metrics"), 401, "unauthorized");
+      Reply metrics = guarded.send("GET", "/metrics", null, "Authorization", "Bearer s3cret");
+      assertEquals(200, metrics.status(), metrics.raw());
+      assertTrue(metrics.raw().contains("# TYPE parley_receipts_total counter"), metrics.raw());
     }
   }
 
