@@ -1,17 +1,18 @@
-package dev.parley.channel.telegram;
+package dev.parley.channel;
 
 /**
  * A token bucket of {@code burst} tokens refilled at {@code ratePerSecond}, kept as one number (the
  * time the bucket would be full again, as in GCRA) and used by reservation: {@link #earliest} says
  * when the next token is there, {@link #take} spends it at that time. Nothing waits here; callers
- * schedule the send. Times are nanoseconds on any monotonic clock. Not thread-safe.
+ * schedule the send. Times are nanoseconds on any monotonic clock. Not thread-safe. Both channels
+ * pace their sends with it (Telegram per chat, group and bot; WhatsApp per number).
  */
-final class TokenBucket {
+public final class TokenBucket {
   private final long interval;
   private final long tolerance;
   private long fullAt = Long.MIN_VALUE / 4;
 
-  TokenBucket(double ratePerSecond, int burst) {
+  public TokenBucket(double ratePerSecond, int burst) {
     if (ratePerSecond <= 0 || burst < 1) {
       throw new IllegalArgumentException("a token bucket needs a positive rate and burst");
     }
@@ -20,22 +21,22 @@ final class TokenBucket {
   }
 
   /** The earliest time, not before {@code now}, at which a token is available. */
-  long earliest(long now) {
+  public long earliest(long now) {
     return Math.max(now, fullAt - tolerance);
   }
 
   /** Spends a token at {@code at} (which must not be before {@link #earliest}). */
-  void take(long at) {
+  public void take(long at) {
     fullAt = Math.max(fullAt, at) + interval;
   }
 
   /** No token before {@code until} (a 429's retry_after). */
-  void pauseUntil(long until) {
+  public void pauseUntil(long until) {
     fullAt = Math.max(fullAt, until + tolerance);
   }
 
   /** True when the bucket is full at {@code now}: it is then the same as a fresh one. */
-  boolean idleAt(long now) {
+  public boolean idleAt(long now) {
     return fullAt <= now;
   }
 }

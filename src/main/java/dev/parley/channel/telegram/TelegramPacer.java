@@ -1,5 +1,6 @@
 package dev.parley.channel.telegram;
 
+import dev.parley.channel.TokenBucket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

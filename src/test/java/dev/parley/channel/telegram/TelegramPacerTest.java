@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The buckets' arithmetic with the real defaults from reference.conf, on a hand-moved clock. */
-class TokenBucketTest {
+class TelegramPacerTest {
   private final TelegramSettings.Pacing defaults =
       TelegramSettings.from(ConfigFactory.load()).pacing();
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
