@@ -298,10 +298,14 @@ final class TurnRunner {
   private void runTools(List<ToolCall> calls) {
     long turnId = attempt.turnId();
     int nr = attempt.attempt();
+    int round = attempt.modelCalls();
     List<CompletableFuture<String>> results = new ArrayList<>();
-    for (ToolCall call : calls) {
-      // Stable across redos of the same turn, so an HTTP tool can dedupe a repeated call.
-      String idempotencyKey = key + "/" + turnId + "/" + call.id();
+    for (int index = 0; index < calls.size(); index++) {
+      ToolCall call = calls.get(index);
+      // Turn, model round and position: stable across redos of the same turn (the model's call
+      // ids are not, OpenAI's are random), and different for every call within one turn (ids
+      // such as "call_0" repeat from round to round when a server numbers them itself).
+      String idempotencyKey = key + "/" + turnId + "/" + round + "/" + index;
       ToolContext toolContext = new ToolContext(key, idempotencyKey, deps.blockingExecutor());
       results.add(
           deps.tools()

@@ -15,6 +15,8 @@ import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.llm.ChatResponse;
 import dev.parley.llm.ModelException;
 import dev.parley.llm.ToolCall;
+import dev.parley.tool.Tool;
+import dev.parley.tool.ToolContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -235,6 +237,58 @@ class TurnLoopTest {
     Turn turn = view(s).turns().get(0);
     assertEquals(2, turn.toolCalls().size());
     assertEquals("42", turn.toolCalls().get(0).result());
+  }
+
+  @Test
+  void everyToolCallOfATurnGetsItsOwnIdempotencyKeyEvenWhenTheModelRepeatsCallIds() {
+    // A server that numbers calls itself says "call_0" in every round.
+    ScriptedModel model =
+        ScriptedModel.answering(
+            r ->
+                r.messages().size() < 6
+                    ? new ChatResponse(
+                        null,
+                        List.of(
+                            new ToolCall("call_0", "key_recorder", "{}"),
+                            new ToolCall("call_1", "key_recorder", "{}")),
+                        "tool_calls")
+                    : ScriptedModel.text("done"));
+    List<String> keys = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Tool recorder =
+        new Tool() {
+          @Override
+          public String name() {
+            return "key_recorder";
+          }
+
+          @Override
+          public String description() {
+            return "records the idempotency key it is called with";
+          }
+
+          @Override
+          public String parametersSchema() {
+            return "{\"type\": \"object\"}";
+          }
+
+          @Override
+          public java.util.concurrent.CompletionStage<String> call(
+              String argumentsJson, ToolContext context) {
+            keys.add(context.idempotencyKey());
+            return java.util.concurrent.CompletableFuture.completedFuture("ok");
+          }
+        };
+    String key = "user:api:" + UUID.randomUUID();
+    Subject s =
+        new Subject(
+            key,
+            testKit.spawn(
+                ConversationEntity.create(key, null, EntityFixture.deps(ROOMY, model, recorder))));
+    accept(s, "m1", "use the tool twice, twice");
+    assertEquals("done", outcome(s, "m1").replyText());
+    assertEquals(4, keys.size(), keys.toString());
+    assertEquals(4, new java.util.HashSet<>(keys).size(), keys.toString());
+    assertTrue(keys.stream().allMatch(k -> k.startsWith(key + "/1/")), keys.toString());
   }
 
   @Test
