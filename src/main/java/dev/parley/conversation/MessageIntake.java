@@ -158,9 +158,16 @@ final class MessageIntake {
     if (!ChannelStatus.known(cmd.status())) {
       return effect.reply(cmd.replyTo(), StatusReply.error("unknown-status"));
     }
+    DeliveryStatusChanged changed =
+        new DeliveryStatusChanged(cmd.channelMessageId(), cmd.status(), deps.clock().instant());
+    if (state.statusChanged(changed).equals(state)) {
+      // A repeat, a late "sent" after "read", or a message that left the window: writing it
+      // would change nothing, and the channel gets the same answer either way. (A status for a
+      // send still in flight does change the state: it is held until its id is known.)
+      return effect.reply(cmd.replyTo(), StatusReply.success(org.apache.pekko.Done.getInstance()));
+    }
     return effect
-        .persist(
-            new DeliveryStatusChanged(cmd.channelMessageId(), cmd.status(), deps.clock().instant()))
+        .persist(changed)
         .thenReply(cmd.replyTo(), next -> StatusReply.success(org.apache.pekko.Done.getInstance()));
   }
 
