@@ -71,16 +71,14 @@ final class MessageIntake {
       context.getLog().info("{}: {}, rejecting {}", key, refusal, cmd.messageId());
       String notice =
           refusal.equals("inbox-full") ? settings.inboxFullNotice() : settings.slowDownNotice();
-      // One notice a minute per kind is enough: a flood must not flood the outbox back.
-      var minuteAgo = deps.clock().instant().minusSeconds(60);
-      boolean told =
-          state.recent().entries().stream()
-              .anyMatch(e -> notice.equals(e.notice()) && e.at().isAfter(minuteAgo));
-      String toSend = told ? null : notice;
       return effect
           .persist(
               new MessageRejected(
-                  cmd.messageId(), refusal, toSend, deps.clock().instant(), cmd.address()))
+                  cmd.messageId(),
+                  refusal,
+                  noticeToQueue(state, notice),
+                  deps.clock().instant(),
+                  cmd.address()))
           .thenRun(
               next -> {
                 metrics.receipt(Receipt.REJECTED);
@@ -111,6 +109,21 @@ final class MessageIntake {
         .thenReply(cmd.replyTo(), next -> StatusReply.success(accepted));
   }
 
+  /**
+   * {@code notice}, or null when the user got the same notice within the last minute: one a minute
+   * per kind is enough, and a flood must not flood the outbox back.
+   */
+  private String noticeToQueue(ConversationState state, String notice) {
+    if (notice == null) {
+      return null;
+    }
+    var minuteAgo = deps.clock().instant().minusSeconds(60);
+    boolean told =
+        state.recent().entries().stream()
+            .anyMatch(e -> notice.equals(e.notice()) && e.at().isAfter(minuteAgo));
+    return told ? null : notice;
+  }
+
   /** Why a new message would start no turn now, or null: inbox full, or a group too fast. */
   private String refusal(ConversationState state) {
     if (state.inbox().size() >= settings.maxInbox()) {
@@ -139,10 +152,15 @@ final class MessageIntake {
     if (state.alreadyAccepted(cmd.messageId())) {
       return effect.reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
     }
+    // Recorded every time (dedupe, outcome); only its notice is limited, like a full inbox's.
     return effect
         .persist(
             new MessageRejected(
-                cmd.messageId(), cmd.reason(), cmd.notice(), deps.clock().instant(), cmd.address()))
+                cmd.messageId(),
+                cmd.reason(),
+                noticeToQueue(state, cmd.notice()),
+                deps.clock().instant(),
+                cmd.address()))
         .thenRun(delivery::kick)
         .thenReply(
             cmd.replyTo(), next -> StatusReply.success(new Accepted(cmd.messageId(), false)));

@@ -1,6 +1,7 @@
 package dev.parley.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
@@ -12,8 +13,10 @@ import dev.parley.conversation.ConversationCommand.MessageOutcome;
 import dev.parley.conversation.ConversationCommand.RejectMessage;
 import dev.parley.conversation.ConversationCommand.UpdateDeliveryStatus;
 import dev.parley.conversation.ConversationEvent.DeliveryStatusChanged;
+import dev.parley.conversation.ConversationEvent.MessageRejected;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -130,5 +133,20 @@ class MessageIntakeTest {
     status(s, "wamid.gone", "delivered"); // not a message in the window
     assertEquals(1, events(s, DeliveryStatusChanged.class).size(), s.events().toString());
     assertEquals("read", awaitTurns(s, 1, Turn.DELIVERED).get(0).deliveryNote());
+  }
+
+  @Test
+  void aFloodOfStickersIsEachRecordedButGetsOneNoticeAMinute() {
+    FakeReplySender sender = new FakeReplySender();
+    Subject s = spawn(ScriptedModel.holding(), sender);
+    assertFalse(reject(s, "s1"));
+    assertFalse(reject(s, "s2"));
+    assertFalse(reject(s, "s3"));
+    assertTrue(reject(s, "s2"));
+    List<String> notices = new ArrayList<>();
+    events(s, MessageRejected.class).forEach(e -> notices.add(e.notice()));
+    assertEquals(Arrays.asList(ONLY_TEXT, null, null), notices);
+    assertEquals(ONLY_TEXT, sender.next(WAIT).reply().text());
+    assertEquals("rejected", outcome(s, "s3").outcome());
   }
 }
