@@ -145,10 +145,15 @@ final class ConfirmationFlow {
             deps.clock().instant());
     UserLine answer =
         answered ? new UserLine(cmd.messageId(), cmd.text(), cmd.sender(), cmd.address()) : null;
-    deps.metrics().receipt(dev.parley.metrics.ConversationMetrics.Receipt.ACCEPTED);
     return effect
         .persist(List.of(receipt, resolved))
-        .thenRun(next -> resumed(next, pending, resolved, answer))
+        .thenRun(
+            next -> {
+              // Counted once stored: a receipt whose write fails is sent again and counted then.
+              deps.metrics().receipt(dev.parley.metrics.ConversationMetrics.Receipt.ACCEPTED);
+              deps.metrics().inboxDepthChanged(1);
+              resumed(next, pending, resolved, answer);
+            })
         .thenReply(
             cmd.replyTo(), next -> StatusReply.success(new Accepted(cmd.messageId(), false)));
   }

@@ -88,7 +88,6 @@ final class MessageIntake {
     }
     context.getLog().debug("{}: accepted {}", key, cmd.messageId());
     if (confirmation.answers(state, cmd)) {
-      metrics.inboxDepthChanged(1);
       return confirmation.onMessage(
           effect,
           state,

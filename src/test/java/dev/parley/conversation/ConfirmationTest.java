@@ -48,7 +48,7 @@ class ConfirmationTest {
   }
 
   /** Asks for the calculator once, then states the tool's result. */
-  private static ScriptedModel model() {
+  static ScriptedModel model() {
     return ScriptedModel.answering(
         r -> {
           ChatMessage last = r.messages().get(r.messages().size() - 1);
