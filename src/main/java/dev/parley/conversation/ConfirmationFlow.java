@@ -123,6 +123,15 @@ final class ConfirmationFlow {
     return pending.askedUserId() == null || pending.askedUserId().equals(from);
   }
 
+  /** Whether a new message is the asked user's "yes" or "no" (not a message moving on). */
+  boolean answersYesOrNo(ConversationState state, AcceptMessage cmd) {
+    if (!answers(state, cmd)) {
+      return false;
+    }
+    String said = answerWords(cmd.text());
+    return YES.contains(said) || NO.contains(said);
+  }
+
   /**
    * A message from the user asked: "yes"/"no" answers and joins the turn; anything else refuses the
    * call (the user moved on) and waits in the inbox for its own turn.

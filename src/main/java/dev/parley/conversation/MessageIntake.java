@@ -65,6 +65,14 @@ final class MessageIntake {
     if (cmd.text() == null || cmd.text().length() > settings.maxTextChars()) {
       return effect.reply(cmd.replyTo(), StatusReply.error("text-too-long"));
     }
+    MessageAccepted receipt =
+        new MessageAccepted(
+            cmd.messageId(), cmd.text(), cmd.sender(), deps.clock().instant(), cmd.address());
+    // A yes or no to the parked question goes before the caps: refused, it would leave the turn
+    // parked until the confirmation's timeout. It joins the running turn and starts none.
+    if (confirmation.answersYesOrNo(state, cmd)) {
+      return confirmation.onMessage(effect, state, cmd, receipt);
+    }
     Accepted accepted = new Accepted(cmd.messageId(), false);
     String refusal = refusal(state);
     if (refusal != null) {
@@ -88,17 +96,10 @@ final class MessageIntake {
     }
     context.getLog().debug("{}: accepted {}", key, cmd.messageId());
     if (confirmation.answers(state, cmd)) {
-      return confirmation.onMessage(
-          effect,
-          state,
-          cmd,
-          new MessageAccepted(
-              cmd.messageId(), cmd.text(), cmd.sender(), deps.clock().instant(), cmd.address()));
+      return confirmation.onMessage(effect, state, cmd, receipt);
     }
     return effect
-        .persist(
-            new MessageAccepted(
-                cmd.messageId(), cmd.text(), cmd.sender(), deps.clock().instant(), cmd.address()))
+        .persist(receipt)
         .thenRun(
             next -> {
               metrics.receipt(Receipt.ACCEPTED);

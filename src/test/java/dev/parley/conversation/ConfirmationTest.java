@@ -190,6 +190,23 @@ class ConfirmationTest {
   }
 
   @Test
+  void aYesIsTakenEvenWhenTheInboxIsFull() {
+    Config full =
+        EntityFixture.config(
+            "parley.tool.require-confirmation = [calculator]\n"
+                + "parley.conversation.max-inbox = 1");
+    String key = "user:api:" + UUID.randomUUID();
+    var deps = EntityFixture.deps(full, model());
+    Subject s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
+    accept(s, "m1", "what is 6*7?", null);
+    awaitState(s, "awaiting-confirmation"); // m1 fills the inbox of one
+    accept(s, "m2", "yes", null);
+    // Refused as a new message, the answer would leave the turn parked until the timeout.
+    assertEquals("result: 42", outcome(s, "m2").replyText());
+    assertEquals(List.of("m1", "m2"), awaitState(s, "idle").turns().get(0).messageIds());
+  }
+
+  @Test
   void anAnswerIsReadWithoutWhatAddressesTheBot() {
     assertEquals("yes", ConfirmationFlow.answerWords("@parley_bot Yes!"));
     assertEquals("no", ConfirmationFlow.answerWords("/no@parley_bot"));
