@@ -78,7 +78,7 @@ final class MessageIntake {
     if (refusal != null) {
       context.getLog().info("{}: {}, rejecting {}", key, refusal, cmd.messageId());
       String notice =
-          refusal.equals("inbox-full") ? settings.inboxFullNotice() : settings.slowDownNotice();
+          refusal.equals("too-fast") ? settings.slowDownNotice() : settings.inboxFullNotice();
       return effect
           .persist(
               new MessageRejected(
@@ -110,8 +110,9 @@ final class MessageIntake {
   }
 
   /**
-   * {@code notice}, or null when the user got the same notice within the last minute: one a minute
-   * per kind is enough, and a flood must not flood the outbox back.
+   * {@code notice}, or null when the user got the same notice within the last minute or it still
+   * waits in the outbox: one a minute per kind is enough, a flood must not flood the outbox back,
+   * and while sends are stuck one queued copy is all the user could get anyway.
    */
   private String noticeToQueue(ConversationState state, String notice) {
     if (notice == null) {
@@ -121,13 +122,21 @@ final class MessageIntake {
     boolean told =
         state.recent().entries().stream()
             .anyMatch(e -> notice.equals(e.notice()) && e.at().isAfter(minuteAgo));
-    return told ? null : notice;
+    boolean queued = state.outbox().stream().anyMatch(r -> notice.equals(r.text()));
+    return told || queued ? null : notice;
   }
 
-  /** Why a new message would start no turn now, or null: inbox full, or a group too fast. */
+  /**
+   * Why a new message would start no turn now, or null: inbox full, outbox full (replies are not
+   * getting out, so a turn would cost a model call for one more reply that cannot be sent), or a
+   * group too fast.
+   */
   private String refusal(ConversationState state) {
     if (state.inbox().size() >= settings.maxInbox()) {
       return "inbox-full";
+    }
+    if (state.outbox().size() >= settings.maxOutbox()) {
+      return "outbox-full";
     }
     if (key.startsWith("group:")) {
       var minuteAgo = deps.clock().instant().minusSeconds(60);

@@ -149,4 +149,35 @@ class MessageIntakeTest {
     assertEquals(ONLY_TEXT, sender.next(WAIT).reply().text());
     assertEquals("rejected", outcome(s, "s3").outcome());
   }
+
+  @Test
+  void repliesThatCannotGetOutStopNewTurnsUntilTheyDo() {
+    FakeReplySender sender = new FakeReplySender();
+    ScriptedModel model = ScriptedModel.echo();
+    Subject s = spawn(model, sender);
+    accept(s, "m1", "one");
+    accept(s, "m2", "two");
+    var first = sender.next(WAIT); // held: the channel is stuck
+    awaitTurns(s, 2, Turn.PENDING); // the outbox holds max-outbox (2) replies
+    accept(s, "m3", "three");
+    accept(s, "m4", "four");
+    String full = ConversationSettings.from(CONFIG).inboxFullNotice();
+    MessageOutcome third = outcome(s, "m3");
+    assertEquals("rejected", third.outcome());
+    assertEquals(full, third.replyText());
+    assertEquals("rejected", outcome(s, "m4").outcome());
+    assertEquals(2, model.requests.size(), "no model call while the outbox is full");
+    List<String> notices = new ArrayList<>();
+    events(s, MessageRejected.class).forEach(e -> notices.add(e.notice()));
+    assertEquals(Arrays.asList(full, null), notices, "one notice queued, not one each");
+
+    first.deliver("1");
+    sender.next(WAIT).deliver("2");
+    var notice = sender.next(WAIT);
+    assertEquals(full, notice.reply().text());
+    notice.deliver("3");
+    awaitTurns(s, 2, Turn.DELIVERED);
+    accept(s, "m5", "five");
+    assertEquals("re: five", sender.next(WAIT).reply().text());
+  }
 }
