@@ -123,6 +123,15 @@ final class ConfirmationFlow {
     return pending.askedUserId() == null || pending.askedUserId().equals(from);
   }
 
+  /** Whether a new message is the asked user's "yes" or "no" (not a message moving on). */
+  boolean answersYesOrNo(ConversationState state, AcceptMessage cmd) {
+    if (!answers(state, cmd)) {
+      return false;
+    }
+    String said = answerWords(cmd.text());
+    return YES.contains(said) || NO.contains(said);
+  }
+
   /**
    * A message from the user asked: "yes"/"no" answers and joins the turn; anything else refuses the
    * call (the user moved on) and waits in the inbox for its own turn.
@@ -145,10 +154,15 @@ final class ConfirmationFlow {
             deps.clock().instant());
     UserLine answer =
         answered ? new UserLine(cmd.messageId(), cmd.text(), cmd.sender(), cmd.address()) : null;
-    deps.metrics().receipt(dev.parley.metrics.ConversationMetrics.Receipt.ACCEPTED);
     return effect
         .persist(List.of(receipt, resolved))
-        .thenRun(next -> resumed(next, pending, resolved, answer))
+        .thenRun(
+            next -> {
+              // Counted once stored: a receipt whose write fails is sent again and counted then.
+              deps.metrics().receipt(dev.parley.metrics.ConversationMetrics.Receipt.ACCEPTED);
+              deps.metrics().inboxDepthChanged(1);
+              resumed(next, pending, resolved, answer);
+            })
         .thenReply(
             cmd.replyTo(), next -> StatusReply.success(new Accepted(cmd.messageId(), false)));
   }

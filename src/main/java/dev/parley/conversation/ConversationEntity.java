@@ -83,6 +83,10 @@ public final class ConversationEntity
   private final TurnFlow turns;
   private final boolean sends;
   private final Erasure erasure;
+  // Whether this incarnation's inbox is in parley_inbox_depth: added on recovery, taken out
+  // once on PreRestart or PostStop (a journal failure restarts without PostStop, and
+  // recovery adds the inbox again).
+  private boolean inboxCounted;
 
   /** Registers the entity type with sharding; remember-entities restarts unfinished ones. */
   public static void init(ActorSystem<?> system, ConversationDeps deps) {
@@ -228,17 +232,30 @@ public final class ConversationEntity
             RecoveryCompleted.instance(),
             state -> {
               deps.metrics().inboxDepthChanged(state.inbox().size());
+              inboxCounted = true;
               context.getSelf().tell(Advance.INSTANCE);
             })
         .onSignal(
             PostStop.instance(),
             state -> {
-              deps.metrics().inboxDepthChanged(-state.inbox().size());
+              uncountInbox(state);
               waiters.abandonAll("stopped");
             })
         // A journal failure restarts the entity (backoff); recovery redoes the running turn.
-        .onSignal(PreRestart.instance(), state -> runner.abandon())
+        .onSignal(
+            PreRestart.instance(),
+            state -> {
+              uncountInbox(state);
+              runner.abandon();
+            })
         .build();
+  }
+
+  private void uncountInbox(ConversationState state) {
+    if (inboxCounted) {
+      deps.metrics().inboxDepthChanged(-state.inbox().size());
+      inboxCounted = false;
+    }
   }
 
   private ReplyEffect<ConversationEvent, ConversationState> onDeliveryFinished(

@@ -12,6 +12,7 @@ import java.time.Duration;
 public record ConversationSettings(
     String systemPrompt,
     int maxInbox,
+    int maxOutbox,
     int maxRounds,
     int maxAttempts,
     Duration turnTimeout,
@@ -42,6 +43,7 @@ public record ConversationSettings(
     return new ConversationSettings(
         c.getString("system-prompt"),
         c.getInt("max-inbox"),
+        c.getInt("max-outbox"),
         c.getInt("max-rounds"),
         c.getInt("max-attempts"),
         c.getDuration("turn-timeout"),

@@ -287,6 +287,15 @@ public record ConversationState(
     if (outbox.isEmpty()) {
       return this; // a status for a message that left the window long ago
     }
+    String held = null;
+    for (EarlyStatus early : earlyStatuses) {
+      if (early.channelMessageId().equals(e.channelMessageId())) {
+        held = ChannelStatus.merge(held, early.status());
+      }
+    }
+    if (held != null && held.equals(ChannelStatus.merge(held, e.status()))) {
+      return this; // what is held for it already says as much: statuses only move forward
+    }
     List<EarlyStatus> next = plus(earlyStatuses, new EarlyStatus(e.channelMessageId(), e.status()));
     while (next.size() > MAX_EARLY_STATUSES) {
       next.remove(0);

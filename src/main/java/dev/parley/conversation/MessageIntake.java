@@ -65,22 +65,28 @@ final class MessageIntake {
     if (cmd.text() == null || cmd.text().length() > settings.maxTextChars()) {
       return effect.reply(cmd.replyTo(), StatusReply.error("text-too-long"));
     }
+    MessageAccepted receipt =
+        new MessageAccepted(
+            cmd.messageId(), cmd.text(), cmd.sender(), deps.clock().instant(), cmd.address());
+    // A yes or no to the parked question goes before the caps: refused, it would leave the turn
+    // parked until the confirmation's timeout. It joins the running turn and starts none.
+    if (confirmation.answersYesOrNo(state, cmd)) {
+      return confirmation.onMessage(effect, state, cmd, receipt);
+    }
     Accepted accepted = new Accepted(cmd.messageId(), false);
     String refusal = refusal(state);
     if (refusal != null) {
       context.getLog().info("{}: {}, rejecting {}", key, refusal, cmd.messageId());
       String notice =
-          refusal.equals("inbox-full") ? settings.inboxFullNotice() : settings.slowDownNotice();
-      // One notice a minute per kind is enough: a flood must not flood the outbox back.
-      var minuteAgo = deps.clock().instant().minusSeconds(60);
-      boolean told =
-          state.recent().entries().stream()
-              .anyMatch(e -> notice.equals(e.notice()) && e.at().isAfter(minuteAgo));
-      String toSend = told ? null : notice;
+          refusal.equals("too-fast") ? settings.slowDownNotice() : settings.inboxFullNotice();
       return effect
           .persist(
               new MessageRejected(
-                  cmd.messageId(), refusal, toSend, deps.clock().instant(), cmd.address()))
+                  cmd.messageId(),
+                  refusal,
+                  noticeToQueue(state, notice),
+                  deps.clock().instant(),
+                  cmd.address()))
           .thenRun(
               next -> {
                 metrics.receipt(Receipt.REJECTED);
@@ -90,18 +96,10 @@ final class MessageIntake {
     }
     context.getLog().debug("{}: accepted {}", key, cmd.messageId());
     if (confirmation.answers(state, cmd)) {
-      metrics.inboxDepthChanged(1);
-      return confirmation.onMessage(
-          effect,
-          state,
-          cmd,
-          new MessageAccepted(
-              cmd.messageId(), cmd.text(), cmd.sender(), deps.clock().instant(), cmd.address()));
+      return confirmation.onMessage(effect, state, cmd, receipt);
     }
     return effect
-        .persist(
-            new MessageAccepted(
-                cmd.messageId(), cmd.text(), cmd.sender(), deps.clock().instant(), cmd.address()))
+        .persist(receipt)
         .thenRun(
             next -> {
               metrics.receipt(Receipt.ACCEPTED);
@@ -111,10 +109,34 @@ final class MessageIntake {
         .thenReply(cmd.replyTo(), next -> StatusReply.success(accepted));
   }
 
-  /** Why a new message would start no turn now, or null: inbox full, or a group too fast. */
+  /**
+   * {@code notice}, or null when the user got the same notice within the last minute or it still
+   * waits in the outbox: one a minute per kind is enough, a flood must not flood the outbox back,
+   * and while sends are stuck one queued copy is all the user could get anyway.
+   */
+  private String noticeToQueue(ConversationState state, String notice) {
+    if (notice == null) {
+      return null;
+    }
+    var minuteAgo = deps.clock().instant().minusSeconds(60);
+    boolean told =
+        state.recent().entries().stream()
+            .anyMatch(e -> notice.equals(e.notice()) && e.at().isAfter(minuteAgo));
+    boolean queued = state.outbox().stream().anyMatch(r -> notice.equals(r.text()));
+    return told || queued ? null : notice;
+  }
+
+  /**
+   * Why a new message would start no turn now, or null: inbox full, outbox full (replies are not
+   * getting out, so a turn would cost a model call for one more reply that cannot be sent), or a
+   * group too fast.
+   */
   private String refusal(ConversationState state) {
     if (state.inbox().size() >= settings.maxInbox()) {
       return "inbox-full";
+    }
+    if (state.outbox().size() >= settings.maxOutbox()) {
+      return "outbox-full";
     }
     if (key.startsWith("group:")) {
       var minuteAgo = deps.clock().instant().minusSeconds(60);
@@ -139,10 +161,15 @@ final class MessageIntake {
     if (state.alreadyAccepted(cmd.messageId())) {
       return effect.reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
     }
+    // Recorded every time (dedupe, outcome); only its notice is limited, like a full inbox's.
     return effect
         .persist(
             new MessageRejected(
-                cmd.messageId(), cmd.reason(), cmd.notice(), deps.clock().instant(), cmd.address()))
+                cmd.messageId(),
+                cmd.reason(),
+                noticeToQueue(state, cmd.notice()),
+                deps.clock().instant(),
+                cmd.address()))
         .thenRun(delivery::kick)
         .thenReply(
             cmd.replyTo(), next -> StatusReply.success(new Accepted(cmd.messageId(), false)));
@@ -158,9 +185,16 @@ final class MessageIntake {
     if (!ChannelStatus.known(cmd.status())) {
       return effect.reply(cmd.replyTo(), StatusReply.error("unknown-status"));
     }
+    DeliveryStatusChanged changed =
+        new DeliveryStatusChanged(cmd.channelMessageId(), cmd.status(), deps.clock().instant());
+    if (state.statusChanged(changed).equals(state)) {
+      // A repeat, a late "sent" after "read", or a message that left the window: writing it
+      // would change nothing, and the channel gets the same answer either way. (A status for a
+      // send still in flight does change the state: it is held until its id is known.)
+      return effect.reply(cmd.replyTo(), StatusReply.success(org.apache.pekko.Done.getInstance()));
+    }
     return effect
-        .persist(
-            new DeliveryStatusChanged(cmd.channelMessageId(), cmd.status(), deps.clock().instant()))
+        .persist(changed)
         .thenReply(cmd.replyTo(), next -> StatusReply.success(org.apache.pekko.Done.getInstance()));
   }
 

@@ -15,11 +15,17 @@ import dev.parley.metrics.Metrics;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.pattern.StatusReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The chat API ({@code /api/v1/conversations/{key}}): post a message, read a conversation, erase
@@ -27,6 +33,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  * request is held until the message's turn is over, up to a cap.
  */
 public final class ChatApiRoutes {
+  private static final Logger log = LoggerFactory.getLogger(ChatApiRoutes.class);
   private static final int DEFAULT_LIMIT = 50;
   private static final int MAX_LIMIT = 200;
   // The chat API counts in parley_webhooks_total like a channel.
@@ -169,11 +176,30 @@ public final class ChatApiRoutes {
                             .thenApply(
                                 view ->
                                     JsonResponses.json(StatusCodes.OK, ConversationJson.of(view)))
-                            .exceptionally(ApiErrors::fromAsk));
+                            .exceptionally(error -> readFailed(key, error)));
                   } catch (BadRequest e) {
                     return complete(ApiErrors.badRequest(e));
                   }
                 }));
+  }
+
+  /**
+   * A read that failed. The entity's answers (a timeout, an error code) map as for any ask; any
+   * other failure comes from reading older turns from the journal (the database is unreachable),
+   * which is as transient as a journal write: 503 with {@code Retry-After}, not a 500.
+   */
+  private static HttpResponse readFailed(ConversationKey key, Throwable error) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof TimeoutException || cause instanceof StatusReply.ErrorMessage) {
+      return ApiErrors.fromAsk(cause);
+    }
+    log.warn("{}: reading older turns from the journal failed: {}", key.value(), cause.toString());
+    return JsonResponses.error(
+            StatusCodes.SERVICE_UNAVAILABLE,
+            "history-unavailable",
+            "Older turns cannot be read from storage now; please retry.")
+        .addHeader(RetryAfter.create(1L));
   }
 
   private Route erase(String rawKey) {

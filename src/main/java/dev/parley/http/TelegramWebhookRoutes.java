@@ -13,6 +13,7 @@ import dev.parley.channel.telegram.TelegramUpdateReader;
 import dev.parley.channel.telegram.TelegramWire;
 import dev.parley.channel.telegram.TelegramWire.Update;
 import dev.parley.conversation.Conversations;
+import dev.parley.conversation.InboundMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,11 +34,13 @@ import org.slf4j.LoggerFactory;
  * recorded), reads the update, and answers 200 only once the conversation has stored what the
  * update means (receipt, rejection or note); when it cannot now, 503 with {@code Retry-After}, and
  * Telegram delivers the same update again (its id makes that safe). Updates Parley deliberately
- * does not act on get 200, or Telegram would retry them for a day.
+ * does not act on, or refuses for good, get 200, or Telegram would retry them for a day.
  */
 public final class TelegramWebhookRoutes {
   private static final Logger log = LoggerFactory.getLogger(TelegramWebhookRoutes.class);
   private static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
+  // The same words as WhatsApp's notice for a text over max-text-chars.
+  private static final String TOO_LONG = "That message is too long for me. Please send it shorter.";
 
   private final Conversations conversations;
   private final TelegramSettings settings;
@@ -156,18 +159,39 @@ public final class TelegramWebhookRoutes {
     } else {
       return done(ok());
     }
-    return stored.handle(
-        (result, error) -> {
-          if (error == null) {
-            return ok();
-          }
-          log.info(
-              "telegram: update {} not stored now ({}), Telegram will retry",
-              update.updateId(),
-              ApiErrors.code(error));
-          return unavailable(
-              "busy", "The conversation could not store this update now; please retry.");
-        });
+    return stored
+        .handle((result, error) -> error == null ? done(ok()) : notStored(update, action, error))
+        .thenCompose(Function.identity());
+  }
+
+  /**
+   * An update the conversation refused. A refusal of the content itself is permanent: a 503 would
+   * have Telegram redeliver the update for a day, and hold back the chat's later updates meanwhile.
+   * A text over {@code max-text-chars} (which may be set below Telegram's 4096) is therefore
+   * recorded as a rejection with a notice, like a sticker, and answered 200. Anything else (no
+   * answer in time, the journal down, an erasure in progress) is transient: 503, Telegram retries.
+   */
+  private CompletionStage<HttpResponse> notStored(
+      Update update, TelegramAction action, Throwable error) {
+    if (ApiErrors.code(error).equals("text-too-long")
+        && action instanceof TelegramAction.Accept accept) {
+      InboundMessage message = accept.message();
+      log.info("telegram: update {} is too long, answered with a notice", update.updateId());
+      return conversations
+          .reject(accept.key(), message.messageId(), "too-long", TOO_LONG, message.address())
+          .handle(
+              (result, rejectError) ->
+                  rejectError == null ? ok() : retryLater(update, rejectError));
+    }
+    return done(retryLater(update, error));
+  }
+
+  private static HttpResponse retryLater(Update update, Throwable error) {
+    log.info(
+        "telegram: update {} not stored now ({}), Telegram will retry",
+        update.updateId(),
+        ApiErrors.code(error));
+    return unavailable("busy", "The conversation could not store this update now; please retry.");
   }
 
   /** Best effort and at once: Telegram shows a spinner on the button until it is answered. */

@@ -48,7 +48,7 @@ class ConfirmationTest {
   }
 
   /** Asks for the calculator once, then states the tool's result. */
-  private static ScriptedModel model() {
+  static ScriptedModel model() {
     return ScriptedModel.answering(
         r -> {
           ChatMessage last = r.messages().get(r.messages().size() - 1);
@@ -187,6 +187,23 @@ class ConfirmationTest {
     // The question outlives the restart; its timeout (re-armed on recovery) refuses the call.
     assertTrue(outcome(after, "m1").replyText().contains("did not allow"));
     assertNull(awaitState(after, "idle").pendingConfirmation());
+  }
+
+  @Test
+  void aYesIsTakenEvenWhenTheInboxIsFull() {
+    Config full =
+        EntityFixture.config(
+            "parley.tool.require-confirmation = [calculator]\n"
+                + "parley.conversation.max-inbox = 1");
+    String key = "user:api:" + UUID.randomUUID();
+    var deps = EntityFixture.deps(full, model());
+    Subject s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
+    accept(s, "m1", "what is 6*7?", null);
+    awaitState(s, "awaiting-confirmation"); // m1 fills the inbox of one
+    accept(s, "m2", "yes", null);
+    // Refused as a new message, the answer would leave the turn parked until the timeout.
+    assertEquals("result: 42", outcome(s, "m2").replyText());
+    assertEquals(List.of("m1", "m2"), awaitState(s, "idle").turns().get(0).messageIds());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.parley.conversation;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.parley.llm.ModelClient;
+import dev.parley.metrics.ConversationMetrics;
 import dev.parley.tool.CalculatorTool;
 import dev.parley.tool.CurrentTimeTool;
 import dev.parley.tool.Tool;
@@ -50,5 +51,18 @@ final class EntityFixture {
         Clock.systemUTC(),
         ForkJoinPool.commonPool(),
         senders);
+  }
+
+  /** {@code deps} reporting to {@code metrics} instead of nowhere. */
+  static ConversationDeps metered(ConversationDeps deps, ConversationMetrics metrics) {
+    return new ConversationDeps(
+        deps.settings(),
+        deps.model(),
+        deps.tools(),
+        deps.eraser(),
+        deps.clock(),
+        deps.blockingExecutor(),
+        deps.senders(),
+        metrics);
   }
 }

@@ -8,10 +8,12 @@ import com.typesafe.config.Config;
 import dev.parley.conversation.ConversationCommand.AcceptMessage;
 import dev.parley.conversation.ConversationCommand.Accepted;
 import dev.parley.conversation.ConversationCommand.AwaitOutcome;
+import dev.parley.conversation.ConversationCommand.GetConversation;
 import dev.parley.conversation.ConversationCommand.MessageOutcome;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
+import dev.parley.metrics.Metrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A journal write that fails (the database is down) restarts the conversation with backoff instead
  * of stopping it: an unstored receipt is never acknowledged and can be sent again, and a turn whose
- * end could not be written is redone after the restart and ends once, waiters included.
+ * end could not be written is redone after the restart and ends once, waiters included. The inbox
+ * gauge counts what is stored, once, however often the conversation restarts.
  */
 @ExtendWith(LogCapturingExtension.class)
 class PersistFailureTest {
@@ -102,5 +105,94 @@ class PersistFailureTest {
         events.stream().map(Object::getClass).toList(),
         events.toString());
     assertEquals(2, ((TurnStarted) events.get(2)).attempt());
+  }
+
+  /** The node's {@code parley_inbox_depth} as published. */
+  private static long inboxDepth(Metrics metrics) {
+    return sample(metrics, "parley_inbox_depth ");
+  }
+
+  private static long sample(Metrics metrics, String prefix) {
+    return metrics
+        .registry()
+        .text()
+        .lines()
+        .filter(line -> line.startsWith(prefix))
+        .mapToLong(line -> (long) Double.parseDouble(line.substring(prefix.length()).trim()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Sends until a receipt comes back: the first try may be the one whose write fails. */
+  private static void acceptEventually(ActorRef<ConversationCommand> entity, String id, String t) {
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              TestProbe<StatusReply<Accepted>> probe = testKit.createTestProbe();
+              entity.tell(new AcceptMessage(id, t, null, probe.getRef()));
+              assertTrue(probe.receiveMessage(Duration.ofSeconds(3)).isSuccess());
+              return null;
+            });
+  }
+
+  @Test
+  void theInboxGaugeCountsAWaitingMessageOnceAcrossARestart() {
+    String key = "user:api:" + UUID.randomUUID();
+    ScriptedModel model = ScriptedModel.holding();
+    Metrics metrics = Metrics.create();
+    ActorRef<ConversationCommand> entity =
+        testKit.spawn(
+            ConversationEntity.create(
+                key, null, EntityFixture.metered(EntityFixture.deps(CONFIG, model), metrics)));
+    acceptEventually(entity, "m-1", "hello");
+    model.nextCall(WAIT);
+    assertEquals(1, inboxDepth(metrics));
+
+    journal.failNextPersisted(pid(key));
+    entity.tell(
+        new AcceptMessage(
+            "m-2", "again", null, testKit.<StatusReply<Accepted>>createTestProbe().getRef()));
+    model.nextCall(WAIT); // restarted: m-1's turn is redone
+    acceptEventually(entity, "m-2", "again");
+    assertEquals(2, inboxDepth(metrics), "m-1 and m-2, each once");
+
+    testKit.stop(entity, WAIT);
+    assertEquals(0, inboxDepth(metrics));
+  }
+
+  @Test
+  void anAnswerWhoseReceiptIsNotStoredIsNotCounted() {
+    Config confirming =
+        EntityFixture.config(
+            "parley.conversation.persist-failure-backoff { min = 50ms, max = 200ms }\n"
+                + "parley.tool.require-confirmation = [calculator]\n");
+    String key = "user:api:" + UUID.randomUUID();
+    Metrics metrics = Metrics.create();
+    ActorRef<ConversationCommand> entity =
+        testKit.spawn(
+            ConversationEntity.create(
+                key,
+                null,
+                EntityFixture.metered(
+                    EntityFixture.deps(confirming, ConfirmationTest.model()), metrics)));
+    acceptEventually(entity, "m-1", "what is 6*7?");
+    TestProbe<ConversationView> view = testKit.createTestProbe();
+    view.awaitAssert(
+        WAIT,
+        () -> {
+          entity.tell(new GetConversation(10, 0, view.getRef()));
+          assertEquals("awaiting-confirmation", view.receiveMessage(WAIT).state());
+          return null;
+        });
+
+    journal.failNextPersisted(pid(key));
+    acceptEventually(entity, "m-2", "yes");
+    TestProbe<StatusReply<MessageOutcome>> waiter = testKit.createTestProbe();
+    entity.tell(new AwaitOutcome("m-2", waiter.getRef()));
+    assertEquals("result: 42", waiter.receiveMessage(WAIT).getValue().replyText());
+    assertEquals(0, inboxDepth(metrics));
+    assertEquals(2, sample(metrics, "parley_receipts_total{outcome=\"accepted\"} "));
   }
 }

@@ -31,11 +31,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Telegram end to end: a real node (H2 in a temp directory, a counting echo model) receives
  * real-format updates on its webhook and replies through a Bot API double over HTTP. Proves the
  * secret check, dedupe on update_id, order under a burst, pacing, addressed-only group handling,
- * long replies in parts, the "only text" notice, button presses and abandoned deliveries.
+ * long replies in parts, the "only text" and "too long" notices, button presses and abandoned
+ * deliveries.
  */
 @ExtendWith(LogCapturingExtension.class)
 class TelegramWebhookEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final int MAX_TEXT = 3000;
   private static ActorTestKit kit;
   private static TelegramBotApiDouble telegram;
   private static CountingEchoModel model;
@@ -48,11 +50,10 @@ class TelegramWebhookEndToEndTest {
             "TelegramDouble", ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
     telegram = TelegramBotApiDouble.start(kit.system(), TelegramWebhookFixture.TOKEN);
     model = new CountingEchoModel();
-    node =
-        TestNode.start(
-            TestNode.freshDataDir(),
-            TelegramWebhookFixture.config(telegram.url()),
-            TelegramWebhookFixture.deps(model));
+    Map<String, Object> config = TelegramWebhookFixture.config(telegram.url());
+    // Below Telegram's own 4096, so that a message can be too long for Parley.
+    config.put("parley.conversation.max-text-chars", MAX_TEXT);
+    node = TestNode.start(TestNode.freshDataDir(), config, TelegramWebhookFixture.deps(model));
   }
 
   @AfterAll
@@ -247,6 +248,19 @@ class TelegramWebhookEndToEndTest {
     assertOk(post(node, update("sticker", user, null)));
     assertEquals(List.of("I can only read text."), awaitReplies(user, 1));
     assertEquals(before, model.asked().size());
+  }
+
+  @Test
+  void aTextOverTheLimitIsConsumedWithANoticeInsteadOfRetriedForADay() {
+    long user = freshUser();
+    int before = model.asked().size();
+    ObjectNode update = update("private-text", user, "x".repeat(MAX_TEXT + 1));
+    assertOk(post(node, update)); // 503 would make Telegram redeliver it, blocking the chat
+    assertEquals(
+        List.of("That message is too long for me. Please send it shorter."), awaitReplies(user, 1));
+    assertOk(post(node, update)); // a redelivery is a duplicate
+    assertEquals(before, model.asked().size());
+    assertTrue(conversation(node, "user:tg:" + user).path("turns").isEmpty());
   }
 
   @Test
