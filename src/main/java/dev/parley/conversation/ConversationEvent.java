@@ -25,8 +25,8 @@ public sealed interface ConversationEvent extends CborSerializable {
   }
 
   /**
-   * A message was received but starts no turn (inbox full, not text, too fast); the user gets
-   * {@code notice}. {@code address} was added after v1.
+   * A message was received but starts no turn (inbox or outbox full, not text, too long, too fast);
+   * the user gets {@code notice}. {@code address} was added after v1.
    */
   record MessageRejected(
       String messageId, String reason, String notice, Instant at, ReplyAddress address)

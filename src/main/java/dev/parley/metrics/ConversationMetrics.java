@@ -13,7 +13,7 @@ public interface ConversationMetrics {
   enum Receipt {
     ACCEPTED("accepted"),
     DUPLICATE("duplicate"),
-    /** Received but refused with a notice (inbox full, unreadable content). */
+    /** Received but refused with a notice (inbox or outbox full, unreadable content). */
     REJECTED("rejected");
 
     final String label;
@@ -36,7 +36,8 @@ public interface ConversationMetrics {
 
   /**
    * Messages waiting in this node's inboxes went up or down by {@code delta}: +1 for a receipt, -n
-   * when a turn takes n messages, +size after recovery, -size when the entity stops.
+   * when a turn takes n messages, +size after recovery, -size when the entity stops or restarts
+   * after a journal failure (and recovers, adding it again).
    */
   void inboxDepthChanged(int delta);
 
