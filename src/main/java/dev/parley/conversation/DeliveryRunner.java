@@ -9,6 +9,7 @@ import dev.parley.conversation.DeliveryResult.Delivered;
 import dev.parley.metrics.ConversationMetrics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -33,6 +34,18 @@ final class DeliveryRunner {
   private final Duration typingEvery;
   private final ConversationMetrics metrics;
   private final String channel;
+
+  /**
+   * Drawn once per entity incarnation and sent with every reply, because senders remember a
+   * half-sent reply's parts by reply id so that a retry resumes after them, and reply ids start
+   * over after an erasure ("turn-1" again). An erasure always ends the incarnation (the entity
+   * stops), so a later reply of the same id never meets the erased one's progress, on whichever
+   * node it was left. A restart draws a new token as well: a reply half-sent before it is sent
+   * whole again afterwards, as after a hand-off to another node (a part may show twice, none goes
+   * missing).
+   */
+  private final String incarnation = UUID.randomUUID().toString();
+
   private String inFlight;
   private int failures;
 
@@ -73,7 +86,8 @@ final class DeliveryRunner {
     try {
       send =
           sender.send(
-              new OutboundReply(key, head.replyId(), head.text(), head.address(), head.buttons()));
+              new OutboundReply(
+                  key, head.replyId(), head.text(), head.address(), head.buttons(), incarnation));
     } catch (RuntimeException e) {
       send = CompletableFuture.failedFuture(e);
     }
