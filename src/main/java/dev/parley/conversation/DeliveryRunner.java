@@ -46,7 +46,12 @@ final class DeliveryRunner {
    */
   private final String incarnation = UUID.randomUUID().toString();
 
+  /** The reply of the send under way, or null. */
   private String inFlight;
+
+  /** Counts the sends started; each result carries its send's number. */
+  private long generation;
+
   private int failures;
 
   DeliveryRunner(
@@ -67,6 +72,7 @@ final class DeliveryRunner {
     this.channel = ConversationKey.parse(key).channel();
   }
 
+  /** Whether a send may be running or a retry is due: nothing else may start meanwhile. */
   boolean busy() {
     return inFlight != null || timers.isTimerActive(RETRY);
   }
@@ -81,6 +87,7 @@ final class DeliveryRunner {
       return;
     }
     PendingReply head = state.outbox().get(0);
+    long sending = ++generation;
     inFlight = head.replyId();
     CompletionStage<DeliveryResult> send;
     try {
@@ -95,15 +102,17 @@ final class DeliveryRunner {
         send,
         (result, error) ->
             new DeliveryFinished(
-                head.replyId(), result, error == null ? null : String.valueOf(error.getMessage())));
+                head.replyId(),
+                sending,
+                result,
+                error == null ? null : String.valueOf(error.getMessage())));
   }
 
   /** The event recording the send's outcome, or null (stale, or to be retried later). */
   ConversationEvent onFinished(DeliveryFinished cmd, Instant now) {
-    if (!cmd.replyId().equals(inFlight)) {
+    if (!release(cmd)) {
       return null;
     }
-    inFlight = null;
     if (cmd.error() != null || cmd.result() == null) {
       failures++;
       Duration pause = backoff(failures);
@@ -126,9 +135,26 @@ final class DeliveryRunner {
     return new ReplyAbandoned(cmd.replyId(), reason, now);
   }
 
-  /** Forget the send in flight (erasure); its late answer will be ignored. */
-  void abandon() {
+  /**
+   * Ends the send under way if {@code cmd} is its result, without recording anything: what an
+   * erasure in progress does with it, as nothing may be persisted then. True if it was.
+   */
+  boolean release(DeliveryFinished cmd) {
+    // A send's generation, not its reply id: a late result of an earlier send of the same reply
+    // must never end a later one.
+    if (inFlight == null || cmd.generation() != generation) {
+      return false;
+    }
     inFlight = null;
+    return true;
+  }
+
+  /**
+   * Erasure: no retry and no typing. A send already under way keeps the runner busy until its
+   * result arrives (see {@link #release}): should the erasure fail, the conversation goes on, and a
+   * second send of the same reply must not start beside the first.
+   */
+  void abandon() {
     timers.cancel(RETRY);
     stopTyping();
   }
