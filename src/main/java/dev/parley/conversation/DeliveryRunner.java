@@ -19,11 +19,14 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * Works the outbox: sends the oldest unconfirmed reply through the channel's {@link ReplySender},
  * one at a time so a conversation's replies go out in order, and says which event records the
  * result. A send that could not finish is tried again after a growing pause (capped), for as long
- * as it takes: an unconfirmed reply is never dropped.
+ * as it takes: an unconfirmed reply is never dropped. A send whose result does not come back within
+ * the send timeout (a lost command) counts as one that could not finish, so the outbox never waits
+ * for it forever.
  */
 final class DeliveryRunner {
   private static final String RETRY = "delivery-retry";
   private static final String TYPING = "typing";
+  private static final String WATCHDOG = "delivery-watchdog";
 
   private final String key;
   private final ActorContext<ConversationCommand> context;
@@ -32,6 +35,7 @@ final class DeliveryRunner {
   private final Duration minBackoff;
   private final Duration maxBackoff;
   private final Duration typingEvery;
+  private final Duration sendTimeout;
   private final ConversationMetrics metrics;
   private final String channel;
 
@@ -68,6 +72,7 @@ final class DeliveryRunner {
     this.minBackoff = settings.deliveryRetryMin();
     this.maxBackoff = settings.deliveryRetryMax();
     this.typingEvery = settings.typingEvery();
+    this.sendTimeout = settings.deliverySendTimeout();
     this.metrics = metrics;
     this.channel = ConversationKey.parse(key).channel();
   }
@@ -81,7 +86,11 @@ final class DeliveryRunner {
     return sender;
   }
 
-  /** Starts sending the head of the outbox unless a send is already under way. */
+  /**
+   * Starts sending the head of the outbox unless a send is already under way, and the watchdog that
+   * gives up waiting for its result: a result can be lost (a stashed command dropped on overflow),
+   * and the outbox would stay stuck behind it forever.
+   */
   void kick(ConversationState state) {
     if (sender == null || busy() || state.outbox().isEmpty()) {
       return;
@@ -98,6 +107,10 @@ final class DeliveryRunner {
     } catch (RuntimeException e) {
       send = CompletableFuture.failedFuture(e);
     }
+    timers.startSingleTimer(
+        WATCHDOG,
+        new DeliveryFinished(head.replyId(), sending, null, "no result within " + sendTimeout),
+        sendTimeout);
     context.pipeToSelf(
         send,
         (result, error) ->
@@ -108,7 +121,10 @@ final class DeliveryRunner {
                 error == null ? null : String.valueOf(error.getMessage())));
   }
 
-  /** The event recording the send's outcome, or null (stale, or to be retried later). */
+  /**
+   * The event recording the send's outcome, or null: stale (of another send, or after the watchdog
+   * gave up on it), or failed and to be retried later.
+   */
   ConversationEvent onFinished(DeliveryFinished cmd, Instant now) {
     if (!release(cmd)) {
       return null;
@@ -136,23 +152,25 @@ final class DeliveryRunner {
   }
 
   /**
-   * Ends the send under way if {@code cmd} is its result, without recording anything: what an
-   * erasure in progress does with it, as nothing may be persisted then. True if it was.
+   * Ends the send under way if {@code cmd} is its result (or its watchdog), without recording
+   * anything: what an erasure in progress does with it, as nothing may be persisted then. True if
+   * it was.
    */
   boolean release(DeliveryFinished cmd) {
-    // A send's generation, not its reply id: a late result of an earlier send of the same reply
-    // must never end a later one.
+    // A send's generation, not its reply id: after the watchdog gave up on a send, a retry of
+    // the same reply may run while the first is still out, and only its own result may end it.
     if (inFlight == null || cmd.generation() != generation) {
       return false;
     }
     inFlight = null;
+    timers.cancel(WATCHDOG);
     return true;
   }
 
   /**
    * Erasure: no retry and no typing. A send already under way keeps the runner busy until its
-   * result arrives (see {@link #release}): should the erasure fail, the conversation goes on, and a
-   * second send of the same reply must not start beside the first.
+   * result or its watchdog arrives (see {@link #release}): should the erasure fail, the
+   * conversation goes on, and a second send of the same reply must not start beside the first.
    */
   void abandon() {
     timers.cancel(RETRY);

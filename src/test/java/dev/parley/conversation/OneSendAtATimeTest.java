@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A conversation never has two sends out at once, and only a send's own result ends it, also across
- * an erasure that fails while a send is under way.
+ * A conversation never has two sends out at once, and only a send's own result ends it: across an
+ * erasure that fails while a send is under way, and when the watchdog gives up on a send whose
+ * result never came.
  */
 @ExtendWith(LogCapturingExtension.class)
 class OneSendAtATimeTest {
@@ -138,5 +139,29 @@ class OneSendAtATimeTest {
     again.deliver("2");
     assertEquals(List.of("2"), awaitDelivered(ref, 0).channelMessageIds());
     assertEquals(1, sender.maxInFlight.get());
+  }
+
+  @Test
+  void theWatchdogGivesUpOnALostResultAndALateOneIsIgnored() {
+    Config config =
+        EntityFixture.config(FAST_RETRY + "parley.conversation.delivery.send-timeout = 500ms\n");
+    FakeReplySender sender = new FakeReplySender();
+    var ref = spawn(config, sender, id -> CompletableFuture.completedFuture(Done.getInstance()));
+    accept(ref, "m1", "one");
+    var lost = sender.next(WAIT); // its result never comes in time, as if dropped
+    var retry = sender.next(WAIT);
+    assertEquals(lost.reply().replyId(), retry.reply().replyId());
+    assertEquals(lost.reply().progressKey(), retry.reply().progressKey());
+    // Both results come back in this order: the late one belongs to a send given up on.
+    lost.deliver("late");
+    retry.deliver("retried");
+    assertEquals(List.of("retried"), awaitDelivered(ref, 0).channelMessageIds());
+    // The outbox goes on: the next reply is sent, and its watchdog does not end it early.
+    accept(ref, "m2", "two");
+    var next = sender.next(WAIT);
+    assertEquals("re: two", next.reply().text());
+    next.deliver("3");
+    assertEquals(List.of("3"), awaitDelivered(ref, 1).channelMessageIds());
+    assertEquals(0, sender.waiting());
   }
 }
