@@ -104,7 +104,11 @@ public sealed interface ConversationCommand extends CborSerializable {
 
   record TurnTimedOut(long turnId, int attempt) implements ConversationCommand {}
 
-  record DeliveryFinished(String replyId, DeliveryResult result, String error)
+  /**
+   * How send number {@code generation} of a reply ended, ignored unless that send is under way;
+   * also what the send's watchdog sends (as an error) when no result came in time.
+   */
+  record DeliveryFinished(String replyId, long generation, DeliveryResult result, String error)
       implements ConversationCommand {}
 
   /** Try the head of the outbox again after a failed send. */

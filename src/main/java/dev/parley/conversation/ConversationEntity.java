@@ -260,6 +260,12 @@ public final class ConversationEntity
 
   private ReplyEffect<ConversationEvent, ConversationState> onDeliveryFinished(
       ConversationState state, DeliveryFinished cmd) {
+    if (erasure.inProgress()) {
+      // Nothing may be persisted now. The runner is free again: a failed erasure resumes with
+      // Advance, which sends the reply again; a successful one leaves nothing to send.
+      delivery.release(cmd);
+      return Effect().noReply();
+    }
     ConversationEvent recorded = delivery.onFinished(cmd, deps.clock().instant());
     if (recorded == null) {
       return Effect().noReply();

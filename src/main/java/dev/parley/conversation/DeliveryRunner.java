@@ -9,6 +9,7 @@ import dev.parley.conversation.DeliveryResult.Delivered;
 import dev.parley.metrics.ConversationMetrics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -18,11 +19,14 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * Works the outbox: sends the oldest unconfirmed reply through the channel's {@link ReplySender},
  * one at a time so a conversation's replies go out in order, and says which event records the
  * result. A send that could not finish is tried again after a growing pause (capped), for as long
- * as it takes: an unconfirmed reply is never dropped.
+ * as it takes: an unconfirmed reply is never dropped. A send whose result does not come back within
+ * the send timeout (a lost command) counts as one that could not finish, so the outbox never waits
+ * for it forever.
  */
 final class DeliveryRunner {
   private static final String RETRY = "delivery-retry";
   private static final String TYPING = "typing";
+  private static final String WATCHDOG = "delivery-watchdog";
 
   private final String key;
   private final ActorContext<ConversationCommand> context;
@@ -31,9 +35,27 @@ final class DeliveryRunner {
   private final Duration minBackoff;
   private final Duration maxBackoff;
   private final Duration typingEvery;
+  private final Duration sendTimeout;
   private final ConversationMetrics metrics;
   private final String channel;
+
+  /**
+   * Drawn once per entity incarnation and sent with every reply, because senders remember a
+   * half-sent reply's parts by reply id so that a retry resumes after them, and reply ids start
+   * over after an erasure ("turn-1" again). An erasure always ends the incarnation (the entity
+   * stops), so a later reply of the same id never meets the erased one's progress, on whichever
+   * node it was left. A restart draws a new token as well: a reply half-sent before it is sent
+   * whole again afterwards, as after a hand-off to another node (a part may show twice, none goes
+   * missing).
+   */
+  private final String incarnation = UUID.randomUUID().toString();
+
+  /** The reply of the send under way, or null. */
   private String inFlight;
+
+  /** Counts the sends started; each result carries its send's number. */
+  private long generation;
+
   private int failures;
 
   DeliveryRunner(
@@ -50,10 +72,12 @@ final class DeliveryRunner {
     this.minBackoff = settings.deliveryRetryMin();
     this.maxBackoff = settings.deliveryRetryMax();
     this.typingEvery = settings.typingEvery();
+    this.sendTimeout = settings.deliverySendTimeout();
     this.metrics = metrics;
     this.channel = ConversationKey.parse(key).channel();
   }
 
+  /** Whether a send may be running or a retry is due: nothing else may start meanwhile. */
   boolean busy() {
     return inFlight != null || timers.isTimerActive(RETRY);
   }
@@ -62,34 +86,49 @@ final class DeliveryRunner {
     return sender;
   }
 
-  /** Starts sending the head of the outbox unless a send is already under way. */
+  /**
+   * Starts sending the head of the outbox unless a send is already under way, and the watchdog that
+   * gives up waiting for its result: a result can be lost (a stashed command dropped on overflow),
+   * and the outbox would stay stuck behind it forever.
+   */
   void kick(ConversationState state) {
     if (sender == null || busy() || state.outbox().isEmpty()) {
       return;
     }
     PendingReply head = state.outbox().get(0);
+    long sending = ++generation;
     inFlight = head.replyId();
     CompletionStage<DeliveryResult> send;
     try {
       send =
           sender.send(
-              new OutboundReply(key, head.replyId(), head.text(), head.address(), head.buttons()));
+              new OutboundReply(
+                  key, head.replyId(), head.text(), head.address(), head.buttons(), incarnation));
     } catch (RuntimeException e) {
       send = CompletableFuture.failedFuture(e);
     }
+    timers.startSingleTimer(
+        WATCHDOG,
+        new DeliveryFinished(head.replyId(), sending, null, "no result within " + sendTimeout),
+        sendTimeout);
     context.pipeToSelf(
         send,
         (result, error) ->
             new DeliveryFinished(
-                head.replyId(), result, error == null ? null : String.valueOf(error.getMessage())));
+                head.replyId(),
+                sending,
+                result,
+                error == null ? null : String.valueOf(error.getMessage())));
   }
 
-  /** The event recording the send's outcome, or null (stale, or to be retried later). */
+  /**
+   * The event recording the send's outcome, or null: stale (of another send, or after the watchdog
+   * gave up on it), or failed and to be retried later.
+   */
   ConversationEvent onFinished(DeliveryFinished cmd, Instant now) {
-    if (!cmd.replyId().equals(inFlight)) {
+    if (!release(cmd)) {
       return null;
     }
-    inFlight = null;
     if (cmd.error() != null || cmd.result() == null) {
       failures++;
       Duration pause = backoff(failures);
@@ -112,9 +151,28 @@ final class DeliveryRunner {
     return new ReplyAbandoned(cmd.replyId(), reason, now);
   }
 
-  /** Forget the send in flight (erasure); its late answer will be ignored. */
-  void abandon() {
+  /**
+   * Ends the send under way if {@code cmd} is its result (or its watchdog), without recording
+   * anything: what an erasure in progress does with it, as nothing may be persisted then. True if
+   * it was.
+   */
+  boolean release(DeliveryFinished cmd) {
+    // A send's generation, not its reply id: after the watchdog gave up on a send, a retry of
+    // the same reply may run while the first is still out, and only its own result may end it.
+    if (inFlight == null || cmd.generation() != generation) {
+      return false;
+    }
     inFlight = null;
+    timers.cancel(WATCHDOG);
+    return true;
+  }
+
+  /**
+   * Erasure: no retry and no typing. A send already under way keeps the runner busy until its
+   * result or its watchdog arrives (see {@link #release}): should the erasure fail, the
+   * conversation goes on, and a second send of the same reply must not start beside the first.
+   */
+  void abandon() {
     timers.cancel(RETRY);
     stopTyping();
   }

@@ -2,6 +2,7 @@ package dev.parley.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
@@ -116,10 +117,13 @@ class DeliveryTest {
     FakeReplySender sender = new FakeReplySender();
     Subject s = spawn("user", ScriptedModel.echo(), sender);
     accept(s, "m1", "hello");
-    sender.next(WAIT).result().completeExceptionally(new IllegalStateException("503 from channel"));
+    var first = sender.next(WAIT);
+    first.result().completeExceptionally(new IllegalStateException("503 from channel"));
     sender.next(WAIT).result().completeExceptionally(new IllegalStateException("503 again"));
     var third = sender.next(WAIT);
     assertEquals("re: hello", third.reply().text());
+    // The same reply of the same incarnation: the sender may resume after parts already sent.
+    assertEquals(first.reply().progressKey(), third.reply().progressKey());
     third.deliver("7");
     awaitTurn(s, 0, Turn.DELIVERED);
   }
@@ -142,13 +146,17 @@ class DeliveryTest {
     FakeReplySender sender = new FakeReplySender();
     Subject s = spawn("user", ScriptedModel.echo(), sender);
     accept(s, "m1", "hello");
-    sender.next(WAIT); // the send is under way when the entity stops
+    var cut = sender.next(WAIT); // the send is under way when the entity stops
     TestProbe<Object> watcher = testKit.createTestProbe();
     s.ref().tell(ConversationCommand.Stop.INSTANCE);
     watcher.expectTerminated(s.ref(), WAIT);
     Subject again = s.restarted();
     var resend = sender.next(WAIT);
     assertEquals("re: hello", resend.reply().text());
+    assertEquals(cut.reply().replyId(), resend.reply().replyId());
+    // A new incarnation: progress the sender kept for the old one never applies to it (after an
+    // erasure the same id names another reply).
+    assertNotEquals(cut.reply().incarnation(), resend.reply().incarnation());
     resend.deliver("9");
     awaitTurn(again, 0, Turn.DELIVERED);
     assertEquals(1, view(again).turns().size());

@@ -28,10 +28,18 @@ import org.slf4j.LoggerFactory;
  * by token buckets. A 429 waits its retry_after, never less; a 5xx or a network error is retried
  * with backoff a bounded number of times, then the stage fails so that the conversation retries
  * later; a 403 or "chat not found" abandons the reply. Parts already sent are remembered per reply
- * in this process, so a retry of the reply does not send them again. Nothing here blocks.
+ * (and conversation incarnation) in this process, so a retry of the reply does not send them again.
+ * Nothing here blocks.
  */
 public final class TelegramReplySender implements ReplySender {
   private static final Logger log = LoggerFactory.getLogger(TelegramReplySender.class);
+
+  /**
+   * Bounds the memory of half-sent replies. An entry outlives its reply when the conversation stops
+   * or is erased before it sends the reply again; forgetting them all only costs a resumed reply
+   * its first parts twice.
+   */
+  private static final int MAX_REMEMBERED = 10_000;
 
   private final ActorSystem<?> system;
   private final TelegramBotApi api;
@@ -59,15 +67,13 @@ public final class TelegramReplySender implements ReplySender {
           new DeliveryResult.Abandoned("no Telegram chat to send to"));
     }
     List<Rendered> parts = splitter.split(reply.text());
-    List<String> ids = new ArrayList<>(sentParts.getOrDefault(partsKey(reply), List.of()));
+    if (sentParts.size() > MAX_REMEMBERED) {
+      sentParts.clear();
+    }
+    List<String> ids = new ArrayList<>(sentParts.getOrDefault(reply.progressKey(), List.of()));
     CompletableFuture<DeliveryResult> result = new CompletableFuture<>();
     sendFrom(reply, parts, ids, result);
     return result;
-  }
-
-  /** Reply ids are unique within a conversation only ("turn-1" is everywhere). */
-  private static String partsKey(OutboundReply reply) {
-    return reply.conversationKey() + "|" + reply.replyId();
   }
 
   private void sendFrom(
@@ -77,7 +83,7 @@ public final class TelegramReplySender implements ReplySender {
       CompletableFuture<DeliveryResult> result) {
     int index = ids.size();
     if (index >= parts.size()) {
-      sentParts.remove(partsKey(reply));
+      sentParts.remove(reply.progressKey());
       log.debug("{}: reply {} sent as {}", reply.conversationKey(), reply.replyId(), ids);
       result.complete(new DeliveryResult.Delivered(List.copyOf(ids)));
       return;
@@ -87,14 +93,19 @@ public final class TelegramReplySender implements ReplySender {
         index == parts.size() - 1
             ? reply
             : new OutboundReply(
-                reply.conversationKey(), reply.replyId(), reply.text(), reply.address());
+                reply.conversationKey(),
+                reply.replyId(),
+                reply.text(),
+                reply.address(),
+                List.of(),
+                reply.incarnation());
     sendPart(thisPart, parts.get(index), index == 0, true, 1)
         .whenComplete(
             (outcome, error) -> {
               if (error != null) {
                 result.completeExceptionally(error);
               } else if (outcome.abandonReason() != null) {
-                sentParts.remove(partsKey(reply));
+                sentParts.remove(reply.progressKey());
                 log.warn(
                     "{}: reply {} abandoned: {}",
                     reply.conversationKey(),
@@ -103,7 +114,7 @@ public final class TelegramReplySender implements ReplySender {
                 result.complete(new DeliveryResult.Abandoned(outcome.abandonReason()));
               } else {
                 ids.add(outcome.messageId());
-                sentParts.put(partsKey(reply), List.copyOf(ids));
+                sentParts.put(reply.progressKey(), List.copyOf(ids));
                 sendFrom(reply, parts, ids, result);
               }
             });

@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * Sends a conversation's replies as WhatsApp text messages: split at 4096 characters, parts in
  * order, the first replying to the user's message; paced per number without blocking; transient
  * Graph errors retried with bounded exponential backoff, 131047 and other 4xx abandoned with a
- * reason, 190 raised as an operator alert. Parts already sent are remembered per reply, so when the
- * conversation retries a reply whose later part failed, the earlier parts are not sent twice
- * (within this node's life).
+ * reason, 190 raised as an operator alert. Parts already sent are remembered per reply (and
+ * conversation incarnation), so when the conversation retries a reply whose later part failed, the
+ * earlier parts are not sent twice (within this node's life).
  */
 public final class WhatsAppReplySender implements ReplySender {
   private static final Logger log = LoggerFactory.getLogger(WhatsAppReplySender.class);
@@ -83,7 +83,9 @@ public final class WhatsAppReplySender implements ReplySender {
     if (parts.isEmpty()) {
       return done(new DeliveryResult.Abandoned("empty reply"));
     }
-    String job = reply.conversationKey() + "|" + reply.replyId();
+    // Only a re-send of this very reply resumes it: not a reply of the same id in another
+    // conversation, nor in a later incarnation of this one (ids start over after an erasure).
+    String job = reply.progressKey();
     if (progress.size() > MAX_REMEMBERED) {
       progress.clear();
     }

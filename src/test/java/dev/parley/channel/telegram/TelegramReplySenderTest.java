@@ -202,6 +202,35 @@ class TelegramReplySenderTest {
   }
 
   @Test
+  void aReplyOfALaterIncarnationIsSentWholeThoughOneOfItsIdWasHalfSent() throws Exception {
+    // An erased conversation numbers its replies from "turn-1" again: the erased reply's sent
+    // parts must not count for the new reply.
+    long chat = freshChat();
+    String key = "user:tg:" + chat;
+    ReplyAddress address = new ReplyAddress(String.valueOf(chat), null, null);
+    telegram.script(
+        "sendMessage",
+        new Answer(200, "{\"ok\":true,\"result\":{\"message_id\":8}}"),
+        Answer.serverError(),
+        Answer.serverError(),
+        Answer.serverError());
+    OutboundReply erased =
+        new OutboundReply(
+            key, "turn-1", "a".repeat(90) + "\n\n" + "b".repeat(90), address, List.of(), "one");
+    assertThrows(
+        ExecutionException.class,
+        () -> sender.send(erased).toCompletableFuture().get(20, TimeUnit.SECONDS));
+    OutboundReply fresh =
+        new OutboundReply(
+            key, "turn-1", "c".repeat(90) + "\n\n" + "d".repeat(90), address, List.of(), "two");
+    var delivered = assertInstanceOf(DeliveryResult.Delivered.class, send(fresh));
+    assertEquals(2, delivered.channelMessageIds().size());
+    assertFalse(delivered.channelMessageIds().contains("8"), delivered.toString());
+    assertEquals(
+        List.of("a".repeat(90), "c".repeat(90), "d".repeat(90)), telegram.deliveredTexts(chat));
+  }
+
+  @Test
   void blockedBotAbandonsTheReply() throws Exception {
     long chat = freshChat();
     telegram.script("sendMessage", Answer.forbidden());

@@ -225,6 +225,42 @@ class WhatsAppReplySenderTest {
   }
 
   @Test
+  void aReplyOfALaterIncarnationIsSentWholeThoughOneOfItsIdWasHalfSent() throws Exception {
+    // An erased conversation numbers its replies from "turn-1" again: the erased reply's sent
+    // parts must not count for the new reply.
+    String user = freshUser();
+    WhatsAppReplySender sender = sender();
+    ReplyAddress address = new ReplyAddress(user, null, "wamid.USER-" + user);
+    graph.enqueue(user, Answer.sent("wamid.ERASED"));
+    for (int i = 0; i < 4; i++) {
+      graph.enqueue(user, Answer.error(503, 131016, "Service unavailable"));
+    }
+    OutboundReply erased =
+        new OutboundReply(
+            "user:wa:" + user,
+            "turn-1",
+            "a".repeat(4000) + "\n\n" + "b".repeat(100),
+            address,
+            List.of(),
+            "one");
+    assertThrows(ExecutionException.class, () -> result(sender.send(erased)));
+    graph.enqueue(user, Answer.sent("wamid.C")).enqueue(user, Answer.sent("wamid.D"));
+    OutboundReply fresh =
+        new OutboundReply(
+            "user:wa:" + user,
+            "turn-1",
+            "c".repeat(4000) + "\n\n" + "d".repeat(100),
+            address,
+            List.of(),
+            "two");
+    assertEquals(
+        new DeliveryResult.Delivered(List.of("wamid.C", "wamid.D")), result(sender.send(fresh)));
+    List<Call> sends = graph.sendsTo(user);
+    assertEquals(1, sends.stream().filter(c -> c.text().startsWith("c")).count());
+    assertEquals("wamid.USER-" + user, sends.get(sends.size() - 2).contextId());
+  }
+
+  @Test
   void sendsArePacedPerNumberWithoutBlocking() throws Exception {
     // Another sender (its own bucket) warms the shared connection pool: a first connection's
     // set-up would otherwise delay the first arrival below and shrink its gap to the second.
