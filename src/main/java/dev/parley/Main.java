@@ -181,7 +181,7 @@ public final class Main {
               List<Route> routes = new ArrayList<>();
               routes.add(
                   new ChatApiRoutes(conversations, http, settings.maxTextChars(), metrics).route());
-              routes.addAll(webhookRoutes(system, config, conversations, telegramHealth));
+              routes.addAll(webhookRoutes(system, config, conversations, telegramHealth, metrics));
               routes.add(MetricsRoutes.onApiPort(metrics, http));
               return HttpServer.start(system, http, concat(routes))
                   .thenApply(
@@ -231,13 +231,14 @@ public final class Main {
       ActorSystem<?> system,
       Config config,
       Conversations conversations,
-      TelegramHealth telegramHealth) {
+      TelegramHealth telegramHealth,
+      Metrics metrics) {
     List<Route> routes = new ArrayList<>();
 
     // Telegram: POST /webhooks/telegram
     routes.add(
         TelegramWebhookRoutes.create(
-            system, TelegramSettings.from(config), conversations, telegramHealth));
+            system, TelegramSettings.from(config), conversations, telegramHealth, metrics));
 
     // (keep the channels apart: one block each)
 
@@ -246,7 +247,8 @@ public final class Main {
         new dev.parley.http.WhatsAppWebhookRoutes(
                 conversations,
                 dev.parley.channel.whatsapp.WhatsAppSettings.from(config),
-                ConversationSettings.from(config).maxTextChars())
+                ConversationSettings.from(config).maxTextChars(),
+                metrics)
             .route());
 
     return routes;

@@ -14,11 +14,13 @@ import dev.parley.channel.telegram.TelegramWire;
 import dev.parley.channel.telegram.TelegramWire.Update;
 import dev.parley.conversation.Conversations;
 import dev.parley.conversation.InboundMessage;
+import dev.parley.metrics.Metrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -48,14 +50,17 @@ public final class TelegramWebhookRoutes {
   private final TelegramBotApi api;
   private final Supplier<BotIdentity> identity;
   private final HttpSettings http;
+  private final Metrics metrics;
 
   public TelegramWebhookRoutes(
       Conversations conversations,
       TelegramSettings settings,
       TelegramBotApi api,
       Supplier<BotIdentity> identity,
-      HttpSettings http) {
+      HttpSettings http,
+      Metrics metrics) {
     this.conversations = conversations;
+    this.metrics = metrics;
     this.settings = settings;
     this.reader = TelegramUpdateReader.of(settings);
     this.api = api;
@@ -71,14 +76,16 @@ public final class TelegramWebhookRoutes {
       ActorSystem<?> system,
       TelegramSettings settings,
       Conversations conversations,
-      TelegramHealth health) {
+      TelegramHealth health,
+      Metrics metrics) {
     if (!settings.configured()) {
       return off();
     }
     TelegramBotApi api = new TelegramBotApi(system, settings);
     TelegramBotStartup startup = new TelegramBotStartup(system, api, settings, health).start();
     HttpSettings http = HttpSettings.from(system.settings().config());
-    return new TelegramWebhookRoutes(conversations, settings, api, startup::identity, http).route();
+    return new TelegramWebhookRoutes(conversations, settings, api, startup::identity, http, metrics)
+        .route();
   }
 
   static Route off() {
@@ -99,7 +106,7 @@ public final class TelegramWebhookRoutes {
                                 secret ->
                                     authorized(secret.orElse(null))
                                         ? readBody()
-                                        : complete(unauthorized())))));
+                                        : complete(counted(unauthorized(), "accepted"))))));
   }
 
   private boolean authorized(String given) {
@@ -122,7 +129,9 @@ public final class TelegramWebhookRoutes {
                                 (strict, error) ->
                                     error != null
                                         ? CompletableFuture.completedFuture(
-                                            ApiErrors.bodyError(error, http.maxBodyBytes()))
+                                            counted(
+                                                ApiErrors.bodyError(error, settings.maxBodyBytes()),
+                                                "accepted"))
                                         : handle(strict.getData().toArray()))
                             .thenCompose(Function.identity()))));
   }
@@ -133,15 +142,27 @@ public final class TelegramWebhookRoutes {
       update = TelegramWire.parseUpdate(body);
     } catch (IOException e) {
       return done(
-          JsonResponses.error(
-              StatusCodes.BAD_REQUEST, "bad-update", "The body is not a Telegram update."));
+          counted(
+              JsonResponses.error(
+                  StatusCodes.BAD_REQUEST, "bad-update", "The body is not a Telegram update."),
+              "accepted"));
     }
     TelegramAction action = reader.read(update, identity.get());
     log.debug("telegram: update {} -> {}", update.updateId(), action.getClass().getSimpleName());
+    // What a 200 means for the metrics: the update's kind, or what the conversation said.
+    AtomicReference<String> outcome = new AtomicReference<>("accepted");
     CompletionStage<?> stored;
     if (action instanceof TelegramAction.Accept accept) {
-      stored = conversations.accept(accept.key(), accept.message());
+      stored =
+          conversations
+              .accept(accept.key(), accept.message())
+              .thenApply(
+                  accepted -> {
+                    outcome.set(accepted.duplicate() ? "duplicate" : "accepted");
+                    return accepted;
+                  });
     } else if (action instanceof TelegramAction.Reject reject) {
+      outcome.set("rejected");
       stored =
           conversations.reject(
               reject.key(), reject.messageId(), reject.reason(), reject.notice(), reject.address());
@@ -155,13 +176,32 @@ public final class TelegramWebhookRoutes {
       // for nothing (the conversation says which).
       stored = conversations.pressButton(press.key(), press.data(), press.userId());
     } else if (action instanceof TelegramAction.AwaitBotIdentity) {
-      return done(unavailable("bot-unknown", "The bot's identity is not known yet; please retry."));
+      return done(
+          counted(
+              unavailable("bot-unknown", "The bot's identity is not known yet; please retry."),
+              "accepted"));
     } else {
-      return done(ok());
+      return done(counted(ok(), "ignored"));
     }
     return stored
-        .handle((result, error) -> error == null ? done(ok()) : notStored(update, action, error))
-        .thenCompose(Function.identity());
+        .handle(
+            (result, error) -> {
+              if (error == null) {
+                return done(ok());
+              }
+              if (ApiErrors.code(error).equals("text-too-long")) {
+                outcome.set("rejected");
+              }
+              return notStored(update, action, error);
+            })
+        .thenCompose(Function.identity())
+        .thenApply(response -> counted(response, outcome.get()));
+  }
+
+  /** Counts the delivery in {@code parley_webhooks_total} and returns the answer unchanged. */
+  private HttpResponse counted(HttpResponse response, String whenOk) {
+    metrics.webhook("tg", WebhookOutcome.of(response, whenOk));
+    return response;
   }
 
   /**

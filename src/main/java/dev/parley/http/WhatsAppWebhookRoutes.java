@@ -14,6 +14,7 @@ import dev.parley.channel.whatsapp.WhatsAppSettings;
 import dev.parley.channel.whatsapp.WhatsAppSignature;
 import dev.parley.conversation.ConversationKey;
 import dev.parley.conversation.Conversations;
+import dev.parley.metrics.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -47,10 +48,12 @@ public final class WhatsAppWebhookRoutes {
   private final WhatsAppSettings settings;
   private final WhatsAppSignature signature;
   private final WhatsAppParser parser;
+  private final Metrics metrics;
 
   public WhatsAppWebhookRoutes(
-      Conversations conversations, WhatsAppSettings settings, int maxTextChars) {
+      Conversations conversations, WhatsAppSettings settings, int maxTextChars, Metrics metrics) {
     this.conversations = conversations;
+    this.metrics = metrics;
     this.settings = settings;
     this.signature = settings.configured() ? new WhatsAppSignature(settings.appSecret()) : null;
     this.parser = new WhatsAppParser(maxTextChars);
@@ -127,8 +130,10 @@ public final class WhatsAppWebhookRoutes {
                                         (strict, error) ->
                                             error != null
                                                 ? CompletableFuture.completedFuture(
-                                                    ApiErrors.bodyError(
-                                                        error, settings.maxWebhookBytes()))
+                                                    counted(
+                                                        ApiErrors.bodyError(
+                                                            error, settings.maxWebhookBytes()),
+                                                        "accepted"))
                                                 : receive(
                                                     strict.getData().toArray(),
                                                     header.orElse(null)))
@@ -139,17 +144,21 @@ public final class WhatsAppWebhookRoutes {
     if (!signature.verify(body, header)) {
       log.warn("WhatsApp: delivery refused: missing or wrong X-Hub-Signature-256");
       return CompletableFuture.completedFuture(
-          JsonResponses.error(
-              StatusCodes.UNAUTHORIZED,
-              "bad-signature",
-              "X-Hub-Signature-256 is missing or does not match the body."));
+          counted(
+              JsonResponses.error(
+                  StatusCodes.UNAUTHORIZED,
+                  "bad-signature",
+                  "X-Hub-Signature-256 is missing or does not match the body."),
+              "accepted"));
     }
     WhatsAppDelivery delivery;
     try {
       delivery = parser.parse(body);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture(
-          JsonResponses.error(StatusCodes.BAD_REQUEST, "bad-json", e.getMessage() + "."));
+          counted(
+              JsonResponses.error(StatusCodes.BAD_REQUEST, "bad-json", e.getMessage() + "."),
+              "accepted"));
     }
     for (ReportedError error : delivery.errors()) {
       log.warn(
@@ -168,7 +177,15 @@ public final class WhatsAppWebhookRoutes {
               ObjectNode ok = JsonResponses.MAPPER.createObjectNode();
               ok.put("status", "recorded").put("parts", delivery.parts().size());
               return JsonResponses.json(StatusCodes.OK, ok);
-            });
+            })
+        .thenApply(
+            response -> counted(response, delivery.parts().isEmpty() ? "ignored" : "accepted"));
+  }
+
+  /** Counts the delivery in {@code parley_webhooks_total} and returns the answer unchanged. */
+  private HttpResponse counted(HttpResponse response, String whenOk) {
+    metrics.webhook("wa", WebhookOutcome.of(response, whenOk));
+    return response;
   }
 
   /**

@@ -36,7 +36,7 @@ public final class Metrics implements ConversationMetrics {
         registry.counter(
             "parley_webhooks_total",
             "Inbound deliveries (webhooks and chat API posts) by channel and outcome: accepted,"
-                + " duplicate, ignored, invalid, unauthorized, unavailable, error.",
+                + " duplicate, rejected, ignored, invalid, unauthorized, unavailable, error.",
             "channel",
             "outcome");
     receipts =

@@ -125,6 +125,56 @@ class TelegramWebhookEndToEndTest {
   }
 
   @Test
+  void everyDeliveryIsCountedByOutcomeInTheMetrics() {
+    long user = freshUser();
+    ObjectNode text = update("private-text", user, "count me");
+    Map<String, Long> before = webhookCounts();
+    assertOk(post(node, text));
+    assertOk(post(node, text));
+    assertOk(post(node, update("sticker", user, null)));
+    assertOk(post(node, update("edited-message", user, "ignored by default")));
+    assertEquals(
+        401,
+        node.send(
+                "POST",
+                "/webhooks/telegram",
+                text.toString(),
+                TelegramWebhookFixture.SECRET_HEADER,
+                "wrong")
+            .status());
+    assertEquals(
+        400,
+        node.send(
+                "POST",
+                "/webhooks/telegram",
+                "{",
+                TelegramWebhookFixture.SECRET_HEADER,
+                TelegramWebhookFixture.SECRET)
+            .status());
+    Map<String, Long> after = webhookCounts();
+    for (String outcome :
+        List.of("accepted", "duplicate", "rejected", "ignored", "unauthorized", "invalid")) {
+      assertEquals(
+          before.getOrDefault(outcome, 0L) + 1,
+          after.getOrDefault(outcome, 0L),
+          outcome + " in " + after);
+    }
+  }
+
+  /** parley_webhooks_total of channel tg by outcome, from the management port's /metrics. */
+  private static Map<String, Long> webhookCounts() {
+    Map<String, Long> counts = new java.util.HashMap<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "(?m)^parley_webhooks_total\\{channel=\"tg\",outcome=\"([a-z-]+)\"\\} ([0-9.eE+]+)$")
+            .matcher(node.getManagement("/metrics").raw());
+    while (m.find()) {
+      counts.put(m.group(1), (long) Double.parseDouble(m.group(2)));
+    }
+    return counts;
+  }
+
+  @Test
   void theSameUpdateTwiceMakesOneTurnAndOneReply() {
     long user = freshUser();
     ObjectNode first = update("private-text", user, "once only");
