@@ -22,14 +22,6 @@ final class DeploymentConfig {
   static final Path APPLICATION_CONF = Path.of("application.conf");
   static final Path REFERENCE_CONF = Path.of("src/main/resources/reference.conf");
 
-  /**
-   * Coordinated shutdown's assumed upper bound while Parley's reference.conf does not set
-   * pekko.coordinated-shutdown itself: Pekko's own phase timeouts add up to far more (75 s over all
-   * phases), but a phase without tasks takes no time, and the cluster work bounds the phases to
-   * about 20-25 s. Once reference.conf sets them, the sum of the configured phase timeouts is used.
-   */
-  static final Duration ASSUMED_SHUTDOWN = Duration.ofSeconds(25);
-
   private static final Pattern ENV_SUBSTITUTION = Pattern.compile("\\$\\{\\?([A-Za-z0-9_]+)}");
 
   final Config config = ConfigFactory.load();
@@ -73,12 +65,12 @@ final class DeploymentConfig {
   }
 
   /**
-   * The longest coordinated shutdown can take: the sum of every enabled phase's timeout once
-   * Parley's reference.conf configures coordinated shutdown, else {@link #ASSUMED_SHUTDOWN}.
+   * The longest coordinated shutdown can take: the sum of every enabled phase's timeout, which
+   * Parley's reference.conf sets (Pekko's own defaults add up to far more than any grace period).
    */
   Duration coordinatedShutdownBound() {
     if (!parleySets("pekko.coordinated-shutdown")) {
-      return ASSUMED_SHUTDOWN;
+      throw new AssertionError("reference.conf must bound coordinated shutdown's phases");
     }
     Config shutdown = config.getConfig("pekko.coordinated-shutdown");
     Duration fallback = shutdown.getDuration("default-phase-timeout");
