@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
@@ -145,8 +146,18 @@ final class TurnRunner {
       arguments = arguments.substring(0, 300) + "…";
     }
     ReplyAddress address = attempt.user().isEmpty() ? null : attempt.user().get(0).address();
+    // Turn and round say what is asked; the random tail tells apart a question asked again (a
+    // redo after a crash, or the same turn id after an erasure), so a stale press of an earlier
+    // question's button, which a channel may deliver again days later, counts for nothing.
+    String confirmationId =
+        "t"
+            + attempt.turnId()
+            + "r"
+            + attempt.modelCalls()
+            + "-"
+            + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
     return new PendingConfirmation(
-        "t" + attempt.turnId() + "r" + attempt.modelCalls(),
+        confirmationId,
         attempt.turnId(),
         attempt.attempt(),
         attempt.user(),

@@ -1,6 +1,7 @@
 package dev.parley.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import com.typesafe.config.Config;
 import dev.parley.conversation.ConversationCommand.AcceptMessage;
 import dev.parley.conversation.ConversationCommand.Accepted;
 import dev.parley.conversation.ConversationCommand.AwaitOutcome;
+import dev.parley.conversation.ConversationCommand.Erase;
 import dev.parley.conversation.ConversationCommand.GetConversation;
 import dev.parley.conversation.ConversationCommand.MessageOutcome;
 import dev.parley.conversation.ConversationCommand.PressButton;
@@ -19,11 +21,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -169,6 +174,45 @@ class ConfirmationTest {
     assertNotNull(awaitState(s, "awaiting-confirmation").pendingConfirmation());
     assertEquals("accepted", press(s, pending.buttonData(true), "ann"));
     assertEquals("result: 42", outcome(s, "m1").replyText());
+  }
+
+  @Test
+  void theSameTurnAskingAgainAfterAnErasureMakesTheOldButtonsCountForNothing() {
+    // Erasure as the database does it: the conversation's rows are gone.
+    PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
+    ConversationDeps base =
+        EntityFixture.deps(CONFIG, model(), new ReplySenders(Map.of("tg", new FakeReplySender())));
+    ConversationDeps deps =
+        new ConversationDeps(
+            base.settings(),
+            base.model(),
+            base.tools(),
+            persistenceId -> {
+              journal.clearByPersistenceId(persistenceId);
+              return CompletableFuture.completedFuture(Done.getInstance());
+            },
+            base.clock(),
+            base.blockingExecutor(),
+            base.senders(),
+            base.metrics());
+    String key = "user:tg:" + UUID.randomUUID();
+    Subject s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
+    accept(s, "m1", "what is 6*7?", "42");
+    PendingConfirmation first = awaitState(s, "awaiting-confirmation").pendingConfirmation();
+    TestProbe<StatusReply<Done>> erased = testKit.createTestProbe();
+    s.ref().tell(new Erase(erased.getRef()));
+    assertTrue(erased.receiveMessage(WAIT).isSuccess());
+    // The erased conversation starts again: its first turn is turn 1 again, and asks again.
+    Subject after = s.again();
+    accept(after, "m1", "what is 6*7?", "42");
+    PendingConfirmation second = awaitState(after, "awaiting-confirmation").pendingConfirmation();
+    assertEquals(first.turnId(), second.turnId());
+    assertNotEquals(first.confirmationId(), second.confirmationId());
+    // A press of the first question's button, delivered late, does not answer the second.
+    assertEquals("expired", press(after, first.buttonData(true), "42"));
+    assertEquals("awaiting-confirmation", awaitState(after, "awaiting-confirmation").state());
+    assertEquals("accepted", press(after, second.buttonData(true), "42"));
+    assertEquals("result: 42", outcome(after, "m1").replyText());
   }
 
   @Test
