@@ -6,18 +6,16 @@ import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
-import org.apache.pekko.stream.javadsl.Sink;
 
 /**
  * Reads completed turns that have left an entity's in-memory window straight from the journal (a
  * read-side query; the entity is not involved). Each call scans the conversation's events from the
- * start: fine for paging back now and then, not for a hot path.
+ * start, holding no more than one page: fine for paging back now and then, not for a hot path.
  */
 public final class TurnArchive {
   private final ActorSystem<?> system;
@@ -32,34 +30,50 @@ public final class TurnArchive {
 
   /** Up to {@code limit} newest completed turns with an id below {@code beforeTurnId}. */
   public CompletionStage<List<Turn>> turnsBefore(String key, long beforeTurnId, int limit) {
+    boolean sends = !ConversationKey.parse(key).channel().equals("api");
     return journal
         .currentEventsByPersistenceId(
             ConversationEntity.persistenceId(key).id(), 0L, Long.MAX_VALUE)
         .map(EventEnvelope::event)
-        .runWith(Sink.seq(), system)
-        .thenApply(events -> page(key, events, beforeTurnId, limit));
+        .runFold(new Page(sends, beforeTurnId, limit), Page::add, system)
+        .thenApply(page -> new ArrayList<>(page.byReply.values()));
   }
 
-  /** Folds the events into turns with their delivery state, then cuts the page. */
-  private static List<Turn> page(String key, List<Object> events, long beforeTurnId, int limit) {
-    boolean sends = !ConversationKey.parse(key).channel().equals("api");
-    Map<String, Turn> byReply = new LinkedHashMap<>();
-    for (Object event : events) {
+  /**
+   * The page being folded from the events: turns with their delivery state, at most {@code limit}
+   * of them, so that memory stays bounded however long the conversation. Turns come in id order, so
+   * once {@code limit} newer ones are held an older one can no longer be on the page.
+   */
+  private static final class Page {
+    private final boolean sends;
+    private final long beforeTurnId;
+    private final int limit;
+    private final LinkedHashMap<String, Turn> byReply = new LinkedHashMap<>();
+
+    Page(boolean sends, long beforeTurnId, int limit) {
+      this.sends = sends;
+      this.beforeTurnId = beforeTurnId;
+      this.limit = limit;
+    }
+
+    Page add(Object event) {
       if (event instanceof TurnCompleted c && c.turnId() < beforeTurnId) {
         String delivery = sends ? Turn.PENDING : Turn.DELIVERED;
         byReply.put(
             PendingReply.forTurn(c.turnId()),
             new Turn(
                 c.turnId(), c.user(), c.toolCalls(), c.reply(), c.at(), delivery, List.of(), null));
-      } else if (event instanceof ReplyDelivered d && byReply.containsKey(d.replyId())) {
+        if (byReply.size() > limit) {
+          byReply.remove(byReply.keySet().iterator().next());
+        }
+      } else if (event instanceof ReplyDelivered d) {
         byReply.computeIfPresent(
             d.replyId(), (id, t) -> t.withDelivery(Turn.DELIVERED, d.channelMessageIds(), null));
-      } else if (event instanceof ReplyAbandoned a && byReply.containsKey(a.replyId())) {
+      } else if (event instanceof ReplyAbandoned a) {
         byReply.computeIfPresent(
             a.replyId(), (id, t) -> t.withDelivery(Turn.ABANDONED, List.of(), a.reason()));
       }
+      return this;
     }
-    List<Turn> all = new ArrayList<>(byReply.values());
-    return all.subList(Math.max(0, all.size() - limit), all.size());
   }
 }
