@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
-import dev.parley.Steady;
 import dev.parley.TestNode;
 import dev.parley.channel.telegram.CountingEchoModel;
 import dev.parley.channel.telegram.TelegramBotApiDouble;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TelegramRestartTest {
   private static final String WEBHOOK_URL = "https://bot.example.org/webhooks/telegram";
   private static final Duration WAIT = Duration.ofSeconds(25);
-  private static final Duration QUIET = Duration.ofMillis(500);
   private static ActorTestKit kit;
   private static TelegramBotApiDouble telegram;
 
@@ -72,7 +70,7 @@ class TelegramRestartTest {
   }
 
   @Test
-  void aReplyNotSentBeforeAStopIsSentOnceByTheNextNode() throws Exception {
+  void aReplyNotSentBeforeAStopIsSentOnceByTheNextNode() {
     long user = TelegramWebhookFixture.freshId();
     String key = "user:tg:" + user;
     Path data = TestNode.freshDataDir();
@@ -97,17 +95,17 @@ class TelegramRestartTest {
     } finally {
       first.stop();
     }
-    // A send still on the wire when the node stopped must meet the refusal, not the clearing.
-    Steady.count(() -> telegram.calls("sendMessage").size(), QUIET, WAIT);
     assertTrue(telegram.deliveredTexts(user).isEmpty());
 
-    telegram.clearStanding("sendMessage");
     // The second node also registers the webhook; its first attempt fails and is retried.
     telegram.script("setWebhook", Answer.serverError());
     Map<String, Object> config = new HashMap<>(TelegramWebhookFixture.config(telegram.url()));
     config.put("parley.telegram.webhook-url", WEBHOOK_URL);
     TestNode second =
         TestNode.start(data, config, TelegramWebhookFixture.deps(new CountingEchoModel()));
+    // Sends are refused until the second node is up: a send of the first node that was still on
+    // the wire when it stopped meets the refusal too. The second node's retry then goes through.
+    telegram.clearStanding("sendMessage");
     try {
       // No new update: remember-entities brings the conversation back, and it sends.
       JsonNode turn =
