@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
@@ -75,7 +74,10 @@ class ConfirmationTest {
 
   private static Subject spawn(String key, FakeReplySender sender) {
     var senders = sender == null ? ReplySenders.none() : new ReplySenders(Map.of("tg", sender));
-    var deps = EntityFixture.deps(CONFIG, model(), senders);
+    return spawnWith(key, EntityFixture.deps(CONFIG, model(), senders));
+  }
+
+  private static Subject spawnWith(String key, ConversationDeps deps) {
     return new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
   }
 
@@ -179,24 +181,12 @@ class ConfirmationTest {
   @Test
   void theSameTurnAskingAgainAfterAnErasureMakesTheOldButtonsCountForNothing() {
     // Erasure as the database does it: the conversation's rows are gone.
-    PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
-    ConversationDeps base =
-        EntityFixture.deps(CONFIG, model(), new ReplySenders(Map.of("tg", new FakeReplySender())));
     ConversationDeps deps =
-        new ConversationDeps(
-            base.settings(),
-            base.model(),
-            base.tools(),
-            persistenceId -> {
-              journal.clearByPersistenceId(persistenceId);
-              return CompletableFuture.completedFuture(Done.getInstance());
-            },
-            base.clock(),
-            base.blockingExecutor(),
-            base.senders(),
-            base.metrics());
-    String key = "user:tg:" + UUID.randomUUID();
-    Subject s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
+        EntityFixture.erasingFrom(
+            EntityFixture.deps(
+                CONFIG, model(), new ReplySenders(Map.of("tg", new FakeReplySender()))),
+            PersistenceTestKit.create(testKit.system()));
+    Subject s = spawnWith("user:tg:" + UUID.randomUUID(), deps);
     accept(s, "m1", "what is 6*7?", "42");
     PendingConfirmation first = awaitState(s, "awaiting-confirmation").pendingConfirmation();
     TestProbe<StatusReply<Done>> erased = testKit.createTestProbe();
@@ -221,9 +211,7 @@ class ConfirmationTest {
         EntityFixture.config(
             "parley.tool.require-confirmation = [calculator]\n"
                 + "parley.conversation.confirmation.timeout = 1s");
-    String key = "user:api:" + UUID.randomUUID();
-    var deps = EntityFixture.deps(quick, model());
-    Subject s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
+    Subject s = spawnWith("user:api:" + UUID.randomUUID(), EntityFixture.deps(quick, model()));
     accept(s, "m1", "what is 6*7?", null);
     awaitState(s, "awaiting-confirmation");
     testKit.stop(s.ref(), WAIT);
@@ -239,9 +227,7 @@ class ConfirmationTest {
         EntityFixture.config(
             "parley.tool.require-confirmation = [calculator]\n"
                 + "parley.conversation.max-inbox = 1");
-    String key = "user:api:" + UUID.randomUUID();
-    var deps = EntityFixture.deps(full, model());
-    Subject s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
+    Subject s = spawnWith("user:api:" + UUID.randomUUID(), EntityFixture.deps(full, model()));
     accept(s, "m1", "what is 6*7?", null);
     awaitState(s, "awaiting-confirmation"); // m1 fills the inbox of one
     accept(s, "m2", "yes", null);

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import org.apache.pekko.Done;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 
 /** Configuration and dependencies for entity tests on the in-memory persistence testkit. */
 final class EntityFixture {
@@ -64,5 +65,21 @@ final class EntityFixture {
         deps.blockingExecutor(),
         deps.senders(),
         metrics);
+  }
+
+  /** {@code deps} whose erasure removes the conversation's events from {@code journal}. */
+  static ConversationDeps erasingFrom(ConversationDeps deps, PersistenceTestKit journal) {
+    return new ConversationDeps(
+        deps.settings(),
+        deps.model(),
+        deps.tools(),
+        persistenceId -> {
+          journal.clearByPersistenceId(persistenceId);
+          return CompletableFuture.completedFuture(Done.getInstance());
+        },
+        deps.clock(),
+        deps.blockingExecutor(),
+        deps.senders(),
+        deps.metrics());
   }
 }

@@ -128,7 +128,7 @@ class TelegramWebhookEndToEndTest {
   void everyDeliveryIsCountedByOutcomeInTheMetrics() {
     long user = freshUser();
     ObjectNode text = update("private-text", user, "count me");
-    Map<String, Long> before = webhookCounts();
+    Map<String, Long> before = WebhookCounts.of(node, "tg");
     assertOk(post(node, text));
     assertOk(post(node, text));
     assertOk(post(node, update("sticker", user, null)));
@@ -151,7 +151,7 @@ class TelegramWebhookEndToEndTest {
                 TelegramWebhookFixture.SECRET_HEADER,
                 TelegramWebhookFixture.SECRET)
             .status());
-    Map<String, Long> after = webhookCounts();
+    Map<String, Long> after = WebhookCounts.of(node, "tg");
     for (String outcome :
         List.of("accepted", "duplicate", "rejected", "ignored", "unauthorized", "invalid")) {
       assertEquals(
@@ -159,19 +159,6 @@ class TelegramWebhookEndToEndTest {
           after.getOrDefault(outcome, 0L),
           outcome + " in " + after);
     }
-  }
-
-  /** parley_webhooks_total of channel tg by outcome, from the management port's /metrics. */
-  private static Map<String, Long> webhookCounts() {
-    Map<String, Long> counts = new java.util.HashMap<>();
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile(
-                "(?m)^parley_webhooks_total\\{channel=\"tg\",outcome=\"([a-z-]+)\"\\} ([0-9.eE+]+)$")
-            .matcher(node.getManagement("/metrics").raw());
-    while (m.find()) {
-      counts.put(m.group(1), (long) Double.parseDouble(m.group(2)));
-    }
-    return counts;
   }
 
   @Test

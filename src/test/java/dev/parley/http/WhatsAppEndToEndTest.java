@@ -137,31 +137,18 @@ class WhatsAppEndToEndTest {
   @Test
   void everyDeliveryIsCountedByOutcomeInTheMetrics() {
     String user = freshUser();
-    Map<String, Long> before = webhookCounts();
+    Map<String, Long> before = WebhookCounts.of(wa.node, "wa");
     deliverOk(text(user, "wamid.COUNT-" + user, "count me"));
     assertEquals(401, wa.deliverSigned(text(user, "wamid.X-" + user, "forged"), null).status());
     assertEquals(
         400, wa.deliver("{\"object\": \"whatsapp_business_account\", \"entry\": 5}").status());
-    Map<String, Long> after = webhookCounts();
+    Map<String, Long> after = WebhookCounts.of(wa.node, "wa");
     for (String outcome : List.of("accepted", "unauthorized", "invalid")) {
       assertEquals(
           before.getOrDefault(outcome, 0L) + 1,
           after.getOrDefault(outcome, 0L),
           outcome + " in " + after);
     }
-  }
-
-  /** parley_webhooks_total of channel wa by outcome, from the management port's /metrics. */
-  private static Map<String, Long> webhookCounts() {
-    Map<String, Long> counts = new java.util.HashMap<>();
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile(
-                "(?m)^parley_webhooks_total\\{channel=\"wa\",outcome=\"([a-z-]+)\"\\} ([0-9.eE+]+)$")
-            .matcher(wa.node.getManagement("/metrics").raw());
-    while (m.find()) {
-      counts.put(m.group(1), (long) Double.parseDouble(m.group(2)));
-    }
-    return counts;
   }
 
   @Test
