@@ -256,9 +256,11 @@ public record ConversationState(
     return settle(e.replyId(), turn -> turn.withDelivery(Turn.ABANDONED, List.of(), e.reason()));
   }
 
+  /** The state with the status applied; this very state when it changes nothing. */
   public ConversationState statusChanged(DeliveryStatusChanged e) {
     List<Turn> nextTurns = new ArrayList<>(turns.size());
     boolean found = false;
+    boolean changed = false;
     for (Turn turn : turns) {
       if (turn.channelMessageIds().contains(e.channelMessageId())) {
         found = true;
@@ -268,10 +270,14 @@ public record ConversationState(
                     ? turn.deliveryNote()
                     : null,
                 e.status());
+        changed |= !java.util.Objects.equals(merged, turn.deliveryNote());
         nextTurns.add(turn.withDelivery(turn.delivery(), turn.channelMessageIds(), merged));
       } else {
         nextTurns.add(turn);
       }
+    }
+    if (found && !changed) {
+      return this; // a repeat, or a late "sent" after "read": statuses only move forward
     }
     if (found) {
       return new ConversationState(

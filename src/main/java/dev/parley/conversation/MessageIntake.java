@@ -187,7 +187,7 @@ final class MessageIntake {
     }
     DeliveryStatusChanged changed =
         new DeliveryStatusChanged(cmd.channelMessageId(), cmd.status(), deps.clock().instant());
-    if (state.statusChanged(changed).equals(state)) {
+    if (state.statusChanged(changed) == state) {
       // A repeat, a late "sent" after "read", or a message that left the window: writing it
       // would change nothing, and the channel gets the same answer either way. (A status for a
       // send still in flight does change the state: it is held until its id is known.)
