@@ -205,6 +205,15 @@ public final class TestNode implements AutoCloseable {
         List.of());
   }
 
+  /** Posts these exact bytes as JSON (e.g. bytes that are not valid UTF-8). */
+  public Reply postBytes(String path, byte[] body) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+        List.of());
+  }
+
   /** Posts {@code json} with chunked transfer encoding: no Content-Length up front. */
   public Reply postChunked(String path, String json) {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);

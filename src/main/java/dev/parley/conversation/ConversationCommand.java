@@ -2,6 +2,7 @@ package dev.parley.conversation;
 
 import dev.parley.CborSerializable;
 import dev.parley.llm.ChatResponse;
+import dev.parley.text.Utf16;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.Done;
@@ -11,7 +12,9 @@ import org.apache.pekko.pattern.StatusReply;
 /**
  * What a conversation entity understands. The public commands cross nodes through sharding; the
  * private ones (model and tool results, timers) only ever come from the entity itself and carry the
- * turn id and attempt, so a late answer of an abandoned attempt is ignored.
+ * turn id and attempt, so a late answer of an abandoned attempt is ignored. Strings from outside
+ * are made well-formed UTF-16 as a command is built: Jackson could not serialize a lone surrogate
+ * to another node, nor the journal store it.
  */
 public sealed interface ConversationCommand extends CborSerializable {
 
@@ -23,6 +26,12 @@ public sealed interface ConversationCommand extends CborSerializable {
       ReplyAddress address,
       ActorRef<StatusReply<Accepted>> replyTo)
       implements ConversationCommand {
+    public AcceptMessage {
+      messageId = Utf16.wellFormed(messageId);
+      text = Utf16.wellFormed(text);
+      sender = Utf16.wellFormed(sender);
+    }
+
     public AcceptMessage(
         String messageId, String text, String sender, ActorRef<StatusReply<Accepted>> replyTo) {
       this(messageId, text, sender, null, replyTo);
@@ -39,12 +48,23 @@ public sealed interface ConversationCommand extends CborSerializable {
       String notice,
       ReplyAddress address,
       ActorRef<StatusReply<Accepted>> replyTo)
-      implements ConversationCommand {}
+      implements ConversationCommand {
+    public RejectMessage {
+      messageId = Utf16.wellFormed(messageId);
+      reason = Utf16.wellFormed(reason);
+      notice = Utf16.wellFormed(notice);
+    }
+  }
 
   /** A channel reports what became of a sent message (e.g. WhatsApp: delivered, read). */
   record UpdateDeliveryStatus(
       String channelMessageId, String status, ActorRef<StatusReply<Done>> replyTo)
-      implements ConversationCommand {}
+      implements ConversationCommand {
+    public UpdateDeliveryStatus {
+      channelMessageId = Utf16.wellFormed(channelMessageId);
+      status = Utf16.wellFormed(status);
+    }
+  }
 
   /**
    * A button was pressed ({@code data} as the channel handed it back) by the channel user {@code
@@ -52,19 +72,34 @@ public sealed interface ConversationCommand extends CborSerializable {
    * not-yours} (a group confirmation counts only from the user it asked).
    */
   record PressButton(String data, String userId, ActorRef<StatusReply<String>> replyTo)
-      implements ConversationCommand {}
+      implements ConversationCommand {
+    public PressButton {
+      data = Utf16.wellFormed(data);
+      userId = Utf16.wellFormed(userId);
+    }
+  }
 
   /** The parked turn's question went unanswered for too long. */
   record ConfirmationTimedOut(String confirmationId) implements ConversationCommand {}
 
   /** Record something about the chat that starts no turn (bot added, group migrated). */
   record RecordNote(String noteId, String kind, String detail, ActorRef<StatusReply<Done>> replyTo)
-      implements ConversationCommand {}
+      implements ConversationCommand {
+    public RecordNote {
+      noteId = Utf16.wellFormed(noteId);
+      kind = Utf16.wellFormed(kind);
+      detail = Utf16.wellFormed(detail);
+    }
+  }
 
   /** Answer once the given message's turn is over (or at once if it already is). */
   record AwaitOutcome(
       String messageId, Duration maxWait, ActorRef<StatusReply<MessageOutcome>> replyTo)
       implements ConversationCommand {
+    public AwaitOutcome {
+      messageId = Utf16.wellFormed(messageId);
+    }
+
     /** Waits as long as the entity allows anyone to (the asker's own deadline still applies). */
     public AwaitOutcome(String messageId, ActorRef<StatusReply<MessageOutcome>> replyTo) {
       this(messageId, Duration.ofMinutes(10), replyTo);
@@ -116,6 +151,14 @@ public sealed interface ConversationCommand extends CborSerializable {
     INSTANCE
   }
 
+  /**
+   * After a restart caused by the journal refusing an event: record a handled failure in place of
+   * what was refused (see {@link RejectedWrites}).
+   */
+  enum ResolveRejection implements ConversationCommand {
+    INSTANCE
+  }
+
   /** Refresh the channel's "typing…" while a turn runs. */
   enum Typing implements ConversationCommand {
     INSTANCE
@@ -125,12 +168,21 @@ public sealed interface ConversationCommand extends CborSerializable {
       implements ConversationCommand {}
 
   /** Reply to {@link AcceptMessage}: the id as stored and whether it was seen before. */
-  record Accepted(String messageId, boolean duplicate) implements CborSerializable {}
+  record Accepted(String messageId, boolean duplicate) implements CborSerializable {
+    public Accepted {
+      messageId = Utf16.wellFormed(messageId);
+    }
+  }
 
   /**
    * Reply to {@link AwaitOutcome}: {@code completed}, {@code failed} or {@code rejected}, and the
    * text the user got (the reply, or the notice).
    */
   record MessageOutcome(String messageId, String outcome, String replyText)
-      implements CborSerializable {}
+      implements CborSerializable {
+    public MessageOutcome {
+      messageId = Utf16.wellFormed(messageId);
+      replyText = Utf16.wellFormed(replyText);
+    }
+  }
 }

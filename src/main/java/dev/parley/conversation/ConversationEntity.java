@@ -14,6 +14,7 @@ import dev.parley.conversation.ConversationCommand.ModelFailed;
 import dev.parley.conversation.ConversationCommand.PressButton;
 import dev.parley.conversation.ConversationCommand.RecordNote;
 import dev.parley.conversation.ConversationCommand.RejectMessage;
+import dev.parley.conversation.ConversationCommand.ResolveRejection;
 import dev.parley.conversation.ConversationCommand.RetryDelivery;
 import dev.parley.conversation.ConversationCommand.Stop;
 import dev.parley.conversation.ConversationCommand.ToolsFinished;
@@ -45,6 +46,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.EventRejectedException;
+import org.apache.pekko.persistence.typed.JournalPersistRejected;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -83,6 +86,10 @@ public final class ConversationEntity
   private final TurnFlow turns;
   private final boolean sends;
   private final Erasure erasure;
+  private final RejectedWrites rejections = new RejectedWrites();
+  private final RejectionFlow rejectionFlow;
+  // What the journal refused before this incarnation's restart, until it is resolved.
+  private RejectedWrites.Rejection pendingRejection;
   // Whether this incarnation's inbox is in parley_inbox_depth: added on recovery, taken out
   // once on PreRestart or PostStop (a journal failure restarts without PostStop, and
   // recovery adds the inbox again).
@@ -96,12 +103,26 @@ public final class ConversationEntity
                 .withStopMessage(Stop.INSTANCE));
   }
 
-  /** Builds the entity; {@code shard} may be null outside sharding (tests). */
+  /**
+   * Builds the entity; {@code shard} may be null outside sharding (tests). A write the journal
+   * refuses restarts it (after the persist-failure backoff) instead of stopping it, as a failed
+   * write does. The supervisor wraps the entity itself, so a restart recovers from the journal but
+   * keeps this object: its waiters, and what {@link RejectedWrites} noted about the refused write.
+   */
   public static Behavior<ConversationCommand> create(
       String key, ActorRef<ClusterSharding.ShardCommand> shard, ConversationDeps deps) {
     return Behaviors.setup(
         ctx ->
-            Behaviors.withTimers(timers -> new ConversationEntity(ctx, timers, key, shard, deps)));
+            Behaviors.withTimers(
+                timers -> {
+                  Behavior<ConversationCommand> entity =
+                      new ConversationEntity(ctx, timers, key, shard, deps);
+                  return Behaviors.supervise(entity)
+                      .onFailure(
+                          EventRejectedException.class,
+                          PersistFailureBackoff.from(ctx.getSystem().settings().config())
+                              .strategy());
+                }));
   }
 
   public static PersistenceId persistenceId(String key) {
@@ -161,6 +182,7 @@ public final class ConversationEntity
             waiters,
             erasure::inProgress,
             this::scheduleIdleCheck);
+    this.rejectionFlow = new RejectionFlow(key, context, deps, delivery, turns);
   }
 
   @Override
@@ -176,53 +198,72 @@ public final class ConversationEntity
   @Override
   public CommandHandlerWithReply<ConversationCommand, ConversationEvent, ConversationState>
       commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
-        .forAnyState()
-        .onCommand(AcceptMessage.class, (state, cmd) -> intake.onAccept(Effect(), state, cmd))
-        .onCommand(RejectMessage.class, (state, cmd) -> intake.onReject(Effect(), state, cmd))
-        .onCommand(
-            UpdateDeliveryStatus.class,
-            (state, cmd) -> intake.onDeliveryStatus(Effect(), state, cmd))
-        .onCommand(RecordNote.class, (state, cmd) -> intake.onNote(Effect(), state, cmd))
-        .onCommand(DeliveryFinished.class, this::onDeliveryFinished)
-        .onCommand(RetryDelivery.class, this::onRetryDelivery)
-        .onCommand(Typing.class, this::onTyping)
-        .onCommand(AwaitOutcome.class, this::onAwait)
-        .onCommand(GetConversation.class, this::onGet)
-        .onCommand(Advance.class, (state, cmd) -> turns.onAdvance(Effect(), state, cmd))
-        .onCommand(ModelAnswered.class, (state, cmd) -> turns.onModelAnswered(Effect(), state, cmd))
-        .onCommand(ToolsFinished.class, (state, cmd) -> turns.onToolsFinished(Effect(), state, cmd))
-        .onCommand(ModelFailed.class, (state, cmd) -> turns.onModelFailed(Effect(), state, cmd))
-        .onCommand(TurnTimedOut.class, (state, cmd) -> turns.onTimedOut(Effect(), state, cmd))
-        .onCommand(IdleTimeout.class, this::onIdleTimeout)
-        .onCommand(PressButton.class, (state, cmd) -> confirmation.onPress(Effect(), state, cmd))
-        .onCommand(
-            ConfirmationTimedOut.class,
-            (state, cmd) -> confirmation.onTimeout(Effect(), state, cmd))
-        .onCommand(Erase.class, (state, cmd) -> erasure.onErase(Effect(), cmd))
-        .onCommand(EraseFinished.class, (state, cmd) -> erasure.onFinished(Effect(), cmd))
-        .onCommand(Stop.class, this::onStop)
-        .build();
+    CommandHandlerWithReply<ConversationCommand, ConversationEvent, ConversationState> handlers =
+        newCommandHandlerWithReplyBuilder()
+            .forAnyState()
+            .onCommand(AcceptMessage.class, (state, cmd) -> intake.onAccept(Effect(), state, cmd))
+            .onCommand(RejectMessage.class, (state, cmd) -> intake.onReject(Effect(), state, cmd))
+            .onCommand(
+                UpdateDeliveryStatus.class,
+                (state, cmd) -> intake.onDeliveryStatus(Effect(), state, cmd))
+            .onCommand(RecordNote.class, (state, cmd) -> intake.onNote(Effect(), state, cmd))
+            .onCommand(DeliveryFinished.class, this::onDeliveryFinished)
+            .onCommand(RetryDelivery.class, this::onRetryDelivery)
+            .onCommand(Typing.class, this::onTyping)
+            .onCommand(AwaitOutcome.class, this::onAwait)
+            .onCommand(GetConversation.class, this::onGet)
+            .onCommand(Advance.class, (state, cmd) -> turns.onAdvance(Effect(), state, cmd))
+            .onCommand(
+                ModelAnswered.class, (state, cmd) -> turns.onModelAnswered(Effect(), state, cmd))
+            .onCommand(
+                ToolsFinished.class, (state, cmd) -> turns.onToolsFinished(Effect(), state, cmd))
+            .onCommand(ModelFailed.class, (state, cmd) -> turns.onModelFailed(Effect(), state, cmd))
+            .onCommand(TurnTimedOut.class, (state, cmd) -> turns.onTimedOut(Effect(), state, cmd))
+            .onCommand(IdleTimeout.class, this::onIdleTimeout)
+            .onCommand(
+                PressButton.class, (state, cmd) -> confirmation.onPress(Effect(), state, cmd))
+            .onCommand(
+                ConfirmationTimedOut.class,
+                (state, cmd) -> confirmation.onTimeout(Effect(), state, cmd))
+            .onCommand(Erase.class, (state, cmd) -> erasure.onErase(Effect(), cmd))
+            .onCommand(EraseFinished.class, (state, cmd) -> erasure.onFinished(Effect(), cmd))
+            .onCommand(Stop.class, this::onStop)
+            .onCommand(ResolveRejection.class, this::onResolveRejection)
+            .build();
+    // Every live command is noted, with the events it leads to, in case the journal refuses them.
+    return (state, command) -> {
+      rejections.handling(state, command);
+      return handlers.apply(state, command);
+    };
   }
 
   @Override
   public EventHandler<ConversationState, ConversationEvent> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(MessageAccepted.class, (state, e) -> state.accepted(e, dedupe))
-        .onEvent(MessageRejected.class, (state, e) -> state.rejected(e, dedupe, sends))
-        .onEvent(TurnStarted.class, ConversationState::started)
-        .onEvent(TurnInterrupted.class, ConversationState::interrupted)
-        .onEvent(ConfirmationRequested.class, (state, e) -> state.confirmationRequested(e, sends))
-        .onEvent(ConfirmationResolved.class, ConversationState::confirmationResolved)
-        .onEvent(
-            TurnCompleted.class, (state, e) -> state.completed(e, settings.turnsInState(), sends))
-        .onEvent(TurnFailed.class, (state, e) -> state.failed(e, sends))
-        .onEvent(ReplyDelivered.class, ConversationState::delivered)
-        .onEvent(ReplyAbandoned.class, ConversationState::abandoned)
-        .onEvent(DeliveryStatusChanged.class, ConversationState::statusChanged)
-        .onEvent(NoteRecorded.class, (state, e) -> state.noted(e, dedupe))
-        .build();
+    EventHandler<ConversationState, ConversationEvent> handlers =
+        newEventHandlerBuilder()
+            .forAnyState()
+            .onEvent(MessageAccepted.class, (state, e) -> state.accepted(e, dedupe))
+            .onEvent(MessageRejected.class, (state, e) -> state.rejected(e, dedupe, sends))
+            .onEvent(TurnStarted.class, ConversationState::started)
+            .onEvent(TurnInterrupted.class, ConversationState::interrupted)
+            .onEvent(
+                ConfirmationRequested.class, (state, e) -> state.confirmationRequested(e, sends))
+            .onEvent(ConfirmationResolved.class, ConversationState::confirmationResolved)
+            .onEvent(
+                TurnCompleted.class,
+                (state, e) -> state.completed(e, settings.turnsInState(), sends))
+            .onEvent(TurnFailed.class, (state, e) -> state.failed(e, sends))
+            .onEvent(ReplyDelivered.class, ConversationState::delivered)
+            .onEvent(ReplyAbandoned.class, ConversationState::abandoned)
+            .onEvent(DeliveryStatusChanged.class, ConversationState::statusChanged)
+            .onEvent(NoteRecorded.class, (state, e) -> state.noted(e, dedupe))
+            .build();
+    // Pekko applies an event before writing it; noting it (outside the state) costs nothing on
+    // recovery, where no command is being handled.
+    return (state, event) -> {
+      rejections.applied(event);
+      return handlers.apply(state, event);
+    };
   }
 
   @Override
@@ -233,7 +274,22 @@ public final class ConversationEntity
             state -> {
               deps.metrics().inboxDepthChanged(state.inbox().size());
               inboxCounted = true;
+              pendingRejection = rejections.take();
+              if (pendingRejection != null) {
+                context.getSelf().tell(ResolveRejection.INSTANCE);
+              }
               context.getSelf().tell(Advance.INSTANCE);
+            })
+        // The journal refused a write: Pekko throws next, and the supervisor restarts this
+        // entity. The gauge counted the inbox as it was before the refused command.
+        .onSignal(
+            JournalPersistRejected.class,
+            (state, signal) -> {
+              rejections.rejected(signal.failure());
+              if (inboxCounted) {
+                deps.metrics().inboxDepthChanged(-rejections.inboxBefore());
+                inboxCounted = false;
+              }
             })
         .onSignal(
             PostStop.instance(),
@@ -247,6 +303,7 @@ public final class ConversationEntity
             state -> {
               uncountInbox(state);
               runner.abandon();
+              rejections.restarting();
             })
         .build();
   }
@@ -278,6 +335,16 @@ public final class ConversationEntity
               scheduleIdleCheck(next);
             })
         .thenNoReply();
+  }
+
+  private ReplyEffect<ConversationEvent, ConversationState> onResolveRejection(
+      ConversationState state, ResolveRejection cmd) {
+    var rejection = pendingRejection;
+    pendingRejection = null;
+    if (rejection == null || erasure.inProgress()) {
+      return Effect().noReply();
+    }
+    return rejectionFlow.resolve(Effect(), state, rejection);
   }
 
   private ReplyEffect<ConversationEvent, ConversationState> onRetryDelivery(

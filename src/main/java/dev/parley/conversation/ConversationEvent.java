@@ -1,13 +1,16 @@
 package dev.parley.conversation;
 
 import dev.parley.CborSerializable;
+import dev.parley.text.Utf16;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * What a conversation records in its journal. Events are forever: add fields as optional, and
  * rename or restructure only with a JacksonMigration. Times come from the entity's injected clock,
- * never from the event handler.
+ * never from the event handler. Every string is made well-formed UTF-16 as the event is built (a
+ * lone surrogate becomes U+FFFD): Jackson refuses to write a lone surrogate, and the journal would
+ * reject the event.
  */
 public sealed interface ConversationEvent extends CborSerializable {
   Instant at();
@@ -19,6 +22,12 @@ public sealed interface ConversationEvent extends CborSerializable {
   record MessageAccepted(
       String messageId, String text, String sender, Instant at, ReplyAddress address)
       implements ConversationEvent {
+    public MessageAccepted {
+      messageId = Utf16.wellFormed(messageId);
+      text = Utf16.wellFormed(text);
+      sender = Utf16.wellFormed(sender);
+    }
+
     public MessageAccepted(String messageId, String text, String sender, Instant at) {
       this(messageId, text, sender, at, null);
     }
@@ -31,6 +40,12 @@ public sealed interface ConversationEvent extends CborSerializable {
   record MessageRejected(
       String messageId, String reason, String notice, Instant at, ReplyAddress address)
       implements ConversationEvent {
+    public MessageRejected {
+      messageId = Utf16.wellFormed(messageId);
+      reason = Utf16.wellFormed(reason);
+      notice = Utf16.wellFormed(notice);
+    }
+
     public MessageRejected(String messageId, String reason, String notice, Instant at) {
       this(messageId, reason, notice, at, null);
     }
@@ -38,32 +53,68 @@ public sealed interface ConversationEvent extends CborSerializable {
 
   /** A turn (its attempt'th try) is about to call the model for the given messages. */
   record TurnStarted(long turnId, List<String> messageIds, int attempt, Instant at)
-      implements ConversationEvent {}
+      implements ConversationEvent {
+    public TurnStarted {
+      messageIds = Utf16.wellFormed(messageIds);
+    }
+  }
 
   /** The tool-call loop ended with a reply: the whole turn enters the history at once. */
   record TurnCompleted(
       long turnId, List<UserLine> user, List<ToolCallRecord> toolCalls, String reply, Instant at)
-      implements ConversationEvent {}
+      implements ConversationEvent {
+    public TurnCompleted {
+      reply = Utf16.wellFormed(reply);
+    }
+  }
 
   /** The turn gave up (model failed, watchdog, crash loop); the user got {@code notice}. */
   record TurnFailed(
       long turnId, List<String> messageIds, String code, String reason, String notice, Instant at)
-      implements ConversationEvent {}
+      implements ConversationEvent {
+    public TurnFailed {
+      messageIds = Utf16.wellFormed(messageIds);
+      code = Utf16.wellFormed(code);
+      reason = Utf16.wellFormed(reason);
+      notice = Utf16.wellFormed(notice);
+    }
+  }
 
   /** A reply (or notice) reached the channel, as these channel message ids, in order. */
   record ReplyDelivered(String replyId, List<String> channelMessageIds, Instant at)
-      implements ConversationEvent {}
+      implements ConversationEvent {
+    public ReplyDelivered {
+      replyId = Utf16.wellFormed(replyId);
+      channelMessageIds = Utf16.wellFormed(channelMessageIds);
+    }
+  }
 
   /** A reply will never be delivered (bot blocked, chat gone, outside the window). */
-  record ReplyAbandoned(String replyId, String reason, Instant at) implements ConversationEvent {}
+  record ReplyAbandoned(String replyId, String reason, Instant at) implements ConversationEvent {
+    public ReplyAbandoned {
+      replyId = Utf16.wellFormed(replyId);
+      reason = Utf16.wellFormed(reason);
+    }
+  }
 
   /** The channel reported a status for one of our messages (sent, delivered, read, failed). */
   record DeliveryStatusChanged(String channelMessageId, String status, Instant at)
-      implements ConversationEvent {}
+      implements ConversationEvent {
+    public DeliveryStatusChanged {
+      channelMessageId = Utf16.wellFormed(channelMessageId);
+      status = Utf16.wellFormed(status);
+    }
+  }
 
   /** A fact about the chat that starts no turn: bot added or removed, group migrated. */
   record NoteRecorded(String kind, String detail, Instant at, String noteId)
       implements ConversationEvent {
+    public NoteRecorded {
+      kind = Utf16.wellFormed(kind);
+      detail = Utf16.wellFormed(detail);
+      noteId = Utf16.wellFormed(noteId);
+    }
+
     /** {@code noteId} (added later) is the channel's id of what was noted, for dedupe. */
     public NoteRecorded(String kind, String detail, Instant at) {
       this(kind, detail, at, null);
@@ -90,5 +141,11 @@ public sealed interface ConversationEvent extends CborSerializable {
    */
   record ConfirmationResolved(
       String confirmationId, boolean approved, String reason, String answerMessageId, Instant at)
-      implements ConversationEvent {}
+      implements ConversationEvent {
+    public ConfirmationResolved {
+      confirmationId = Utf16.wellFormed(confirmationId);
+      reason = Utf16.wellFormed(reason);
+      answerMessageId = Utf16.wellFormed(answerMessageId);
+    }
+  }
 }

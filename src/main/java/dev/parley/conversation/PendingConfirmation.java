@@ -1,6 +1,7 @@
 package dev.parley.conversation;
 
 import dev.parley.CborSerializable;
+import dev.parley.text.Utf16;
 import java.time.Instant;
 import java.util.List;
 
@@ -26,9 +27,19 @@ public record PendingConfirmation(
 
   /** A tool call the model asked for, as recorded (not the model client's wire type). */
   public record RequestedCall(String callId, String name, String arguments)
-      implements CborSerializable {}
+      implements CborSerializable {
+    public RequestedCall {
+      callId = Utf16.wellFormed(callId);
+      name = Utf16.wellFormed(name);
+      arguments = Utf16.wellFormed(arguments);
+    }
+  }
 
   public PendingConfirmation {
+    confirmationId = Utf16.wellFormed(confirmationId);
+    assistantText = Utf16.wellFormed(assistantText);
+    question = Utf16.wellFormed(question);
+    askedUserId = Utf16.wellFormed(askedUserId);
     user = List.copyOf(user);
     calls = List.copyOf(calls);
     requested = List.copyOf(requested);

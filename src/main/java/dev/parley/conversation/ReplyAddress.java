@@ -1,6 +1,7 @@
 package dev.parley.conversation;
 
 import dev.parley.CborSerializable;
+import dev.parley.text.Utf16;
 
 /**
  * Where a reply goes, as the channel wrote it down at receipt: the chat (Telegram chat id, WhatsApp
@@ -11,6 +12,13 @@ import dev.parley.CborSerializable;
  */
 public record ReplyAddress(String chatId, String threadId, String replyToMessageId, String userId)
     implements CborSerializable {
+  public ReplyAddress {
+    chatId = Utf16.wellFormed(chatId);
+    threadId = Utf16.wellFormed(threadId);
+    replyToMessageId = Utf16.wellFormed(replyToMessageId);
+    userId = Utf16.wellFormed(userId);
+  }
+
   public ReplyAddress(String chatId, String threadId, String replyToMessageId) {
     this(chatId, threadId, replyToMessageId, null);
   }

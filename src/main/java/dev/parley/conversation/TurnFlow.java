@@ -139,21 +139,20 @@ final class TurnFlow {
 
   private ReplyEffect<ConversationEvent, ConversationState> endTurn(
       EffectFactories<ConversationEvent, ConversationState> effect, ConversationEvent end) {
+    return effect.persist(end).thenRun(next -> ended(next, end)).thenNoReply();
+  }
+
+  /** The turn's end is stored: report it, answer its waiters, send its reply, look for work. */
+  void ended(ConversationState next, ConversationEvent end) {
     List<String> ids =
         end instanceof TurnCompleted c
             ? c.user().stream().map(UserLine::id).toList()
             : ((TurnFailed) end).messageIds();
-    return effect
-        .persist(end)
-        .thenRun(
-            next -> {
-              runner.ended(end);
-              deps.metrics().inboxDepthChanged(-ids.size());
-              delivery.stopTyping();
-              waiters.resolve(next, ids);
-              delivery.kick(next);
-              context.getSelf().tell(Advance.INSTANCE);
-            })
-        .thenNoReply();
+    runner.ended(end);
+    deps.metrics().inboxDepthChanged(-ids.size());
+    delivery.stopTyping();
+    waiters.resolve(next, ids);
+    delivery.kick(next);
+    context.getSelf().tell(Advance.INSTANCE);
   }
 }

@@ -12,6 +12,7 @@ import dev.parley.llm.ChatMessage;
 import dev.parley.llm.ChatResponse;
 import dev.parley.llm.ModelException;
 import dev.parley.llm.ToolCall;
+import dev.parley.text.Utf16;
 import dev.parley.tool.ToolContext;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class TurnRunner {
   private static final String WATCHDOG = "watchdog";
+  // How much of a call's arguments the confirmation question quotes (characters).
+  private static final int MAX_QUESTION_ARGUMENTS = 301;
 
   private final String key;
   private final ActorContext<ConversationCommand> context;
@@ -141,10 +144,8 @@ final class TurnRunner {
 
   /** What a parked turn needs to resume, and the question to ask. */
   private PendingConfirmation confirmation(ChatResponse response, ToolCall asks) {
-    String arguments = asks.arguments() == null ? "{}" : asks.arguments();
-    if (arguments.length() > 300) {
-      arguments = arguments.substring(0, 300) + "…";
-    }
+    String arguments =
+        asks.arguments() == null ? "{}" : Utf16.cut(asks.arguments(), MAX_QUESTION_ARGUMENTS, "…");
     ReplyAddress address = attempt.user().isEmpty() ? null : attempt.user().get(0).address();
     // Turn and round say what is asked; the random tail tells apart a question asked again (a
     // redo after a crash, or the same turn id after an erasure), so a stale press of an earlier

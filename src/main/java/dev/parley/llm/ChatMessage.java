@@ -1,5 +1,6 @@
 package dev.parley.llm;
 
+import dev.parley.text.Utf16;
 import java.util.List;
 
 /**
@@ -10,6 +11,8 @@ import java.util.List;
 public record ChatMessage(
     String role, String content, List<ToolCall> toolCalls, String toolCallId, String name) {
   public ChatMessage {
+    content = Utf16.wellFormed(content);
+    name = Utf16.wellFormed(name);
     toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
   }
 

@@ -1,5 +1,6 @@
 package dev.parley.llm;
 
+import dev.parley.text.Utf16;
 import java.util.List;
 
 /**
@@ -8,6 +9,7 @@ import java.util.List;
  */
 public record ChatResponse(String content, List<ToolCall> toolCalls, String finishReason) {
   public ChatResponse {
+    content = Utf16.wellFormed(content);
     toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
   }
 

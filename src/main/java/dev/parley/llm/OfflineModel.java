@@ -2,6 +2,7 @@ package dev.parley.llm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.text.Utf16;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,10 +150,6 @@ public final class OfflineModel implements ModelClient {
       return text;
     }
     // Never split a surrogate pair: half an emoji is not valid text for a channel.
-    int end =
-        Character.isHighSurrogate(text.charAt(MAX_ECHO_CHARS - 1))
-            ? MAX_ECHO_CHARS - 1
-            : MAX_ECHO_CHARS;
-    return text.substring(0, end);
+    return Utf16.cut(text, MAX_ECHO_CHARS);
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.llm;
 
+import dev.parley.text.Utf16;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -175,11 +176,13 @@ public final class OpenAiModelClient implements ModelClient {
     if (status == 429 || status >= 500) {
       throw new ModelException(code, "the model server answered " + status, true);
     }
-    String serverMessage = OpenAiWire.errorMessage(body, MAX_ERROR_CHARS);
+    // Some servers quote the key they rejected; it must not reach a log, a notice or the journal.
+    // Masked before the cut: a cut through the key would leave a prefix that no longer matches.
+    String serverMessage = OpenAiWire.errorMessage(body, Integer.MAX_VALUE);
     if (!settings.apiKey().isEmpty()) {
-      // Some servers quote the key they rejected; it must not reach a log or a notice.
       serverMessage = serverMessage.replace(settings.apiKey(), "***");
     }
+    serverMessage = Utf16.cut(serverMessage, MAX_ERROR_CHARS, "…");
     throw new ModelException(
         code, "the model server answered " + status + ": " + serverMessage, false);
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.text.Utf16;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,7 +162,7 @@ final class OpenAiWire {
 
   /**
    * The error text a 4xx answer carries: {@code error.message} when the body is OpenAI's error
-   * JSON, else the body itself; at most {@code maxChars} characters.
+   * JSON, else the body itself; at most {@code maxChars} characters, cut between code points.
    */
   static String errorMessage(byte[] body, int maxChars) {
     String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
@@ -174,7 +175,7 @@ final class OpenAiWire {
       // Not JSON: the raw body is the best description there is.
     }
     text = text.strip().replaceAll("\\s+", " ");
-    return text.length() <= maxChars ? text : text.substring(0, maxChars) + "…";
+    return Utf16.cut(text, maxChars, "…");
   }
 
   private static String textOrNull(JsonNode node) {

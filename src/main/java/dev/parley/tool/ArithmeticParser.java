@@ -270,11 +270,15 @@ final class ArithmeticParser {
     if (text.charAt(pos) == ')') {
       return error("unbalanced parentheses: ')' has no matching '('", pos);
     }
-    return error("unexpected \"" + text.charAt(pos) + "\"", pos);
+    // The whole character, never half of a surrogate pair: the message ends up in the turn's
+    // record, and the journal cannot store a lone surrogate.
+    return error("unexpected \"" + Character.toString(text.codePointAt(pos)) + "\"", pos);
   }
 
+  /** Positions count characters as the user sees them (code points), from 1. */
   private IllegalArgumentException error(String problem, int at) {
-    return new IllegalArgumentException(problem + " at position " + (at + 1));
+    return new IllegalArgumentException(
+        problem + " at position " + (text.codePointCount(0, Math.min(at, text.length())) + 1));
   }
 
   /** Skips whitespace and returns the position of the next token. */

@@ -2,6 +2,7 @@ package dev.parley.tool;
 
 import dev.parley.llm.ToolCall;
 import dev.parley.llm.ToolSpec;
+import dev.parley.text.Utf16;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -200,9 +201,7 @@ public final class ToolRegistry {
     if (message == null || message.isBlank()) {
       message = cause.getClass().getSimpleName();
     }
-    if (message.length() > MAX_ERROR_MESSAGE_CHARS) {
-      message = message.substring(0, MAX_ERROR_MESSAGE_CHARS - 1) + "…";
-    }
+    message = Utf16.cut(message, MAX_ERROR_MESSAGE_CHARS, "…");
     return "error: " + tool.name() + " failed: " + message;
   }
 

@@ -244,6 +244,39 @@ class ChatApiEndToEndTest {
   }
 
   @Test
+  void refusesInvalidUnicodeWithBadText() {
+    String key = freshKey();
+    String path = messages(key);
+    // A lone high surrogate, escaped in the JSON: Jackson reads it, but could never store it.
+    assertBadRequest(path, "{\"text\":\"a \\ud83d b\"}", "bad-text");
+    assertBadRequest(path, "{\"text\":\"\\ude00\"}", "bad-text");
+    assertBadRequest(path, "{\"id\":\"x\\ud83d\",\"text\":\"hi\"}", "bad-id");
+    assertBadRequest(path, "{\"text\":\"hi\",\"sender\":\"\\ud83d\"}", "bad-sender");
+    // The same surrogate as raw bytes (ED A0 BD): not valid UTF-8.
+    byte[] raw = {
+      '{',
+      '"',
+      't',
+      'e',
+      'x',
+      't',
+      '"',
+      ':',
+      '"',
+      'a',
+      (byte) 0xED,
+      (byte) 0xA0,
+      (byte) 0xBD,
+      '"',
+      '}'
+    };
+    assertError(node.postBytes(path, raw), 400, "bad-text");
+    // A real pair is fine, and the conversation goes on.
+    Reply fine = postAndWait(key, "u-1", "\\ud83d\\ude00 ok");
+    assertTrue(fine.body().path("reply").path("text").asText().contains("\ud83d\ude00 ok"));
+  }
+
+  @Test
   void acceptsTextOfExactlyTheLimit() {
     Reply reply =
         node.postJson(messages(freshKey()), "{\"text\":\"" + "x".repeat(MAX_TEXT_CHARS) + "\"}");

@@ -192,6 +192,18 @@ class OpenAiModelClientTest {
   }
 
   @Test
+  void theKeyIsMaskedBeforeTheMessageIsCutSoNoPartOfItSurvives() {
+    // The key straddles the 200-character cut: cut first, its prefix would no longer match.
+    String before = "k".repeat(195);
+    server.enqueue(401, "{\"error\":{\"message\":\"" + before + KEY + " rejected\"}}");
+
+    ModelException e = failure(client("max-retries = 0"), hello());
+
+    assertFalse(e.getMessage().contains(KEY.substring(0, 4)), e.getMessage());
+    assertTrue(e.getMessage().contains("***"), e.getMessage());
+  }
+
+  @Test
   void longServerErrorMessageIsCut() {
     server.enqueue(400, "{\"error\":{\"message\":\"" + "x".repeat(5000) + "\"}}");
 

@@ -117,6 +117,13 @@ class ArithmeticParserTest {
   }
 
   @Test
+  void anUnexpectedEmojiIsQuotedWholeAndCountedAsOneCharacter() {
+    // Half an emoji (a lone surrogate) in the message would make the journal refuse the turn.
+    assertEquals("unexpected \"\uD83D\uDE00\" at position 3", errorOf("1+\uD83D\uDE00"));
+    assertEquals("unexpected \"\uD83D\uDE00\" at position 5", errorOf("1+2 \uD83D\uDE00"));
+  }
+
+  @Test
   void trailingGarbageIsAnError() {
     assertEquals("unexpected \"x\" at position 3", errorOf("2 x"));
     assertEquals("unexpected \"4\" at position 3", errorOf("3 4"));

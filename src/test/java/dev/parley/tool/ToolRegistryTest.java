@@ -124,6 +124,20 @@ class ToolRegistryTest {
   }
 
   @Test
+  void theCutOfAFailureMessageNeverSplitsAnEmoji() throws Exception {
+    String message = "x".repeat(298) + "\uD83D\uDE00" + "y".repeat(10);
+    var registry =
+        new ToolRegistry(
+            List.of(
+                new FakeTool(
+                    "fails",
+                    args -> CompletableFuture.failedFuture(new RuntimeException(message)))),
+            new ToolSettings(Duration.ofSeconds(5), 4000));
+    String result = invoke(registry, "fails", "{}");
+    assertEquals("error: fails failed: " + "x".repeat(298) + "…", result);
+  }
+
+  @Test
   void failureWithoutMessageNamesTheExceptionType() throws Exception {
     var registry =
         new ToolRegistry(

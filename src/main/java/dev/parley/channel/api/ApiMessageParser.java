@@ -4,13 +4,20 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.conversation.InboundMessage;
+import dev.parley.text.Utf16;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
  * Reads the chat API's {@code {"id"?, "text", "sender"?}} into an {@link InboundMessage}. Anything
  * unusable is a {@link BadRequest} naming the field; unknown fields are ignored so that clients may
- * send more. A missing id gets a random one.
+ * send more. A missing id gets a random one. Text must be valid Unicode: a body that is not UTF-8,
+ * or a string holding a lone surrogate ({@code "\ud83d"}), is refused with a 400 rather than
+ * repaired, since the client can send it right.
  */
 public final class ApiMessageParser {
   static final int MAX_ID_CHARS = 200;
@@ -25,6 +32,9 @@ public final class ApiMessageParser {
   }
 
   public InboundMessage parse(byte[] body) {
+    if (!isUtf8(body)) {
+      throw new BadRequest("bad-text", "The body is not valid UTF-8.");
+    }
     JsonNode root;
     try {
       root = MAPPER.readTree(body);
@@ -40,6 +50,9 @@ public final class ApiMessageParser {
     }
     if (!text.isTextual()) {
       throw new BadRequest("bad-text", "The field \"text\" must be a string.");
+    }
+    if (!Utf16.isWellFormed(text.asText())) {
+      throw new BadRequest("bad-text", notUnicode("text"));
     }
     if (text.asText().isBlank()) {
       throw new BadRequest("missing-text", "The field \"text\" must not be empty.");
@@ -68,10 +81,36 @@ public final class ApiMessageParser {
       throw new BadRequest(
           "bad-" + field, "The field \"" + field + "\" is longer than " + max + " characters.");
     }
+    if (!Utf16.isWellFormed(value)) {
+      throw new BadRequest("bad-" + field, notUnicode(field));
+    }
     if (value.chars().anyMatch(Character::isISOControl)) {
       throw new BadRequest(
           "bad-" + field, "The field \"" + field + "\" must not hold control characters.");
     }
     return value;
+  }
+
+  private static String notUnicode(String field) {
+    return "The field \""
+        + field
+        + "\" is not valid Unicode: it holds a lone UTF-16 surrogate (half a character).";
+  }
+
+  /**
+   * Strict UTF-8, as the JSON standard requires: Jackson would otherwise read an encoded surrogate
+   * (bytes ED A0 BD) into a lone surrogate without complaint.
+   */
+  private static boolean isUtf8(byte[] body) {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
   }
 }

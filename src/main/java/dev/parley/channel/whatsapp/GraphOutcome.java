@@ -3,6 +3,7 @@ package dev.parley.channel.whatsapp;
 import dev.parley.channel.whatsapp.WhatsAppWire.ErrorAnswer;
 import dev.parley.channel.whatsapp.WhatsAppWire.GraphError;
 import dev.parley.channel.whatsapp.WhatsAppWire.SendAnswer;
+import dev.parley.text.Utf16;
 import java.io.IOException;
 import java.util.Set;
 
@@ -81,6 +82,6 @@ sealed interface GraphOutcome {
     String text =
         (title == null ? "the Graph API answered " + status : title)
             + (error.code() == null ? "" : " (Graph API error " + error.code() + ")");
-    return text.length() > MAX_REASON_CHARS ? text.substring(0, MAX_REASON_CHARS) : text;
+    return Utf16.cut(text, MAX_REASON_CHARS);
   }
 }
