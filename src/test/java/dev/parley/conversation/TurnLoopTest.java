@@ -240,6 +240,36 @@ class TurnLoopTest {
   }
 
   @Test
+  void halfCharactersFromTheModelAndToolsNeitherFailNorRepeatTheTurn() {
+    // The model asks with an emoji and a lone surrogate in its arguments; the calculator's error
+    // quotes the emoji; the reply carries a lone surrogate. One turn, completed, stored once.
+    ScriptedModel model = ScriptedModel.holding();
+    Subject s = spawn(CONFIG, model);
+    accept(s, "m1", "compute");
+    model
+        .nextCall(WAIT)
+        .answer()
+        .complete(
+            new ChatResponse(
+                "\uDE00",
+                List.of(
+                    new ToolCall("c1", "calculator", "{\"expression\":\"1+\uD83D\uDE00\uD83D\"}")),
+                "tool_calls"));
+    ScriptedModel.Call second = model.nextCall(WAIT);
+    var tail = second.request().messages();
+    assertEquals(
+        "error: calculator failed: unexpected \"\uD83D\uDE00\" at position 3",
+        tail.get(tail.size() - 1).content());
+    second.answer().complete(ScriptedModel.text("no \uD83D"));
+    MessageOutcome outcome = outcome(s, "m1");
+    assertEquals("completed", outcome.outcome());
+    assertEquals("no \uFFFD", outcome.replyText());
+    assertEquals(2, model.requests.size(), "the turn was not redone");
+    assertEquals(
+        1, events(s).stream().filter(e -> e instanceof ConversationEvent.TurnCompleted).count());
+  }
+
+  @Test
   void everyToolCallOfATurnGetsItsOwnIdempotencyKeyEvenWhenTheModelRepeatsCallIds() {
     // A server that numbers calls itself says "call_0" in every round.
     ScriptedModel model =
