@@ -19,6 +19,7 @@ import dev.parley.conversation.ConversationEntity;
 import dev.parley.conversation.ConversationSettings;
 import dev.parley.conversation.Conversations;
 import dev.parley.conversation.JdbcConversationEraser;
+import dev.parley.conversation.JdbcJournalIndex;
 import dev.parley.conversation.ReplySender;
 import dev.parley.conversation.ReplySenders;
 import dev.parley.conversation.TurnArchive;
@@ -177,7 +178,10 @@ public final class Main {
               metrics.registry().beforeScrape(shards::refresh);
               Conversations conversations =
                   new Conversations(
-                      system, http.askTimeout(), new TurnArchive(system, "jdbc-read-journal"));
+                      system,
+                      http.askTimeout(),
+                      new TurnArchive(system, "jdbc-read-journal"),
+                      new JdbcJournalIndex(connections, blocking));
               List<Route> routes = new ArrayList<>();
               routes.add(
                   new ChatApiRoutes(conversations, http, settings.maxTextChars(), metrics).route());

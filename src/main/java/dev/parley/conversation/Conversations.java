@@ -31,11 +31,14 @@ public final class Conversations {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
   private final TurnArchive archive;
+  private final JournalIndex index;
 
-  public Conversations(ActorSystem<?> system, Duration askTimeout, TurnArchive archive) {
+  public Conversations(
+      ActorSystem<?> system, Duration askTimeout, TurnArchive archive, JournalIndex index) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
     this.archive = archive;
+    this.index = index;
   }
 
   public CompletionStage<Accepted> accept(ConversationKey key, InboundMessage message) {
@@ -106,9 +109,22 @@ public final class Conversations {
 
   /**
    * A page of turns: from the entity's window, topped up from the journal when the page reaches
-   * back past the window.
+   * back past the window. A conversation with nothing stored is answered empty without starting its
+   * entity: anyone may read any key, and each entity started that way would stay remembered.
    */
   public CompletionStage<ConversationView> view(ConversationKey key, int limit, long before) {
+    return index
+        .hasEvents(ConversationEntity.persistenceId(key.value()).id())
+        .thenCompose(
+            stored ->
+                stored
+                    ? viewOfEntity(key, limit, before)
+                    : CompletableFuture.completedFuture(
+                        new ConversationView(key.value(), "idle", 0, List.of(), false, null)));
+  }
+
+  private CompletionStage<ConversationView> viewOfEntity(
+      ConversationKey key, int limit, long before) {
     return ref(key)
         .ask(
             (ActorRef<ConversationView> replyTo) -> new GetConversation(limit, before, replyTo),

@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
@@ -17,9 +18,13 @@ import org.apache.pekko.http.javadsl.server.Route;
  * Guards the chat and admin API: with a token, every request needs {@code Authorization: Bearer
  * <token>} (compared in constant time); without one, only connections whose own peer address is
  * loopback are served. Headers such as X-Forwarded-For are never trusted: a tunnel would make every
- * request look local.
+ * request look local. Without a token, a request that names a client at all ({@code Forwarded},
+ * {@code X-Forwarded-For}, {@code X-Real-IP}) is refused: it came through a proxy on this host, so
+ * its loopback peer says nothing about who sent it.
  */
 final class ApiAuth {
+  private static final List<String> PROXY_HEADERS =
+      List.of("Forwarded", "X-Forwarded-For", "X-Real-IP");
   private final byte[] token;
 
   ApiAuth(String token) {
@@ -36,12 +41,26 @@ final class ApiAuth {
                         StatusCodes.UNAUTHORIZED,
                         "unauthorized",
                         token.length == 0
-                            ? "No API token is configured, so only loopback connections are served."
+                            ? refusalWithoutToken(request)
                             : "Send the API token as \"Authorization: Bearer <token>\".")));
+  }
+
+  private static String refusalWithoutToken(HttpRequest request) {
+    return proxied(request)
+        ? "No API token is configured, so only direct loopback connections are served; this"
+            + " request came through a proxy. Set PARLEY_API_TOKEN to serve proxied requests."
+        : "No API token is configured, so only loopback connections are served.";
+  }
+
+  private static boolean proxied(HttpRequest request) {
+    return PROXY_HEADERS.stream().anyMatch(name -> request.getHeader(name).isPresent());
   }
 
   private boolean allowed(HttpRequest request) {
     if (token.length == 0) {
+      if (proxied(request)) {
+        return false;
+      }
       Optional<InetAddress> peer =
           request.getAttribute(AttributeKeys.remoteAddress).flatMap(RemoteAddress::getAddress);
       return peer.map(InetAddress::isLoopbackAddress).orElse(false);

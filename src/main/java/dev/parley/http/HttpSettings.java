@@ -1,7 +1,10 @@
 package dev.parley.http;
 
 import com.typesafe.config.Config;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP listener's settings ({@code parley.http}). The interface defaults to loopback when no
@@ -16,6 +19,9 @@ public record HttpSettings(
     Duration maxWait,
     long maxBodyBytes,
     Duration shutdownDeadline) {
+  private static final Pattern IPV4 =
+      Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+  private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
 
   public static HttpSettings from(Config root) {
     Config c = root.getConfig("parley.http");
@@ -50,8 +56,29 @@ public record HttpSettings(
     }
   }
 
+  /**
+   * Whether {@code iface} is a loopback address written as an IP literal ({@code 127.0.0.1}, {@code
+   * ::1}) or the name {@code localhost}. Any other name is not loopback, however it starts ({@code
+   * 127.example.net} is a host on the internet); nothing is looked up in DNS.
+   */
   static boolean isLoopback(String iface) {
-    return iface.equals("localhost") || iface.startsWith("127.") || iface.equals("::1");
+    if (iface.equals("localhost")) {
+      return true;
+    }
+    String literal =
+        iface.startsWith("[") && iface.endsWith("]")
+            ? iface.substring(1, iface.length() - 1)
+            : iface;
+    boolean ipv4 = IPV4.matcher(literal).matches();
+    if (!ipv4 && !(literal.contains(":") && IPV6_CHARS.matcher(literal).matches())) {
+      return false;
+    }
+    try {
+      // A literal of these shapes is parsed, never resolved.
+      return InetAddress.getByName(literal).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   @Override

@@ -7,15 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
+import dev.parley.conversation.ConversationEntity;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -240,6 +250,9 @@ class ChatApiEndToEndTest {
     assertBadRequest(
         path, "{\"text\":\"" + "x".repeat(MAX_TEXT_CHARS + 1) + "\"}", "text-too-long");
     assertBadRequest(path, "{\"id\":5,\"text\":\"hi\"}", "bad-id");
+    // Channel ids live in the same dedupe memory: an API client must not take Telegram's.
+    assertBadRequest(path, "{\"id\":\"tg:123\",\"text\":\"hi\"}", "bad-id");
+    assertBadRequest(path, "{\"id\":\"wa:wamid.X\",\"text\":\"hi\"}", "bad-id");
     assertBadRequest(path, "{\"text\":\"hi\",\"sender\":[]}", "bad-sender");
   }
 
@@ -274,6 +287,47 @@ class ChatApiEndToEndTest {
     // A real pair is fine, and the conversation goes on.
     Reply fine = postAndWait(key, "u-1", "\\ud83d\\ude00 ok");
     assertTrue(fine.body().path("reply").path("text").asText().contains("\ud83d\ude00 ok"));
+  }
+
+  @Test
+  void readingAKeyNeverWrittenStartsNoConversation() throws Exception {
+    String key = freshKey();
+    for (int i = 0; i < 3; i++) {
+      JsonNode read = conversationOf(key, "");
+      assertEquals(key, read.path("key").asText());
+      assertEquals("idle", read.path("state").asText());
+      assertEquals(0, read.path("turns").size());
+    }
+    assertFalse(liveEntityIds().contains(key), "a read must not start the entity");
+    postAndWait(key, "w-1", "now it exists");
+    assertTrue(liveEntityIds().contains(key));
+    assertEquals(1, conversationOf(key, "").path("turns").size());
+  }
+
+  /** The conversations this node's shard region holds in memory now. */
+  private static Set<String> liveEntityIds() throws Exception {
+    CurrentShardRegionState state =
+        AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
+                ClusterSharding.get(node.system()).shardState(),
+                replyTo -> new GetShardRegionState(ConversationEntity.ENTITY_KEY, replyTo),
+                Duration.ofSeconds(5),
+                node.system().scheduler())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    Set<String> ids = new HashSet<>();
+    state.getShards().forEach(shard -> ids.addAll(shard.getEntityIds()));
+    return ids;
+  }
+
+  @Test
+  void withoutATokenARequestThroughAProxyIsRefused() {
+    // A proxy on this host makes every peer loopback: the headers it adds give it away.
+    for (String header : List.of("X-Forwarded-For", "X-Real-IP", "Forwarded")) {
+      Reply refused = node.send("GET", conversation(freshKey()), null, header, "for=203.0.113.7");
+      assertError(refused, 401, "unauthorized");
+      assertTrue(refused.body().path("message").asText().contains("proxy"), refused.raw());
+    }
+    assertEquals(200, node.get(conversation(freshKey())).status());
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -22,6 +23,10 @@ import java.util.UUID;
 public final class ApiMessageParser {
   static final int MAX_ID_CHARS = 200;
   static final int MAX_SENDER_CHARS = 200;
+
+  /** How channels' message ids begin; an API client's id must not, so the two never collide. */
+  static final List<String> CHANNEL_ID_PREFIXES = List.of("tg:", "wa:");
+
   private static final ObjectMapper MAPPER =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
@@ -62,6 +67,16 @@ public final class ApiMessageParser {
           "text-too-long", "The field \"text\" is longer than " + maxTextChars + " characters.");
     }
     String id = optionalString(root, "id", MAX_ID_CHARS);
+    if (id != null && CHANNEL_ID_PREFIXES.stream().anyMatch(id::startsWith)) {
+      // Channel deliveries are remembered under these ids (tg:<update_id>, wa:<wamid>) in the
+      // same per-conversation memory: an API id tg:123 would make Telegram's update 123 a
+      // duplicate of it, and the user's message would be dropped.
+      throw new BadRequest(
+          "bad-id",
+          "The field \"id\" must not start with "
+              + String.join(" or ", CHANNEL_ID_PREFIXES)
+              + ": those ids belong to channel deliveries.");
+    }
     String sender = optionalString(root, "sender", MAX_SENDER_CHARS);
     return new InboundMessage(
         id == null ? UUID.randomUUID().toString() : id, text.asText(), sender);
