@@ -1,6 +1,7 @@
 package dev.parley.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -131,6 +132,22 @@ class ConfirmationTest {
     Turn turn = awaitState(s, "idle").turns().get(0);
     assertEquals("42", turn.toolCalls().get(0).result());
     assertEquals("expired", press(s, pending.buttonData(true), "42"));
+  }
+
+  @Test
+  void theQuestionQuotesLongArgumentsCutBetweenCharacters() {
+    // 300 characters of arguments are quoted; the 300th and 301st are one emoji.
+    String arguments = "{\"expression\":\"" + "1".repeat(284) + "\uD83D\uDE00\"}";
+    ScriptedModel asking =
+        ScriptedModel.answering(
+            r ->
+                new ChatResponse(
+                    null, List.of(new ToolCall("c1", "calculator", arguments)), "tool_calls"));
+    Subject s = spawnWith("user:api:" + UUID.randomUUID(), EntityFixture.deps(CONFIG, asking));
+    accept(s, "m1", "compute", null);
+    String question = awaitState(s, "awaiting-confirmation").pendingConfirmation().question();
+    assertTrue(question.contains("1".repeat(284) + "…"), question);
+    assertFalse(question.contains("\uFFFD"), "no half character was replaced: " + question);
   }
 
   @Test
