@@ -90,6 +90,14 @@ public record LlmSettings(
       throw new IllegalArgumentException(
           "parley.llm.max-open-requests must be a power of two, not " + maxOpenRequests + ".");
     }
+    if (maxOpenRequests < maxConnections) {
+      throw new IllegalArgumentException(
+          "parley.llm.max-open-requests ("
+              + maxOpenRequests
+              + ") must be at least parley.llm.max-connections ("
+              + maxConnections
+              + ").");
+    }
     if (maxResponseBytes < 1) {
       throw new IllegalArgumentException("parley.llm.max-response-bytes must be positive.");
     }

@@ -45,6 +45,7 @@ public final class OpenAiModelClient implements ModelClient {
   private final ConnectionPoolSettings poolSettings;
   private final LoggingAdapter poolLog;
   private final String url;
+  private final ModelCallGate gate;
 
   private OpenAiModelClient(ActorSystem<?> system, LlmSettings settings) {
     this.system = system;
@@ -60,6 +61,9 @@ public final class OpenAiModelClient implements ModelClient {
             .withMaxRetries(0);
     this.poolLog = system.classicSystem().log();
     this.url = stripTrailingSlash(settings.baseUrl()) + "/chat/completions";
+    // As many requests at once as the pool has connections: the pool's own queue then never
+    // overflows, and a call beyond them waits here for its turn.
+    this.gate = new ModelCallGate(settings.maxConnections(), system.executionContext());
   }
 
   /** A client on {@code system}'s HTTP extension; the settings should have been validated. */
@@ -84,10 +88,13 @@ public final class OpenAiModelClient implements ModelClient {
     long started = System.nanoTime();
     log.debug("Model call to {} (model {}), attempt {}", url, settings.model(), attempt + 1);
     CompletableFuture<ChatResponse> result = new CompletableFuture<>();
-    send(body)
-        .toCompletableFuture()
-        // The whole exchange, headers and body, must fit in the request timeout.
-        .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+    gate.submit(
+            () ->
+                send(body)
+                    .toCompletableFuture()
+                    // The whole exchange, headers and body, must fit in the request timeout;
+                    // the wait for a slot does not count.
+                    .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS))
         .whenComplete(
             (response, error) -> {
               if (error == null) {

@@ -271,6 +271,38 @@ class OpenAiModelClientTest {
     }
   }
 
+  @Test
+  void callsBeyondThePoolWaitForASlotInsteadOfFailing() throws Exception {
+    int calls = 10;
+    List<CompletableFuture<OpenAiServerDouble.Answer>> held = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      held.add(server.enqueueDeferred());
+    }
+    // Two connections, and a pool queue of two: without admission the third call overflows.
+    ModelClient client =
+        client(
+            "max-connections = 2\nmax-open-requests = 2\nmax-retries = 0\nrequest-timeout = 10s");
+    List<CompletableFuture<ChatResponse>> answers = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      answers.add(client.complete(hello()).toCompletableFuture());
+    }
+    var probe = testKit.createTestProbe();
+    for (int answered = 0; answered < calls; answered++) {
+      int expected = Math.min(calls, answered + 2);
+      probe.awaitAssert(
+          Duration.ofSeconds(5),
+          () -> {
+            assertEquals(expected, server.requests().size(), "two at a time reach the server");
+            return null;
+          });
+      held.get(answered)
+          .complete(OpenAiServerDouble.Answer.json(200, OpenAiServerDouble.textAnswer("ok")));
+    }
+    for (CompletableFuture<ChatResponse> answer : answers) {
+      assertEquals("ok", answer.get(5, TimeUnit.SECONDS).content());
+    }
+  }
+
   private ModelClient client(String overrides) {
     String config =
         "parley.llm {\n"
