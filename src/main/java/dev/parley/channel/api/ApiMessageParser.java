@@ -3,6 +3,7 @@ package dev.parley.channel.api;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.channel.InboundJson;
 import dev.parley.conversation.InboundMessage;
 import java.io.IOException;
 import java.util.UUID;
@@ -15,8 +16,10 @@ import java.util.UUID;
 public final class ApiMessageParser {
   static final int MAX_ID_CHARS = 200;
   static final int MAX_SENDER_CHARS = 200;
+  // The factory caps nesting (InboundJson.MAX_NESTING_DEPTH): deeper is bad JSON, not a deep read.
   private static final ObjectMapper MAPPER =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+      new ObjectMapper(InboundJson.factory())
+          .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
   private final int maxTextChars;
 
