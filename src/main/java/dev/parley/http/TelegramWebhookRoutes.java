@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * recorded), reads the update, and answers 200 only once the conversation has stored what the
  * update means (receipt, rejection or note); when it cannot now, 503 with {@code Retry-After}, and
  * Telegram delivers the same update again (its id makes that safe). Updates Parley deliberately
- * does not act on, or refuses for good, get 200, or Telegram would retry them for a day.
+ * does not act on, cannot read, or refuses for good, get 200, or Telegram would retry them for a
+ * day.
  */
 public final class TelegramWebhookRoutes {
   private static final Logger log = LoggerFactory.getLogger(TelegramWebhookRoutes.class);
@@ -51,6 +52,11 @@ public final class TelegramWebhookRoutes {
   private final Supplier<BotIdentity> identity;
   private final HttpSettings http;
   private final Metrics metrics;
+  private final MinuteTally unreadable =
+      new MinuteTally(
+          "telegram: unreadable updates ignored (answered 200, counted as ignored)",
+          log::info,
+          System::nanoTime);
 
   public TelegramWebhookRoutes(
       Conversations conversations,
@@ -138,16 +144,13 @@ public final class TelegramWebhookRoutes {
 
   private CompletionStage<HttpResponse> handle(byte[] body) {
     Update update;
+    TelegramAction action;
     try {
       update = TelegramWire.parseUpdate(body);
-    } catch (IOException e) {
-      return done(
-          counted(
-              JsonResponses.error(
-                  StatusCodes.BAD_REQUEST, "bad-update", "The body is not a Telegram update."),
-              "accepted"));
+      action = reader.read(update, identity.get());
+    } catch (IOException | RuntimeException | StackOverflowError e) {
+      return done(counted(unreadable(e), "ignored"));
     }
-    TelegramAction action = reader.read(update, identity.get());
     log.debug("telegram: update {} -> {}", update.updateId(), action.getClass().getSimpleName());
     // What a 200 means for the metrics: the update's kind, or what the conversation said.
     AtomicReference<String> outcome = new AtomicReference<>("accepted");
@@ -196,6 +199,18 @@ public final class TelegramWebhookRoutes {
             })
         .thenCompose(Function.identity())
         .thenApply(response -> counted(response, outcome.get()));
+  }
+
+  /**
+   * An authenticated body that is not an update Parley can read (not JSON, nested past the cap, of
+   * the wrong shape, or one the reader fails on) is answered 200 like any ignored update: Telegram
+   * retries anything else for a day and holds the chat's later updates behind it. Logged without
+   * the body: the detail at DEBUG, a tally at most once a minute at INFO.
+   */
+  private HttpResponse unreadable(Throwable error) {
+    log.debug("telegram: unreadable update ignored: {}", error.toString());
+    unreadable.add(error.getClass().getSimpleName());
+    return ok();
   }
 
   /** Counts the delivery in {@code parley_webhooks_total} and returns the answer unchanged. */

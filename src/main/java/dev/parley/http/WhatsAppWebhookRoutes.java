@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -36,26 +35,42 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /webhooks/whatsapp} answers Meta's subscription check; {@code POST /webhooks/whatsapp}
- * checks the signature over the raw bytes before anything is parsed (401 otherwise, nothing
- * recorded), then records every part of the delivery and answers 200 only once all are recorded. If
- * any part could not be, the answer is 503 so that Meta delivers it again: parts already recorded
- * are recognised by their wamid. With WhatsApp off, both say so (404).
+ * checks the signature over the raw bytes while they stream in, before anything is parsed ({@link
+ * WhatsAppBodyReader}: 401, 413 or 503, nothing recorded, each refusal counted rather than logged),
+ * then records every part of the delivery and answers 200 only once all are recorded. If any part
+ * could not be, the answer is 503 so that Meta delivers it again: parts already recorded are
+ * recognised by their wamid. With WhatsApp off, both say so (404).
  */
 public final class WhatsAppWebhookRoutes {
   private static final Logger log = LoggerFactory.getLogger(WhatsAppWebhookRoutes.class);
 
   private final Conversations conversations;
   private final WhatsAppSettings settings;
-  private final WhatsAppSignature signature;
+  private final WhatsAppBodyReader bodies;
   private final WhatsAppParser parser;
   private final Metrics metrics;
+  private final MinuteTally refusals =
+      new MinuteTally(
+          "WhatsApp webhook requests refused before authentication (see"
+              + " parley_webhook_refusals_total)",
+          log::warn,
+          System::nanoTime);
 
   public WhatsAppWebhookRoutes(
       Conversations conversations, WhatsAppSettings settings, int maxTextChars, Metrics metrics) {
     this.conversations = conversations;
     this.metrics = metrics;
     this.settings = settings;
-    this.signature = settings.configured() ? new WhatsAppSignature(settings.appSecret()) : null;
+    UnverifiedBytes unverified = new UnverifiedBytes(settings.maxUnverifiedBytes());
+    metrics.unverifiedBytes(unverified::held);
+    this.bodies =
+        settings.configured()
+            ? new WhatsAppBodyReader(
+                new WhatsAppSignature(settings.appSecret()),
+                unverified,
+                settings.maxWebhookBytes(),
+                settings.requestTimeout())
+            : null;
     this.parser = new WhatsAppParser(maxTextChars);
   }
 
@@ -93,7 +108,7 @@ public final class WhatsAppWebhookRoutes {
                                     .withStatus(StatusCodes.OK)
                                     .withEntity(ContentTypes.TEXT_PLAIN_UTF8, challenge.get()));
                           }
-                          log.warn("WhatsApp: webhook verification refused (wrong mode or token)");
+                          refused("bad-verify-token");
                           return complete(
                               JsonResponses.error(
                                   StatusCodes.FORBIDDEN,
@@ -121,44 +136,46 @@ public final class WhatsAppWebhookRoutes {
                     extractRequestEntity(
                         entity ->
                             completeWithFuture(
-                                entity
-                                    .toStrict(
-                                        settings.requestTimeout().toMillis(),
-                                        settings.maxWebhookBytes(),
-                                        materializer)
-                                    .handle(
-                                        (strict, error) ->
-                                            error != null
-                                                ? CompletableFuture.completedFuture(
-                                                    counted(
-                                                        ApiErrors.bodyError(
-                                                            error, settings.maxWebhookBytes()),
-                                                        "accepted"))
-                                                : receive(
-                                                    strict.getData().toArray(),
-                                                    header.orElse(null)))
-                                    .thenCompose(Function.identity())))));
+                                bodies
+                                    .read(entity, header.orElse(null), materializer)
+                                    .thenComposeAsync(
+                                        this::answer, materializer.executionContext())))));
   }
 
-  private CompletionStage<HttpResponse> receive(byte[] body, String header) {
-    if (!signature.verify(body, header)) {
-      log.warn("WhatsApp: delivery refused: missing or wrong X-Hub-Signature-256");
-      return CompletableFuture.completedFuture(
-          counted(
-              JsonResponses.error(
-                  StatusCodes.UNAUTHORIZED,
-                  "bad-signature",
-                  "X-Hub-Signature-256 is missing or does not match the body."),
-              "accepted"));
+  private CompletionStage<HttpResponse> answer(WhatsAppBodyReader.Outcome outcome) {
+    if (outcome instanceof WhatsAppBodyReader.Refused refusal) {
+      refused(refusal.reason());
+      return CompletableFuture.completedFuture(counted(refusal.response(), "accepted"));
     }
+    return receive(((WhatsAppBodyReader.Verified) outcome).body());
+  }
+
+  /** Counts a refusal instead of logging each: anyone can send them, as fast as they like. */
+  private void refused(String reason) {
+    metrics.webhookRefused("wa", reason);
+    refusals.add(reason);
+  }
+
+  /**
+   * An authenticated body. Meta retries every answer but 200 for up to 7 days, so a 400 does not
+   * stop it: 400 is kept for a body that is not a JSON object at all (or nested past the cap),
+   * which Meta never sends, so that such a bug shows in Meta's delivery errors. Inside a JSON
+   * object, whatever cannot be used (nulls, wrong types, a status without a status) is skipped and
+   * the rest recorded: a 400 would have Meta deliver the same unusable payload for a week, and
+   * refuse the usable parts delivered beside it.
+   */
+  private CompletionStage<HttpResponse> receive(byte[] body) {
     WhatsAppDelivery delivery;
     try {
       delivery = parser.parse(body);
     } catch (IllegalArgumentException e) {
-      return CompletableFuture.completedFuture(
-          counted(
-              JsonResponses.error(StatusCodes.BAD_REQUEST, "bad-json", e.getMessage() + "."),
-              "accepted"));
+      return badJson(e.getMessage() + ".");
+    } catch (RuntimeException | StackOverflowError e) {
+      log.warn("WhatsApp: a signed delivery could not be parsed ({})", e.getClass().getName());
+      return badJson("the body could not be read.");
+    }
+    if (delivery.ignored() > 0) {
+      log.debug("WhatsApp: {} items of a delivery skipped as unusable", delivery.ignored());
     }
     for (ReportedError error : delivery.errors()) {
       log.warn(
@@ -180,6 +197,11 @@ public final class WhatsAppWebhookRoutes {
             })
         .thenApply(
             response -> counted(response, delivery.parts().isEmpty() ? "ignored" : "accepted"));
+  }
+
+  private CompletionStage<HttpResponse> badJson(String message) {
+    return CompletableFuture.completedFuture(
+        counted(JsonResponses.error(StatusCodes.BAD_REQUEST, "bad-json", message), "accepted"));
   }
 
   /** Counts the delivery in {@code parley_webhooks_total} and returns the answer unchanged. */

@@ -1,6 +1,8 @@
 package dev.parley.llm;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,9 +20,18 @@ import java.util.regex.Pattern;
  * OpenAI-compatible servers that add, omit or reshape fields.
  */
 final class OpenAiWire {
-  /** Ignores unknown fields: servers add fields freely and that must never fail a turn. */
+  /**
+   * Ignores unknown fields: servers add fields freely and that must never fail a turn. Refuses
+   * nesting deeper than 64 (an answer nests under ten levels), so a broken or hostile server's
+   * answer is an unreadable one rather than a deep recursion.
+   */
   static final ObjectMapper MAPPER =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+      new ObjectMapper(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(64).build())
+                  .build())
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   /** OpenAI rejects the whole request when a message name does not match this. */
   private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");

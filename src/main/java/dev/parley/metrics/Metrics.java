@@ -16,9 +16,13 @@ public final class Metrics implements ConversationMetrics {
   // completion to the 60 s request timeout with retries.
   static final double[] TURN_BUCKETS = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300};
   static final double[] MODEL_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120};
+  static final String[] REFUSAL_REASONS = {
+    "bad-signature", "bad-verify-token", "too-large", "busy", "unreadable"
+  };
 
   private final MetricRegistry registry;
   private final Counter webhooks;
+  private final Counter refusals;
   private final Counter receipts;
   private final Counter turns;
   private final Counter turnFailures;
@@ -39,6 +43,17 @@ public final class Metrics implements ConversationMetrics {
                 + " duplicate, rejected, ignored, invalid, unauthorized, unavailable, error.",
             "channel",
             "outcome");
+    refusals =
+        registry.counter(
+            "parley_webhook_refusals_total",
+            "Webhook requests refused before they were authenticated, by channel and reason:"
+                + " bad-signature, bad-verify-token, too-large, busy (the node's budget of"
+                + " unverified bytes was full), unreadable (the body did not arrive in time).",
+            "channel",
+            "reason");
+    for (String reason : REFUSAL_REASONS) {
+      refusals.init("wa", reason);
+    }
     receipts =
         registry.counter(
             "parley_receipts_total",
@@ -108,6 +123,25 @@ public final class Metrics implements ConversationMetrics {
    */
   public void webhook(String channel, String outcome) {
     webhooks.inc(channel, outcome);
+  }
+
+  /**
+   * A webhook request refused before it was authenticated ({@code reason} one of the metric's
+   * vocabulary); counted instead of logged, since anyone can send them.
+   */
+  public void webhookRefused(String channel, String reason) {
+    refusals.inc(channel, reason);
+  }
+
+  /**
+   * Publishes {@code parley_webhook_unverified_bytes}: bytes of webhook bodies held before their
+   * signature is checked; the supplier must not block.
+   */
+  public void unverifiedBytes(LongSupplier held) {
+    registry.gauge(
+        "parley_webhook_unverified_bytes",
+        "Bytes of webhook bodies this node holds before their signature is checked.",
+        held::getAsLong);
   }
 
   public void modelAnswered(Duration took) {

@@ -3,6 +3,7 @@ package dev.parley.channel.api;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.channel.InboundJson;
 import dev.parley.conversation.InboundMessage;
 import dev.parley.text.Utf16;
 import java.io.IOException;
@@ -27,8 +28,10 @@ public final class ApiMessageParser {
   /** How channels' message ids begin; an API client's id must not, so the two never collide. */
   static final List<String> CHANNEL_ID_PREFIXES = List.of("tg:", "wa:");
 
+  // The factory caps nesting (InboundJson.MAX_NESTING_DEPTH): deeper is bad JSON, not a deep read.
   private static final ObjectMapper MAPPER =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+      new ObjectMapper(InboundJson.factory())
+          .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
   private final int maxTextChars;
 

@@ -113,6 +113,9 @@ public final class TelegramUpdateReader {
       return false;
     }
     for (MessageEntity entity : message.readableEntities()) {
+      if (entity == null) {
+        continue;
+      }
       String part = slice(text, entity);
       switch (entity.type() == null ? "" : entity.type()) {
         case "mention" -> {
@@ -141,13 +144,17 @@ public final class TelegramUpdateReader {
     return false;
   }
 
-  /** The entity's text; offsets are in UTF-16 code units, as Java strings count. */
+  /**
+   * The entity's text, or null when its bounds lie outside the text; offsets are in UTF-16 code
+   * units, as Java strings count. The end is computed in {@code long}: two ints near the limit
+   * would overflow to a negative end that passes the check.
+   */
   private static String slice(String text, MessageEntity entity) {
-    int end = entity.offset() + entity.length();
+    long end = (long) entity.offset() + entity.length();
     if (entity.offset() < 0 || entity.length() < 0 || end > text.length()) {
       return null;
     }
-    return text.substring(entity.offset(), end);
+    return text.substring(entity.offset(), (int) end);
   }
 
   private TelegramAction press(CallbackQuery query) {

@@ -4,16 +4,23 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.parley.channel.InboundJson;
 import java.io.IOException;
 import java.util.List;
 
 /**
  * The parts of the Bot API's JSON that Parley reads, as records. Read by a mapper that ignores
- * unknown fields (Telegram adds fields often); never persisted and never used as an event.
+ * unknown fields (Telegram adds fields often), refuses nesting past {@link
+ * InboundJson#MAX_NESTING_DEPTH} and binds only well-formed strings; never persisted and never used
+ * as an event.
  */
 public final class TelegramWire {
   static final ObjectMapper MAPPER =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+      JsonMapper.builder(InboundJson.factory())
+          .addModule(InboundJson.wellFormedStrings())
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
 
   private TelegramWire() {}
 
@@ -42,7 +49,7 @@ public final class TelegramWire {
       @JsonProperty("caption") String caption,
       @JsonProperty("entities") List<MessageEntity> entities,
       @JsonProperty("caption_entities") List<MessageEntity> captionEntities,
-      @JsonProperty("reply_to_message") Message replyToMessage,
+      @JsonProperty("reply_to_message") RepliedTo replyToMessage,
       @JsonProperty("is_topic_message") Boolean isTopicMessage,
       @JsonProperty("migrate_to_chat_id") Long migrateToChatId) {
 
@@ -60,6 +67,13 @@ public final class TelegramWire {
       return Boolean.TRUE.equals(isTopicMessage) && messageThreadId != null;
     }
   }
+
+  /**
+   * The message a message replies to, of which only the sender is read (is it a reply to the bot?).
+   * Telegram never nests a further reply in it; binding it as a whole {@link Message} would bind
+   * any such nesting recursively, a stack frame per level.
+   */
+  public record RepliedTo(@JsonProperty("from") User from) {}
 
   public record User(
       @JsonProperty("id") long id,

@@ -1,17 +1,14 @@
 package dev.parley.channel.whatsapp;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.channel.whatsapp.WhatsAppDelivery.Inbound;
 import dev.parley.channel.whatsapp.WhatsAppDelivery.Part;
 import dev.parley.channel.whatsapp.WhatsAppDelivery.Refused;
 import dev.parley.channel.whatsapp.WhatsAppDelivery.ReportedError;
 import dev.parley.channel.whatsapp.WhatsAppDelivery.StatusUpdate;
-import dev.parley.channel.whatsapp.WhatsAppWire.Change;
 import dev.parley.channel.whatsapp.WhatsAppWire.Contact;
-import dev.parley.channel.whatsapp.WhatsAppWire.Entry;
 import dev.parley.channel.whatsapp.WhatsAppWire.Message;
 import dev.parley.channel.whatsapp.WhatsAppWire.Status;
-import dev.parley.channel.whatsapp.WhatsAppWire.Value;
-import dev.parley.channel.whatsapp.WhatsAppWire.Webhook;
 import dev.parley.channel.whatsapp.WhatsAppWire.WireError;
 import dev.parley.conversation.ConversationKey;
 import dev.parley.conversation.InboundMessage;
@@ -23,10 +20,11 @@ import java.util.Set;
 
 /**
  * Turns an authenticated webhook body into a {@link WhatsAppDelivery}: every entry, every change of
- * field "messages", every message and status in it. Text, interactive replies (button and list) and
- * template quick replies become messages with id {@code wa:<wamid>} in {@code user:wa:<from>};
- * other message types are refused with the "only text" notice. Reactions are dropped: answering a
- * thumbs-up with "I can only read text" would be noise. Pure: no I/O, no logging.
+ * field "messages", every usable message and status in it. Text, interactive replies (button and
+ * list) and template quick replies become messages with id {@code wa:<wamid>} in {@code
+ * user:wa:<from>}; other message types are refused with the "only text" notice. Reactions are
+ * dropped: answering a thumbs-up with "I can only read text" would be noise. Pure: no I/O, no
+ * logging.
  */
 public final class WhatsAppParser {
   public static final String ONLY_TEXT = "I can only read text.";
@@ -39,55 +37,104 @@ public final class WhatsAppParser {
     this.maxTextChars = maxTextChars;
   }
 
-  /** Parses {@code body}; throws IllegalArgumentException when it is not Meta's JSON at all. */
+  /**
+   * Parses {@code body}; throws IllegalArgumentException only when it is not a JSON object at all
+   * (or nests past the cap). Inside one, every item that cannot be used (null, of the wrong shape,
+   * or missing what it needs) is skipped and counted in {@link WhatsAppDelivery#ignored}, and the
+   * others are kept: the payload is walked as a tree and each message, status, contact and error is
+   * bound on its own.
+   */
   public WhatsAppDelivery parse(byte[] body) {
-    Webhook webhook;
+    JsonNode root;
     try {
-      webhook = WhatsAppWire.MAPPER.readValue(body, Webhook.class);
+      root = WhatsAppWire.MAPPER.readTree(body);
     } catch (IOException e) {
-      throw new IllegalArgumentException("the body is not a WhatsApp webhook payload");
+      throw new IllegalArgumentException("the body is not JSON (or nests too deeply)");
     }
-    if (webhook == null) {
-      throw new IllegalArgumentException("the body is empty");
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("the body is not a JSON object");
     }
     List<Part> parts = new ArrayList<>();
     List<ReportedError> errors = new ArrayList<>();
     int ignored = 0;
-    for (Entry entry : WhatsAppWire.list(webhook.entry())) {
-      for (Change change : WhatsAppWire.list(entry == null ? null : entry.changes())) {
-        if (change == null || !"messages".equals(change.field()) || change.value() == null) {
+    for (JsonNode entry : items(root, "entry")) {
+      for (JsonNode change : items(entry, "changes")) {
+        JsonNode value = change.path("value");
+        if (!"messages".equals(change.path("field").textValue()) || !value.isObject()) {
           ignored++;
           continue;
         }
-        ignored += value(change.value(), parts, errors);
+        ignored += value(value, parts, errors);
       }
     }
     return new WhatsAppDelivery(parts, errors, ignored);
   }
 
   /** Adds the parts of one change's value; returns how many items it ignored. */
-  private int value(Value value, List<Part> parts, List<ReportedError> errors) {
+  private int value(JsonNode value, List<Part> parts, List<ReportedError> errors) {
     int ignored = 0;
-    report("value", value.errors(), errors);
-    for (Message message : WhatsAppWire.list(value.messages())) {
-      report("message", message.errors(), errors);
-      Part part = message(message, value.contacts());
+    report("value", bindAll(value, "errors", WireError.class), errors);
+    List<Contact> contacts = bindAll(value, "contacts", Contact.class);
+    for (JsonNode item : items(value, "messages")) {
+      Message message = bind(item, Message.class);
+      Part part = message == null ? null : message(message, contacts);
+      if (message != null) {
+        report("message", message.errors(), errors);
+      }
       if (part == null) {
         ignored++;
       } else {
         parts.add(part);
       }
     }
-    for (Status status : WhatsAppWire.list(value.statuses())) {
+    for (JsonNode item : items(value, "statuses")) {
+      Status status = bind(item, Status.class);
+      if (status == null) {
+        ignored++;
+        continue;
+      }
       report("status", status.errors(), errors);
       ConversationKey key = key(status.recipientId());
-      if (key == null || blank(status.id()) || !STATUSES.contains(status.status())) {
+      if (key == null
+          || blank(status.id())
+          || status.status() == null
+          || !STATUSES.contains(status.status())) {
         ignored++;
       } else {
         parts.add(new StatusUpdate(key, status.id(), status.status()));
       }
     }
     return ignored;
+  }
+
+  /** The elements of the array {@code field} of {@code node}; none when it is not an array. */
+  private static Iterable<JsonNode> items(JsonNode node, String field) {
+    JsonNode array = node.path(field);
+    return array.isArray() ? array : List.of();
+  }
+
+  /** Every element of the array {@code field} that binds as a {@code type}; the others dropped. */
+  private static <T> List<T> bindAll(JsonNode node, String field, Class<T> type) {
+    List<T> bound = new ArrayList<>();
+    for (JsonNode item : items(node, field)) {
+      T value = bind(item, type);
+      if (value != null) {
+        bound.add(value);
+      }
+    }
+    return bound;
+  }
+
+  /** {@code item} bound as a {@code type}, or null when it is not an object of that shape. */
+  private static <T> T bind(JsonNode item, Class<T> type) {
+    if (!item.isObject()) {
+      return null;
+    }
+    try {
+      return WhatsAppWire.MAPPER.treeToValue(item, type);
+    } catch (IOException | IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private Part message(Message message, List<Contact> contacts) {

@@ -27,6 +27,7 @@ public record WhatsAppSettings(
     int maxConnections,
     int maxOpenRequests,
     long maxWebhookBytes,
+    long maxUnverifiedBytes,
     long maxResponseBytes,
     Duration typingEvery) {
 
@@ -49,6 +50,7 @@ public record WhatsAppSettings(
             c.getInt("max-connections"),
             c.getInt("max-open-requests"),
             c.getBytes("max-webhook-bytes"),
+            c.getBytes("max-unverified-bytes"),
             c.getBytes("max-response-bytes"),
             c.getDuration("typing-every"));
     s.validate();
@@ -110,6 +112,12 @@ public record WhatsAppSettings(
       throw new IllegalArgumentException(
           "parley.whatsapp: messages-per-second and max-connections must be positive, burst at"
               + " least 1, max-retries not negative");
+    }
+    if (maxWebhookBytes < 1 || maxUnverifiedBytes < maxWebhookBytes) {
+      // A budget below one body's cap would refuse a legitimate delivery of that size forever.
+      throw new IllegalArgumentException(
+          "parley.whatsapp.max-unverified-bytes must be at least max-webhook-bytes (and that"
+              + " positive)");
     }
     if (Integer.bitCount(maxOpenRequests) != 1) {
       throw new IllegalArgumentException(

@@ -4,34 +4,26 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.parley.channel.InboundJson;
 import java.util.List;
 
 /**
- * Meta's JSON as it comes over the wire: the webhook payload and the Graph API's send and error
- * answers. Read with snake_case names, ignoring every field we do not use (Meta adds fields
- * freely). Never persisted: the parser turns these into conversation commands.
+ * Meta's JSON as it comes over the wire: the items of a webhook payload and the Graph API's send
+ * and error answers. Read with snake_case names, ignoring every field we do not use (Meta adds
+ * fields freely), refusing nesting past {@link InboundJson#MAX_NESTING_DEPTH} and binding only
+ * well-formed strings. A payload is walked as a tree and its items bound one by one ({@link
+ * WhatsAppParser}), so one unusable item does not cost the others. Never persisted: the parser
+ * turns these into conversation commands.
  */
 final class WhatsAppWire {
   static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(InboundJson.factory())
+          .addModule(InboundJson.wellFormedStrings())
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
 
   private WhatsAppWire() {}
-
-  record Webhook(String object, List<Entry> entry) {}
-
-  record Entry(String id, List<Change> changes) {}
-
-  record Change(String field, Value value) {}
-
-  record Value(
-      String messagingProduct,
-      List<Contact> contacts,
-      List<Message> messages,
-      List<Status> statuses,
-      List<WireError> errors) {}
 
   record Contact(Profile profile, String waId) {}
 

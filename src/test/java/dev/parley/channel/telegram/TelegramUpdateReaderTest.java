@@ -9,6 +9,7 @@ import dev.parley.conversation.ReplyAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -181,6 +182,32 @@ class TelegramUpdateReaderTest {
             + " @Parley_Test_Bot hi\", \"entities\": [{\"type\": \"mention\", \"offset\": 3,"
             + " \"length\": 16}]}}";
     assertInstanceOf(TelegramAction.Accept.class, readJson(json));
+  }
+
+  @Test
+  void nullEntitiesAreSkipped() throws IOException {
+    String json =
+        "{\"update_id\": 9, \"message\": {\"message_id\": 1, \"from\": {\"id\": 5, \"first_name\":"
+            + " \"Bo\"}, \"chat\": {\"id\": -100, \"type\": \"group\"}, \"text\": \"@parley_test_bot"
+            + " hi\", \"entities\": [null, {\"type\": \"mention\", \"offset\": 0, \"length\": 16},"
+            + " null]}}";
+    assertInstanceOf(TelegramAction.Accept.class, readJson(json));
+  }
+
+  @Test
+  void entityBoundsNearTheIntLimitDoNotOverflow() throws IOException {
+    String base =
+        "{\"update_id\": 9, \"message\": {\"message_id\": 1, \"from\": {\"id\": 5, \"first_name\":"
+            + " \"Bo\"}, \"chat\": {\"id\": -100, \"type\": \"group\"}, \"text\": \"/help\","
+            + " \"entities\": [{\"type\": \"bot_command\", ";
+    for (String bounds :
+        List.of(
+            "\"offset\": 2147483647, \"length\": 1",
+            "\"offset\": 1, \"length\": 2147483647",
+            "\"offset\": 2147483647, \"length\": 2147483647",
+            "\"offset\": -2147483648, \"length\": -1")) {
+      assertInstanceOf(TelegramAction.Ignore.class, readJson(base + bounds + "}]}}"), bounds);
+    }
   }
 
   private TelegramAction readJson(String json) throws IOException {

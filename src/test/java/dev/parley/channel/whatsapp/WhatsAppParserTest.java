@@ -150,6 +150,103 @@ class WhatsAppParserTest {
     assertEquals("too-long", assertInstanceOf(Refused.class, part).reason());
   }
 
+  /** A delivery of one change whose value is {@code value}. */
+  private WhatsAppDelivery parseValue(String value) {
+    String body =
+        "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":"
+            + "[{\"field\":\"messages\",\"value\":"
+            + value
+            + "}]}]}";
+    return parser.parse(body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static final String TEXT =
+      "{\"from\":\"15550001111\",\"id\":\"wamid.OK\",\"type\":\"text\",\"text\":{\"body\":\"hi\"}}";
+  private static final String STATUS =
+      "{\"id\":\"wamid.S\",\"status\":\"read\",\"recipient_id\":\"15550001111\"}";
+
+  @Test
+  void nullMessagesStatusesAndContactsAreSkipped() {
+    WhatsAppDelivery delivery =
+        parseValue(
+            "{\"contacts\":[null],\"messages\":[null,"
+                + TEXT
+                + "],\"statuses\":[null,"
+                + STATUS
+                + "],\"errors\":[null]}");
+    assertEquals(2, delivery.parts().size());
+    assertEquals("hi", assertInstanceOf(Inbound.class, delivery.parts().get(0)).message().text());
+    assertInstanceOf(StatusUpdate.class, delivery.parts().get(1));
+    assertEquals(2, delivery.ignored());
+  }
+
+  @Test
+  void aStatusWithoutAStatusIsIgnored() {
+    WhatsAppDelivery delivery =
+        parseValue("{\"statuses\":[{\"id\":\"wamid.S\",\"recipient_id\":\"15550001111\"}]}");
+    assertEquals(List.of(), delivery.parts());
+    assertEquals(1, delivery.ignored());
+  }
+
+  @Test
+  void itemsOfTheWrongShapeAreSkippedAndTheRestKept() {
+    WhatsAppDelivery delivery =
+        parseValue(
+            "{\"contacts\":{\"x\":1},\"messages\":[5,\"x\",[],{\"from\":{\"a\":1},\"id\":\"w\"},"
+                + "{\"from\":\"1555\",\"id\":\"wamid.T\",\"type\":\"text\",\"text\":{\"body\":{}}},"
+                + TEXT
+                + "],\"statuses\":[{\"id\":[1],\"status\":\"read\"},"
+                + STATUS
+                + "],\"errors\":[{\"code\":\"not a number\"}]}");
+    assertEquals(2, delivery.parts().size(), delivery.toString());
+    assertEquals("wa:wamid.OK", delivery.parts().get(0).id());
+    assertEquals("wamid.S", delivery.parts().get(1).id());
+    assertEquals(6, delivery.ignored());
+  }
+
+  @Test
+  void entriesAndChangesOfTheWrongShapeAreIgnored() {
+    for (String body :
+        List.of(
+            "{\"entry\":\"nope\"}",
+            "{\"entry\":[5,null,{\"changes\":7},{\"changes\":[null,3,{\"field\":[]}]}]}",
+            "{\"entry\":[{\"changes\":[{\"field\":\"messages\",\"value\":[1]}]}]}",
+            "{}")) {
+      WhatsAppDelivery delivery = parser.parse(body.getBytes(StandardCharsets.UTF_8));
+      assertEquals(List.of(), delivery.parts(), body);
+    }
+  }
+
+  @Test
+  void aBodyThatIsNotAJsonObjectIsRefused() {
+    for (String body : List.of("", "5", "[1]", "\"x\"", "null", "{\"entry\": [")) {
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> parser.parse(body.getBytes(StandardCharsets.UTF_8)),
+          body);
+    }
+  }
+
+  @Test
+  void nestingPastTheCapIsRefused() {
+    String deep = "[".repeat(70) + "]".repeat(70);
+    assertThrows(IllegalArgumentException.class, () -> parseValue("{\"x\":" + deep + "}"));
+    assertEquals(List.of(), parseValue("{\"x\":" + "[".repeat(40) + "]".repeat(40) + "}").parts());
+  }
+
+  @Test
+  void loneSurrogatesInTextAndNamesBecomeReplacementCharacters() {
+    WhatsAppDelivery delivery =
+        parseValue(
+            "{\"contacts\":[{\"profile\":{\"name\":\"K\\udc4b\"},\"wa_id\":\"15550001111\"}],"
+                + "\"messages\":["
+                + TEXT.replace("hi", "hi \\ud83d")
+                + "]}");
+    Inbound in = assertInstanceOf(Inbound.class, delivery.parts().get(0));
+    assertEquals("hi \ufffd", in.message().text());
+    assertEquals("K\ufffd", in.message().sender());
+  }
+
   @Test
   void notJsonIsRefused() {
     assertThrows(

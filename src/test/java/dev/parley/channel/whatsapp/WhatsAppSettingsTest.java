@@ -34,6 +34,25 @@ class WhatsAppSettingsTest {
   }
 
   @Test
+  void unauthenticatedBodiesAreCappedByDefault() {
+    Config defaults = ConfigFactory.load();
+    // One body may be as large as Meta documents (3 MB), so no real delivery is refused; what
+    // unsigned bodies may hold across the node is the budget below.
+    assertEquals(3L * 1024 * 1024, WhatsAppSettings.from(defaults).maxWebhookBytes());
+    assertEquals(16L * 1024 * 1024, defaults.getBytes("parley.whatsapp.max-unverified-bytes"));
+  }
+
+  @Test
+  void aBudgetOfUnverifiedBytesBelowOneBodyRefusesToStart() {
+    Map<String, String> small = new HashMap<>(ALL);
+    small.put("parley.whatsapp.max-webhook-bytes", "256k");
+    small.put("parley.whatsapp.max-unverified-bytes", "100k");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> WhatsAppSettings.from(config(small)));
+    assertTrue(e.getMessage().contains("max-unverified-bytes"), e.getMessage());
+  }
+
+  @Test
   void allFourMakeTheChannelOnAndTheUrlIsBuiltFromThem() {
     Map<String, String> all = new HashMap<>(ALL);
     all.put("parley.whatsapp.api-url", "http://127.0.0.1:1/v21.0/");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -53,5 +54,28 @@ class WhatsAppSignatureTest {
     byte[] changed = BODY.clone();
     changed[changed.length - 2] = ' ';
     assertFalse(signature.verify(changed, right));
+  }
+
+  @Test
+  void aBodyFedInPiecesChecksLikeTheWhole() {
+    String right = signature.header(BODY);
+    for (int cut = 0; cut <= BODY.length; cut += 7) {
+      WhatsAppSignature.Check check = signature.start(right).orElseThrow();
+      check.update(ByteBuffer.wrap(BODY, 0, cut));
+      check.update(ByteBuffer.wrap(BODY, cut, BODY.length - cut));
+      assertTrue(check.matches(), "cut at " + cut);
+    }
+    WhatsAppSignature.Check partial = signature.start(right).orElseThrow();
+    partial.update(ByteBuffer.wrap(BODY, 0, BODY.length - 1));
+    assertFalse(partial.matches());
+  }
+
+  @Test
+  void aMissingOrMalformedHeaderNeedsNoBody() {
+    for (String header :
+        new String[] {null, "", "sha256=", "sha256=zz", "sha1=" + "0".repeat(64)}) {
+      assertTrue(signature.start(header).isEmpty(), "header " + header);
+    }
+    assertTrue(signature.start("SHA256=" + "0".repeat(64)).isPresent());
   }
 }
