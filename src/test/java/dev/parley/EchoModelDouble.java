@@ -3,6 +3,7 @@ package dev.parley;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.async.Stages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -130,9 +131,9 @@ final class EchoModelDouble implements AutoCloseable {
   }
 
   private CompletionStage<HttpResponse> handle(HttpRequest request) {
-    return request
-        .entity()
-        .toStrict(START_TIMEOUT.toMillis(), system)
+    // On the dispatcher: Pekko's own stage would continue on a new thread per request (Stages).
+    return Stages.on(
+            system.executionContext(), request.entity().toStrict(START_TIMEOUT.toMillis(), system))
         .thenCompose(
             strict -> {
               requests.incrementAndGet();

@@ -57,7 +57,29 @@ class NoThreadPerMessageTest {
     assertTrue(started < MEASURED / 10, started + " threads started for " + MEASURED + " messages");
   }
 
+  @Test
+  void turnsThroughTheOpenAiClientStartNoThreads() {
+    EchoModelDouble model = EchoModelDouble.start(node.system());
+    model.answer();
+    try (TestNode openAi =
+        TestNode.startConfigured(
+            Map.of("parley.llm.provider", "openai", "parley.llm.base-url", model.baseUrl()))) {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      post(openAi, "warm-model", WARM_UP);
+      long before = threads.getTotalStartedThreadCount();
+      post(openAi, "measured-model", MEASURED);
+      long started = threads.getTotalStartedThreadCount() - before;
+      assertTrue(started < MEASURED / 10, started + " threads started for " + MEASURED + " turns");
+    } finally {
+      model.close();
+    }
+  }
+
   private static void post(String prefix, int count) {
+    post(node, prefix, count);
+  }
+
+  private static void post(TestNode node, String prefix, int count) {
     for (int i = 0; i < count; i++) {
       String key = "user:api:" + prefix + "-" + (i % 20);
       Reply reply =

@@ -80,7 +80,15 @@ public final class TestNode implements AutoCloseable {
     return start(freshDataDir(), overrides, TestNode::offline);
   }
 
-  /** A node on {@code dataDir} (possibly one an earlier, stopped node used). */
+  /** A node whose model and tools come from its configuration, as in production. */
+  public static TestNode startConfigured(Map<String, ?> overrides) {
+    return start(freshDataDir(), overrides, null);
+  }
+
+  /**
+   * A node on {@code dataDir} (possibly one an earlier, stopped node used); {@code deps} null takes
+   * them from the configuration ({@link Deps#fromConfig}).
+   */
   public static TestNode start(
       Path dataDir, Map<String, ?> overrides, Function<Config, Deps> deps) {
     Map<String, Object> all = new HashMap<>();
@@ -93,7 +101,7 @@ public final class TestNode implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "parley", config);
     try {
       ServerBinding binding =
-          Main.init(system, deps.apply(config))
+          Main.init(system, deps == null ? Deps.fromConfig(system) : deps.apply(config))
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       // Main started management already; start() again answers with the same bound address.

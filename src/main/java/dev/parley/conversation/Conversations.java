@@ -1,5 +1,6 @@
 package dev.parley.conversation;
 
+import dev.parley.async.Stages;
 import dev.parley.conversation.ConversationCommand.AcceptMessage;
 import dev.parley.conversation.ConversationCommand.Accepted;
 import dev.parley.conversation.ConversationCommand.AwaitOutcome;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -32,6 +34,7 @@ public final class Conversations {
   private final Duration askTimeout;
   private final TurnArchive archive;
   private final JournalIndex index;
+  private final Executor executor;
 
   public Conversations(
       ActorSystem<?> system, Duration askTimeout, TurnArchive archive, JournalIndex index) {
@@ -39,19 +42,21 @@ public final class Conversations {
     this.askTimeout = askTimeout;
     this.archive = archive;
     this.index = index;
+    this.executor = system.executionContext();
   }
 
   public CompletionStage<Accepted> accept(ConversationKey key, InboundMessage message) {
-    return ref(key)
-        .askWithStatus(
-            replyTo ->
-                new AcceptMessage(
-                    message.messageId(),
-                    message.text(),
-                    message.sender(),
-                    message.address(),
-                    replyTo),
-            askTimeout);
+    return onDispatcher(
+        ref(key)
+            .askWithStatus(
+                replyTo ->
+                    new AcceptMessage(
+                        message.messageId(),
+                        message.text(),
+                        message.sender(),
+                        message.address(),
+                        replyTo),
+                askTimeout));
   }
 
   /**
@@ -60,9 +65,11 @@ public final class Conversations {
    */
   public CompletionStage<Accepted> reject(
       ConversationKey key, String messageId, String reason, String notice, ReplyAddress address) {
-    return ref(key)
-        .askWithStatus(
-            replyTo -> new RejectMessage(messageId, reason, notice, address, replyTo), askTimeout);
+    return onDispatcher(
+        ref(key)
+            .askWithStatus(
+                replyTo -> new RejectMessage(messageId, reason, notice, address, replyTo),
+                askTimeout));
   }
 
   /**
@@ -71,9 +78,11 @@ public final class Conversations {
    */
   public CompletionStage<Done> deliveryStatus(
       ConversationKey key, String channelMessageId, String status) {
-    return ref(key)
-        .askWithStatus(
-            replyTo -> new UpdateDeliveryStatus(channelMessageId, status, replyTo), askTimeout);
+    return onDispatcher(
+        ref(key)
+            .askWithStatus(
+                replyTo -> new UpdateDeliveryStatus(channelMessageId, status, replyTo),
+                askTimeout));
   }
 
   /**
@@ -81,10 +90,11 @@ public final class Conversations {
    * not-yours}.
    */
   public CompletionStage<String> pressButton(ConversationKey key, String data, String userId) {
-    return ref(key)
-        .askWithStatus(
-            (ActorRef<StatusReply<String>> replyTo) -> new PressButton(data, userId, replyTo),
-            askTimeout);
+    return onDispatcher(
+        ref(key)
+            .askWithStatus(
+                (ActorRef<StatusReply<String>> replyTo) -> new PressButton(data, userId, replyTo),
+                askTimeout));
   }
 
   /** Records a fact about the chat that starts no turn (bot added or removed, migration). */
@@ -98,13 +108,15 @@ public final class Conversations {
    */
   public CompletionStage<Done> note(
       ConversationKey key, String noteId, String kind, String detail) {
-    return ref(key)
-        .askWithStatus(replyTo -> new RecordNote(noteId, kind, detail, replyTo), askTimeout);
+    return onDispatcher(
+        ref(key)
+            .askWithStatus(replyTo -> new RecordNote(noteId, kind, detail, replyTo), askTimeout));
   }
 
   public CompletionStage<MessageOutcome> awaitOutcome(
       ConversationKey key, String messageId, Duration wait) {
-    return ref(key).askWithStatus(replyTo -> new AwaitOutcome(messageId, wait, replyTo), wait);
+    return onDispatcher(
+        ref(key).askWithStatus(replyTo -> new AwaitOutcome(messageId, wait, replyTo), wait));
   }
 
   /**
@@ -125,10 +137,12 @@ public final class Conversations {
 
   private CompletionStage<ConversationView> viewOfEntity(
       ConversationKey key, int limit, long before) {
-    return ref(key)
-        .ask(
-            (ActorRef<ConversationView> replyTo) -> new GetConversation(limit, before, replyTo),
-            askTimeout)
+    return onDispatcher(
+            ref(key)
+                .ask(
+                    (ActorRef<ConversationView> replyTo) ->
+                        new GetConversation(limit, before, replyTo),
+                    askTimeout))
         .thenCompose(
             view -> {
               if (view.turns().size() >= limit || !view.moreBefore()) {
@@ -136,8 +150,8 @@ public final class Conversations {
               }
               long oldest = view.turns().isEmpty() ? before : view.turns().get(0).turnId();
               long from = oldest > 0 ? oldest : Long.MAX_VALUE;
-              return archive
-                  .turnsBefore(key.value(), from, limit - view.turns().size())
+              return onDispatcher(
+                      archive.turnsBefore(key.value(), from, limit - view.turns().size()))
                   .thenApply(
                       older -> {
                         List<Turn> turns = new ArrayList<>(older);
@@ -159,7 +173,12 @@ public final class Conversations {
 
   public CompletionStage<Done> erase(ConversationKey key) {
     // Erasing waits for a database transaction: allow it more than a receipt.
-    return ref(key).askWithStatus(Erase::new, askTimeout.multipliedBy(3));
+    return onDispatcher(ref(key).askWithStatus(Erase::new, askTimeout.multipliedBy(3)));
+  }
+
+  /** Continues on the dispatcher: an ask's own stage would continue on a new thread (Stages). */
+  private <T> CompletionStage<T> onDispatcher(CompletionStage<T> stage) {
+    return Stages.on(executor, stage);
   }
 
   private EntityRef<ConversationCommand> ref(ConversationKey key) {

@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.async.Stages;
 import dev.parley.channel.api.ApiMessageParser;
 import dev.parley.channel.api.BadRequest;
 import dev.parley.conversation.ConversationCommand.Accepted;
@@ -89,11 +90,12 @@ public final class ChatApiRoutes {
                     extractRequestEntity(
                         entity ->
                             completeWithFuture(
-                                entity
-                                    .toStrict(
-                                        settings.askTimeout().toMillis(),
-                                        settings.maxBodyBytes(),
-                                        materializer)
+                                Stages.on(
+                                        materializer.executionContext(),
+                                        entity.toStrict(
+                                            settings.askTimeout().toMillis(),
+                                            settings.maxBodyBytes(),
+                                            materializer))
                                     .handle(
                                         (strict, error) ->
                                             error != null

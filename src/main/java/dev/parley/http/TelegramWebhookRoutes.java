@@ -3,6 +3,7 @@ package dev.parley.http;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.async.Stages;
 import dev.parley.channel.telegram.BotIdentity;
 import dev.parley.channel.telegram.TelegramAction;
 import dev.parley.channel.telegram.TelegramBotApi;
@@ -128,9 +129,12 @@ public final class TelegramWebhookRoutes {
             extractRequestEntity(
                 entity ->
                     completeWithFuture(
-                        entity
-                            .toStrict(
-                                http.askTimeout().toMillis(), settings.maxBodyBytes(), materializer)
+                        Stages.on(
+                                materializer.executionContext(),
+                                entity.toStrict(
+                                    http.askTimeout().toMillis(),
+                                    settings.maxBodyBytes(),
+                                    materializer))
                             .handle(
                                 (strict, error) ->
                                     error != null

@@ -1,5 +1,6 @@
 package dev.parley.http;
 
+import dev.parley.async.Stages;
 import dev.parley.channel.whatsapp.WhatsAppSignature;
 import dev.parley.channel.whatsapp.WhatsAppSignature.Check;
 import java.time.Duration;
@@ -56,16 +57,14 @@ final class WhatsAppBodyReader {
       return done(tooLarge());
     }
     Body body = new Body(check.get());
-    return entity
-        .getDataBytes()
-        .completionTimeout(timeout)
-        .runFold(body, Body::add, materializer)
-        .handleAsync(
+    return Stages.on(
+            materializer.executionContext(),
+            entity.getDataBytes().completionTimeout(timeout).runFold(body, Body::add, materializer))
+        .handle(
             (read, error) -> {
               body.release();
               return error == null ? body.outcome() : failed(error);
-            },
-            materializer.executionContext());
+            });
   }
 
   private Outcome failed(Throwable error) {

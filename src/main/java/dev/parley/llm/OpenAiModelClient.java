@@ -1,5 +1,6 @@
 package dev.parley.llm;
 
+import dev.parley.async.Stages;
 import dev.parley.text.Utf16;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -127,7 +128,9 @@ public final class OpenAiModelClient implements ModelClient {
   private void retryLater(
       Duration pause, byte[] body, int attempt, CompletableFuture<ChatResponse> result) {
     try {
-      Patterns.after(pause, system, () -> attempt(body, attempt))
+      Stages.on(
+              system.executionContext(),
+              Patterns.after(pause, system, () -> attempt(body, attempt)))
           .whenComplete(
               (retried, retryError) -> {
                 if (retryError == null) {
@@ -156,7 +159,9 @@ public final class OpenAiModelClient implements ModelClient {
     if (!settings.apiKey().isEmpty()) {
       request = request.addHeader(Authorization.oauth2(settings.apiKey()));
     }
-    return http.singleRequest(request, httpsContext, poolSettings, poolLog)
+    return Stages.on(
+            system.executionContext(),
+            http.singleRequest(request, httpsContext, poolSettings, poolLog))
         .exceptionally(
             error -> {
               throw new ModelException(
@@ -169,9 +174,12 @@ public final class OpenAiModelClient implements ModelClient {
     int status = response.status().intValue();
     // toStrict consumes the entity even when the answer is an error, which frees the pooled
     // connection; its own timeout and size limit cover a server that trickles or floods.
-    return response
-        .entity()
-        .toStrict(settings.requestTimeout().toMillis(), settings.maxResponseBytes(), system)
+    return Stages.on(
+            system.executionContext(),
+            response
+                .entity()
+                .toStrict(
+                    settings.requestTimeout().toMillis(), settings.maxResponseBytes(), system))
         .thenApply(strict -> interpret(status, strict.getData().toArray()));
   }
 
