@@ -21,7 +21,8 @@ import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
  * body, answered as an {@link ApiResponse} whatever the HTTP status (Telegram puts error_code,
  * description and retry_after in the body). A network failure or an unreadable answer completes the
  * stage exceptionally with a {@link TelegramApiException} whose message never holds the URL: the
- * URL contains the bot token.
+ * URL contains the bot token. (pekko-http's pool does log it, at DEBUG for every request and at
+ * WARN for a response left unread; {@link RedactingSlf4jLogger} masks the token there.)
  */
 public final class TelegramBotApi {
   private final ActorSystem<?> system;
