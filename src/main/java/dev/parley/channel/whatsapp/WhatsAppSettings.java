@@ -28,7 +28,12 @@ public record WhatsAppSettings(
     int maxOpenRequests,
     long maxWebhookBytes,
     long maxResponseBytes,
-    Duration typingEvery) {
+    Duration typingEvery,
+    int maxReplyChars,
+    String replyCutNotice) {
+
+  /** A cap below one message's worth of text would cut ordinary replies. */
+  private static final int MIN_REPLY_CHARS = 4096;
 
   /** Reads {@code parley.whatsapp}; throws IllegalArgumentException with one clear sentence. */
   public static WhatsAppSettings from(Config root) {
@@ -50,7 +55,9 @@ public record WhatsAppSettings(
             c.getInt("max-open-requests"),
             c.getBytes("max-webhook-bytes"),
             c.getBytes("max-response-bytes"),
-            c.getDuration("typing-every"));
+            c.getDuration("typing-every"),
+            c.getInt("max-reply-chars"),
+            c.getString("reply-cut-notice"));
     s.validate();
     return s;
   }
@@ -110,6 +117,10 @@ public record WhatsAppSettings(
       throw new IllegalArgumentException(
           "parley.whatsapp: messages-per-second and max-connections must be positive, burst at"
               + " least 1, max-retries not negative");
+    }
+    if (maxReplyChars < MIN_REPLY_CHARS) {
+      throw new IllegalArgumentException(
+          "parley.whatsapp.max-reply-chars must be at least " + MIN_REPLY_CHARS);
     }
     if (Integer.bitCount(maxOpenRequests) != 1) {
       throw new IllegalArgumentException(
