@@ -75,9 +75,8 @@ public final class WhatsAppReplySender implements ReplySender {
     if (address == null || address.chatId() == null || address.chatId().isBlank()) {
       return done(new DeliveryResult.Abandoned("no WhatsApp number to reply to"));
     }
-    // The caller is the conversation's entity: cutting a long reply into parts is work for
-    // another thread of the default dispatcher, never the JDK's common pool (on 2 cores it
-    // starts a thread per task).
+    // The caller is the conversation's entity: splitting runs on the default dispatcher (never
+    // the JDK's common pool, which on 2 cores starts a thread per task).
     return CompletableFuture.supplyAsync(() -> parts(reply), system.executionContext())
         .thenCompose(parts -> sendParts(reply, parts));
   }
