@@ -1,5 +1,6 @@
 package dev.parley.channel.whatsapp;
 
+import dev.parley.channel.OutboundText;
 import dev.parley.channel.whatsapp.WhatsAppWire.ErrorAnswer;
 import dev.parley.channel.whatsapp.WhatsAppWire.GraphError;
 import dev.parley.channel.whatsapp.WhatsAppWire.SendAnswer;
@@ -81,6 +82,7 @@ sealed interface GraphOutcome {
     String text =
         (title == null ? "the Graph API answered " + status : title)
             + (error.code() == null ? "" : " (Graph API error " + error.code() + ")");
-    return text.length() > MAX_REASON_CHARS ? text.substring(0, MAX_REASON_CHARS) : text;
+    // The reason is persisted with an abandoned reply: never cut inside a character.
+    return OutboundText.truncate(text, MAX_REASON_CHARS);
   }
 }

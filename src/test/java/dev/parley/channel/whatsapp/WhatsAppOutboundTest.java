@@ -200,6 +200,16 @@ class WhatsAppOutboundTest {
         GraphOutcome.of(404, bytes("nope")));
   }
 
+  @Test
+  void aLongGraphErrorIsCutBetweenCharacters() {
+    // The reason is persisted with the abandoned reply: half an emoji would be a lone surrogate.
+    String message = "x".repeat(199) + "😀".repeat(100);
+    String reason =
+        assertInstanceOf(GraphOutcome.Abandon.class, GraphOutcome.of(400, error(131030, message)))
+            .reason();
+    assertEquals("x".repeat(199), reason);
+  }
+
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
