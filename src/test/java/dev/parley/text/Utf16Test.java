@@ -24,6 +24,7 @@ class Utf16Test {
     assertEquals("\uFFFD", Utf16.wellFormed("\uDE00"));
     assertEquals("x\uFFFD", Utf16.wellFormed("x\uD83D"));
     assertEquals("\uFFFD" + GRIN + "\uFFFD", Utf16.wellFormed("\uDE00" + GRIN + "\uD83D"));
+    assertEquals("\uFFFD" + GRIN, Utf16.wellFormed("\uD83D" + GRIN));
     assertFalse(Utf16.isWellFormed("a \uD83D b"));
   }
 

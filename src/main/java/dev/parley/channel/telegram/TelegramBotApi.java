@@ -2,6 +2,7 @@ package dev.parley.channel.telegram;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.async.Stages;
 import dev.parley.channel.telegram.TelegramWire.ApiResponse;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,8 @@ import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
  * body, answered as an {@link ApiResponse} whatever the HTTP status (Telegram puts error_code,
  * description and retry_after in the body). A network failure or an unreadable answer completes the
  * stage exceptionally with a {@link TelegramApiException} whose message never holds the URL: the
- * URL contains the bot token.
+ * URL contains the bot token. (pekko-http's pool does log it, at DEBUG for every request and at
+ * WARN for a response left unread; {@link RedactingSlf4jLogger} masks the token there.)
  */
 public final class TelegramBotApi {
   private final ActorSystem<?> system;
@@ -58,7 +60,9 @@ public final class TelegramBotApi {
       return CompletableFuture.failedFuture(
           new TelegramApiException(method + ": cannot build the request (check TELEGRAM_API_URL)"));
     }
-    return http.singleRequest(request, http.defaultClientHttpsContext(), pool, poolLog)
+    return Stages.on(
+            system.executionContext(),
+            http.singleRequest(request, http.defaultClientHttpsContext(), pool, poolLog))
         .thenCompose(response -> read(response))
         .toCompletableFuture()
         .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -78,9 +82,9 @@ public final class TelegramBotApi {
 
   private CompletionStage<ApiResponse> read(HttpResponse response) {
     int status = response.status().intValue();
-    return response
-        .entity()
-        .toStrict(settings.requestTimeout().toMillis(), 1_048_576L, system)
+    return Stages.on(
+            system.executionContext(),
+            response.entity().toStrict(settings.requestTimeout().toMillis(), 1_048_576L, system))
         .thenApply(
             strict -> {
               try {

@@ -2,6 +2,7 @@ package dev.parley.channel.telegram;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.async.Stages;
 import dev.parley.channel.telegram.TelegramWire.ApiResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -192,7 +193,7 @@ public final class TelegramBotStartup {
   private CompletionStage<ApiResponse> retry(
       Duration pause, java.util.concurrent.Callable<CompletionStage<ApiResponse>> again) {
     try {
-      return Patterns.after(pause, system, again);
+      return Stages.on(system.executionContext(), Patterns.after(pause, system, again));
     } catch (IllegalStateException e) {
       // Shutting down: stop trying.
       return new CompletableFuture<>();

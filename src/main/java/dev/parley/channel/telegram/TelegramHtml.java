@@ -1,9 +1,12 @@
 package dev.parley.channel.telegram;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import org.commonmark.ext.gfm.strikethrough.Strikethrough;
 import org.commonmark.ext.gfm.strikethrough.StrikethroughExtension;
+import org.commonmark.node.Block;
 import org.commonmark.node.BlockQuote;
 import org.commonmark.node.BulletList;
 import org.commonmark.node.Code;
@@ -20,6 +23,7 @@ import org.commonmark.node.LinkReferenceDefinition;
 import org.commonmark.node.ListItem;
 import org.commonmark.node.Node;
 import org.commonmark.node.OrderedList;
+import org.commonmark.node.Paragraph;
 import org.commonmark.node.SoftLineBreak;
 import org.commonmark.node.StrongEmphasis;
 import org.commonmark.node.Text;
@@ -42,6 +46,15 @@ public final class TelegramHtml {
 
   private static final Parser PARSER =
       Parser.builder().extensions(List.of(StrikethroughExtension.create())).build();
+
+  /**
+   * Nodes nested deeper than this (one line of a few thousand list or quote markers nests as deep)
+   * are rendered as their text alone, walked without recursion: rendering them level by level would
+   * overflow the stack, and every list level would indent each item inside it once more.
+   */
+  private static final int MAX_NESTING = 24;
+
+  private int nesting;
 
   private final StringBuilder html = new StringBuilder();
   private final StringBuilder plain = new StringBuilder();
@@ -69,6 +82,19 @@ public final class TelegramHtml {
   }
 
   private void block(Node node, int depth) {
+    if (nesting >= MAX_NESTING) {
+      flat(node);
+      return;
+    }
+    nesting++;
+    try {
+      nestedBlock(node, depth);
+    } finally {
+      nesting--;
+    }
+  }
+
+  private void nestedBlock(Node node, int depth) {
     if (node instanceof Heading) {
       tagged("b", node);
     } else if (node instanceof BlockQuote) {
@@ -129,6 +155,19 @@ public final class TelegramHtml {
   }
 
   private void inline(Node node) {
+    if (nesting >= MAX_NESTING) {
+      flat(node);
+      return;
+    }
+    nesting++;
+    try {
+      nestedInline(node);
+    } finally {
+      nesting--;
+    }
+  }
+
+  private void nestedInline(Node node) {
     if (node instanceof Text t) {
       text(t.getLiteral());
     } else if (node instanceof Code code) {
@@ -152,6 +191,53 @@ public final class TelegramHtml {
     } else {
       inlines(node);
     }
+  }
+
+  /** The text of a subtree, depth first with a stack of its own; blocks start on a new line. */
+  private void flat(Node root) {
+    Deque<Node> pending = new ArrayDeque<>();
+    pending.push(root);
+    boolean wrote = false;
+    while (!pending.isEmpty()) {
+      Node node = pending.pop();
+      String literal = literal(node);
+      if (literal != null) {
+        if (wrote && node instanceof Block) {
+          text("\n");
+        }
+        text(literal);
+        wrote = true;
+      } else if (node instanceof Paragraph || node instanceof Heading) {
+        if (wrote) {
+          text("\n");
+        }
+      }
+      for (Node child = node.getLastChild(); child != null; child = child.getPrevious()) {
+        pending.push(child);
+      }
+    }
+  }
+
+  /** What a leaf shows, or null for a node whose text is in its children (or that shows none). */
+  private static String literal(Node node) {
+    if (node instanceof Text t) {
+      return t.getLiteral();
+    } else if (node instanceof Code code) {
+      return code.getLiteral();
+    } else if (node instanceof FencedCodeBlock fenced) {
+      return stripNewline(fenced.getLiteral());
+    } else if (node instanceof IndentedCodeBlock indented) {
+      return stripNewline(indented.getLiteral());
+    } else if (node instanceof HtmlBlock raw) {
+      return stripNewline(raw.getLiteral());
+    } else if (node instanceof HtmlInline raw) {
+      return raw.getLiteral();
+    } else if (node instanceof SoftLineBreak || node instanceof HardLineBreak) {
+      return "\n";
+    } else if (node instanceof ThematicBreak) {
+      return "———";
+    }
+    return null;
   }
 
   private void link(Link link) {

@@ -1,8 +1,10 @@
 package dev.parley.channel.telegram;
 
+import dev.parley.channel.OutboundText;
 import dev.parley.channel.telegram.TelegramHtml.Rendered;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,83 +12,87 @@ import java.util.regex.Pattern;
 /**
  * Cuts a Markdown reply into parts that each fit one Telegram message: the source is split before
  * rendering, on paragraph boundaries (blank lines outside code fences), else on line boundaries,
- * and only a single line too long for a message is cut inside (at a space where there is one). Each
- * part is rendered on its own, so each is balanced HTML, and each is measured after rendering, the
- * way Telegram counts: visible text in UTF-16 units.
+ * and only a single line too long for a message is cut inside (at a space where there is one, else
+ * where {@link OutboundText#cutBefore} keeps characters whole). Each part is rendered on its own,
+ * so each is balanced HTML, and each is measured after rendering, the way Telegram counts: visible
+ * text in UTF-16 units.
+ *
+ * <p>The work grows linearly with the reply. Each paragraph (or line) is rendered once alone, and a
+ * part is packed by adding up those widths; the part is then rendered once more to check, since
+ * pieces can show longer together than apart (a list's numbers grow), and only then packed again
+ * with fewer pieces. A single long line is cut by aiming at the limit from the width of the last
+ * try, a few tries a part. Nothing longer than {@link #SOURCE_FACTOR} times the limit is rendered
+ * whole, which also bounds the cost of the parser's slower cases.
  */
 public final class TelegramMessageSplitter {
   private static final Pattern FENCE = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$");
 
+  /**
+   * Markdown longer than this many times the limit is split without rendering it whole first: it
+   * would take markup on seven characters in eight to fit in one message.
+   */
+  private static final int SOURCE_FACTOR = 8;
+
+  /** Renderings of one part of a long line while its end is sought, before halving takes over. */
+  private static final int MAX_TRIES = 6;
+
   private final int limit;
+  private final int maxSource;
+  private final Function<String, Rendered> renderer;
 
   public TelegramMessageSplitter(int limit) {
+    this(limit, TelegramHtml::render);
+  }
+
+  /** With the renderer given, so that a test can count the work. */
+  TelegramMessageSplitter(int limit, Function<String, Rendered> renderer) {
     this.limit = limit;
+    this.maxSource = SOURCE_FACTOR * limit;
+    this.renderer = renderer;
   }
 
   public List<Rendered> split(String markdown) {
-    List<String> parts = new ArrayList<>();
+    List<Rendered> parts = new ArrayList<>();
     pack(paragraphs(markdown), "\n\n", UnaryOperator.identity(), parts, this::splitLines);
-    List<Rendered> rendered = new ArrayList<>();
-    for (String part : parts) {
-      Rendered r = TelegramHtml.render(part);
-      if (!r.plain().isEmpty()) {
-        rendered.add(r);
-      }
-    }
-    return rendered;
+    parts.removeIf(part -> part.plain().isEmpty());
+    return parts;
   }
 
   private interface Oversize {
-    void split(String piece, UnaryOperator<String> wrap, List<String> out);
-  }
-
-  private boolean fits(String markdown) {
-    return TelegramHtml.render(markdown).visibleLength() <= limit;
+    void split(String piece, UnaryOperator<String> wrap, List<Rendered> out);
   }
 
   /**
-   * Greedy: as many pieces per part as fit once wrapped; a piece too big on its own goes to {@code
-   * tooBig}.
+   * Greedy: as many pieces per part as fit once wrapped, by their widths alone; a piece too big on
+   * its own goes to {@code tooBig}.
    */
   private void pack(
       List<String> pieces,
       String joiner,
       UnaryOperator<String> wrap,
-      List<String> out,
+      List<Rendered> out,
       Oversize tooBig) {
-    String current = null;
+    PartPacker part = new PartPacker(joiner, wrap, renderer, limit, out);
     for (String piece : pieces) {
-      String candidate = current == null ? piece : current + joiner + piece;
-      if (fits(wrap.apply(candidate))) {
-        current = candidate;
-        continue;
-      }
-      if (current != null) {
-        out.add(wrap.apply(current));
-        current = null;
-      }
-      if (fits(wrap.apply(piece))) {
-        current = piece;
-      } else {
+      Rendered alone = piece.length() > maxSource ? null : renderer.apply(wrap.apply(piece));
+      if (alone == null || alone.visibleLength() > limit) {
+        part.flush();
         tooBig.split(piece, wrap, out);
+      } else {
+        part.add(piece, alone, maxSource);
       }
     }
-    if (current != null) {
-      out.add(wrap.apply(current));
-    }
+    part.flush();
   }
 
   /** A paragraph too big for one message, by lines; a code block keeps its fence in each part. */
-  private void splitLines(String paragraph, UnaryOperator<String> outer, List<String> out) {
+  private void splitLines(String paragraph, UnaryOperator<String> outer, List<Rendered> out) {
     List<String> lines = List.of(paragraph.split("\n", -1));
     Matcher open = FENCE.matcher(lines.get(0));
     if (open.matches() && lines.size() > 1) {
       String last = lines.get(lines.size() - 1);
       Matcher close = FENCE.matcher(last);
-      boolean closed =
-          lines.size() > 1
-              && close.matches()
-              && closes(open.group(1), close.group(1), close.group(2));
+      boolean closed = close.matches() && closes(open.group(1), close.group(1), close.group(2));
       List<String> inner = lines.subList(1, closed ? lines.size() - 1 : lines.size());
       String fenceClose = closed ? last : open.group(1);
       UnaryOperator<String> wrap = code -> lines.get(0) + "\n" + code + "\n" + fenceClose;
@@ -96,33 +102,80 @@ public final class TelegramMessageSplitter {
     }
   }
 
-  /** A single line too long for a message: cut at the last space that fits, else mid-word. */
-  private void cutLine(String line, UnaryOperator<String> wrap, List<String> out) {
-    String rest = line;
-    while (!rest.isEmpty() && !fits(wrap.apply(rest))) {
-      int lo = 1;
-      int hi = rest.length();
-      while (lo < hi) {
-        int mid = (lo + hi + 1) >>> 1;
-        if (fits(wrap.apply(rest.substring(0, mid)))) {
-          lo = mid;
+  /** A single line too long for a message: parts as long as fit, cut at a space where near. */
+  private void cutLine(String line, UnaryOperator<String> wrap, List<Rendered> out) {
+    int from = skipSpaces(line, 0);
+    while (from < line.length()) {
+      int fits = from;
+      Rendered fitting = null;
+      int tooFar = line.length() + 1;
+      int aim = Math.min(line.length(), from + limit);
+      for (int tries = 0; tries < MAX_TRIES; tries++) {
+        int end = endNear(line, from, aim);
+        if (end <= fits || end >= tooFar) {
+          break;
+        }
+        Rendered r = render(line, from, end, wrap);
+        if (r.visibleLength() <= limit) {
+          fits = end;
+          fitting = r;
+          if (end == line.length() || r.visibleLength() >= limit - limit / 10) {
+            break;
+          }
         } else {
-          hi = mid - 1;
+          tooFar = end;
+        }
+        // Shown width grows about in proportion to the source: aim where the limit would be.
+        long scaled = (long) (end - from) * limit / Math.max(1, r.visibleLength());
+        aim = (int) Math.min(Math.min(line.length(), from + maxSource), from + scaled);
+        if (aim >= tooFar || aim <= fits) {
+          aim = Math.min(fits + (tooFar - fits) / 2, from + maxSource);
         }
       }
-      int cut = lo;
-      int space = rest.lastIndexOf(' ', cut - 1);
-      if (space > cut / 2) {
-        cut = space + 1;
-      } else if (Character.isHighSurrogate(rest.charAt(cut - 1)) && cut > 1) {
-        cut--;
+      if (fitting == null) {
+        // The tries overshot every time: halve until a part fits, or is one character.
+        for (int end = tooFar; fitting == null; ) {
+          int shorter = endNear(line, from, from + Math.max(1, (end - from) / 2));
+          boolean smallest = shorter >= end;
+          end = Math.min(end, shorter);
+          Rendered r = render(line, from, end, wrap);
+          if (r.visibleLength() <= limit || smallest) {
+            fits = end;
+            fitting = r;
+          }
+        }
       }
-      out.add(wrap.apply(rest.substring(0, cut).stripTrailing()));
-      rest = rest.substring(cut).stripLeading();
+      out.add(fitting);
+      from = skipSpaces(line, fits);
     }
-    if (!rest.isBlank()) {
-      out.add(wrap.apply(rest));
+  }
+
+  private Rendered render(String line, int from, int end, UnaryOperator<String> wrap) {
+    return renderer.apply(wrap.apply(line.substring(from, end).stripTrailing()));
+  }
+
+  /**
+   * Where a part starting at {@code from} ends if it may reach {@code aim}: after the last space in
+   * the second half of that stretch, else at the last place inside it that keeps characters whole.
+   */
+  private static int endNear(String line, int from, int aim) {
+    if (aim >= line.length()) {
+      return line.length();
     }
+    for (int i = aim; i > from + (aim - from) / 2; i--) {
+      if (line.charAt(i - 1) == ' ') {
+        return i;
+      }
+    }
+    return OutboundText.cutBefore(line, aim, from);
+  }
+
+  private static int skipSpaces(String line, int from) {
+    int at = from;
+    while (at < line.length() && Character.isWhitespace(line.charAt(at))) {
+      at++;
+    }
+    return at;
   }
 
   /** Paragraphs: runs of lines between blank lines, a fenced code block counted as one. */

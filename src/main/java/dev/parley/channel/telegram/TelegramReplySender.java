@@ -2,12 +2,14 @@ package dev.parley.channel.telegram;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.async.Stages;
 import dev.parley.channel.telegram.TelegramHtml.Rendered;
 import dev.parley.channel.telegram.TelegramWire.ApiResponse;
 import dev.parley.conversation.DeliveryResult;
 import dev.parley.conversation.OutboundReply;
 import dev.parley.conversation.ReplyAddress;
 import dev.parley.conversation.ReplySender;
+import dev.parley.text.Utf16;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a conversation's reply to Telegram: Markdown split into parts that fit, rendered as HTML,
- * sent in order with sendMessage (the first part replying to the user's message in groups), paced
- * by token buckets. A 429 waits its retry_after, never less; a 5xx or a network error is retried
- * with backoff a bounded number of times, then the stage fails so that the conversation retries
- * later; a 403 or "chat not found" abandons the reply. Parts already sent are remembered per reply
- * (and conversation incarnation) in this process, so a retry of the reply does not send them again.
- * Nothing here blocks.
+ * Sends a conversation's reply to Telegram: Markdown capped and split into parts that fit, rendered
+ * as HTML (on the default dispatcher, never on the caller's thread), sent in order with sendMessage
+ * (the first part replying to the user's message in groups), paced by token buckets. A 429 waits
+ * its retry_after, never less; a 5xx or a network error is retried with backoff a bounded number of
+ * times, then the stage fails so that the conversation retries later; a 403 or "chat not found"
+ * abandons the reply. Parts already sent are remembered per reply (and conversation incarnation) in
+ * this process, so a retry of the reply does not send them again. Nothing here blocks.
  */
 public final class TelegramReplySender implements ReplySender {
   private static final Logger log = LoggerFactory.getLogger(TelegramReplySender.class);
@@ -45,7 +47,7 @@ public final class TelegramReplySender implements ReplySender {
   private final TelegramBotApi api;
   private final TelegramSettings settings;
   private final TelegramPacer pacer;
-  private final TelegramMessageSplitter splitter;
+  private final TelegramReplyText replyText;
   private final Map<String, List<String>> sentParts = new ConcurrentHashMap<>();
 
   public TelegramReplySender(ActorSystem<?> system, TelegramBotApi api, TelegramSettings settings) {
@@ -53,7 +55,9 @@ public final class TelegramReplySender implements ReplySender {
     this.api = api;
     this.settings = settings;
     this.pacer = new TelegramPacer(settings.pacing(), System::nanoTime);
-    this.splitter = new TelegramMessageSplitter(settings.maxMessageChars());
+    this.replyText =
+        new TelegramReplyText(
+            settings.maxMessageChars(), settings.maxReplyChars(), settings.replyCutNotice());
   }
 
   /** What became of one part: sent (with Telegram's message id) or abandoned for good. */
@@ -66,7 +70,14 @@ public final class TelegramReplySender implements ReplySender {
       return CompletableFuture.completedFuture(
           new DeliveryResult.Abandoned("no Telegram chat to send to"));
     }
-    List<Rendered> parts = splitter.split(reply.text());
+    // The caller is the conversation's entity: splitting runs on the default dispatcher (never
+    // the JDK's common pool, which on 2 cores starts a thread per task).
+    return CompletableFuture.supplyAsync(
+            () -> replyText.parts(reply.text()), system.executionContext())
+        .thenCompose(parts -> sendParts(reply, parts));
+  }
+
+  private CompletionStage<DeliveryResult> sendParts(OutboundReply reply, List<Rendered> parts) {
     if (sentParts.size() > MAX_REMEMBERED) {
       sentParts.clear();
     }
@@ -137,7 +148,11 @@ public final class TelegramReplySender implements ReplySender {
       ArrayNode row = body.putObject("reply_markup").putArray("inline_keyboard").addArray();
       reply
           .buttons()
-          .forEach(b -> row.addObject().put("text", b.title()).put("callback_data", b.data()));
+          .forEach(
+              b ->
+                  row.addObject()
+                      .put("text", Utf16.wellFormed(b.title()))
+                      .put("callback_data", b.data()));
     }
     if (html) {
       body.put("text", part.html());
@@ -243,7 +258,7 @@ public final class TelegramReplySender implements ReplySender {
       if (wait.isZero() || wait.isNegative()) {
         return work.call();
       }
-      return Patterns.after(wait, system, work);
+      return Stages.on(system.executionContext(), Patterns.after(wait, system, work));
     } catch (Exception e) {
       // The scheduler refuses timers while the system shuts down: the conversation retries.
       return CompletableFuture.failedFuture(e);

@@ -30,7 +30,9 @@ public record TelegramSettings(
     Duration webhookInfoEvery,
     Pacing pacing,
     int maxMessageChars,
-    String unsupportedNotice) {
+    String unsupportedNotice,
+    int maxReplyChars,
+    String replyCutNotice) {
 
   /** Token buckets: a rate (messages per period) and a burst, for a chat, a group, the bot. */
   public record Pacing(
@@ -73,7 +75,9 @@ public record TelegramSettings(
             p.getDouble("bot-per-second"),
             p.getInt("bot-burst")),
         c.getInt("max-message-chars"),
-        c.getString("unsupported-notice"));
+        c.getString("unsupported-notice"),
+        c.getInt("max-reply-chars"),
+        c.getString("reply-cut-notice"));
   }
 
   /** On when a bot token is configured. */
@@ -119,6 +123,14 @@ public record TelegramSettings(
     }
     if (maxMessageChars < 1 || maxMessageChars > 4096) {
       throw new IllegalArgumentException("parley.telegram.max-message-chars must be 1 to 4096");
+    }
+    if (maxReplyChars < maxMessageChars) {
+      throw new IllegalArgumentException(
+          "parley.telegram.max-reply-chars must be at least max-message-chars");
+    }
+    if (replyCutNotice.length() > maxMessageChars) {
+      throw new IllegalArgumentException(
+          "parley.telegram.reply-cut-notice must fit in one message (max-message-chars)");
     }
     return this;
   }

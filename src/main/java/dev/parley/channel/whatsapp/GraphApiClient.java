@@ -1,5 +1,6 @@
 package dev.parley.channel.whatsapp;
 
+import dev.parley.async.Stages;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -51,7 +52,8 @@ final class GraphApiClient {
         HttpRequest.POST(url)
             .withEntity(ContentTypes.APPLICATION_JSON, body)
             .addHeader(Authorization.oauth2(settings.accessToken()));
-    return http.singleRequest(request, httpsContext, pool, poolLog)
+    return Stages.on(
+            system.executionContext(), http.singleRequest(request, httpsContext, pool, poolLog))
         .thenCompose(this::read)
         .toCompletableFuture()
         .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -65,9 +67,12 @@ final class GraphApiClient {
 
   private CompletionStage<GraphOutcome> read(HttpResponse response) {
     int status = response.status().intValue();
-    return response
-        .entity()
-        .toStrict(settings.requestTimeout().toMillis(), settings.maxResponseBytes(), system)
+    return Stages.on(
+            system.executionContext(),
+            response
+                .entity()
+                .toStrict(
+                    settings.requestTimeout().toMillis(), settings.maxResponseBytes(), system))
         .thenApply(strict -> GraphOutcome.of(status, strict.getData().toArray()));
   }
 }

@@ -1,9 +1,9 @@
 package dev.parley.channel.whatsapp;
 
+import dev.parley.channel.OutboundText;
 import dev.parley.channel.whatsapp.WhatsAppWire.ErrorAnswer;
 import dev.parley.channel.whatsapp.WhatsAppWire.GraphError;
 import dev.parley.channel.whatsapp.WhatsAppWire.SendAnswer;
-import dev.parley.text.Utf16;
 import java.io.IOException;
 import java.util.Set;
 
@@ -82,6 +82,7 @@ sealed interface GraphOutcome {
     String text =
         (title == null ? "the Graph API answered " + status : title)
             + (error.code() == null ? "" : " (Graph API error " + error.code() + ")");
-    return Utf16.cut(text, MAX_REASON_CHARS);
+    // The reason is persisted with an abandoned reply: never cut inside a character.
+    return OutboundText.truncate(text, MAX_REASON_CHARS);
   }
 }

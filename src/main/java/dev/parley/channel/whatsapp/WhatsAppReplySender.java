@@ -1,5 +1,6 @@
 package dev.parley.channel.whatsapp;
 
+import dev.parley.async.Stages;
 import dev.parley.channel.whatsapp.GraphOutcome.Abandon;
 import dev.parley.channel.whatsapp.GraphOutcome.BadToken;
 import dev.parley.channel.whatsapp.GraphOutcome.Retry;
@@ -8,6 +9,7 @@ import dev.parley.conversation.DeliveryResult;
 import dev.parley.conversation.OutboundReply;
 import dev.parley.conversation.ReplyAddress;
 import dev.parley.conversation.ReplySender;
+import dev.parley.text.Utf16;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a conversation's replies as WhatsApp text messages: split at 4096 characters, parts in
+ * Sends a conversation's replies as WhatsApp text messages: cut at max-reply-chars with a notice
+ * and split at 4096 characters (on the default dispatcher, never on the caller's thread), parts in
  * order, the first replying to the user's message; paced per number without blocking; transient
  * Graph errors retried with bounded exponential backoff, 131047 and other 4xx abandoned with a
  * reason, 190 raised as an operator alert. Parts already sent are remembered per reply (and
@@ -73,13 +76,26 @@ public final class WhatsAppReplySender implements ReplySender {
     if (address == null || address.chatId() == null || address.chatId().isBlank()) {
       return done(new DeliveryResult.Abandoned("no WhatsApp number to reply to"));
     }
+    // The caller is the conversation's entity: splitting runs on the default dispatcher (never
+    // the JDK's common pool, which on 2 cores starts a thread per task).
+    return CompletableFuture.supplyAsync(() -> parts(reply), system.executionContext())
+        .thenCompose(parts -> sendParts(reply, parts));
+  }
+
+  private List<String> parts(OutboundReply reply) {
     List<String> parts =
-        new ArrayList<>(WhatsAppText.split(reply.text() == null ? "" : reply.text()));
+        new ArrayList<>(
+            WhatsAppText.parts(reply.text(), settings.maxReplyChars(), settings.replyCutNotice()));
     if (!reply.buttons().isEmpty()
+        && !parts.isEmpty()
         && parts.get(parts.size() - 1).length() > WhatsAppBodies.MAX_BUTTON_BODY) {
       // A button message's body holds at most 1024 characters: the buttons follow alone.
       parts.add(CHOOSE);
     }
+    return parts;
+  }
+
+  private CompletionStage<DeliveryResult> sendParts(OutboundReply reply, List<String> parts) {
     if (parts.isEmpty()) {
       return done(new DeliveryResult.Abandoned("empty reply"));
     }
@@ -140,7 +156,7 @@ public final class WhatsAppReplySender implements ReplySender {
                 address.chatId(),
                 parts.get(index),
                 reply.buttons().stream()
-                    .map(b -> new WhatsAppBodies.ReplyButton(b.data(), b.title()))
+                    .map(b -> new WhatsAppBodies.ReplyButton(b.data(), Utf16.wellFormed(b.title())))
                     .toList(),
                 replyTo)
             : WhatsAppBodies.text(address.chatId(), parts.get(index), replyTo);
@@ -203,7 +219,7 @@ public final class WhatsAppReplySender implements ReplySender {
 
   private <T> CompletionStage<T> later(Duration pause, Supplier<CompletionStage<T>> call) {
     try {
-      return Patterns.after(pause, system, call::get);
+      return Stages.on(system.executionContext(), Patterns.after(pause, system, call::get));
     } catch (IllegalStateException e) {
       // The scheduler refuses new timers while the actor system shuts down.
       return CompletableFuture.failedFuture(new IllegalStateException("shutting down"));

@@ -29,7 +29,12 @@ public record WhatsAppSettings(
     long maxWebhookBytes,
     long maxUnverifiedBytes,
     long maxResponseBytes,
-    Duration typingEvery) {
+    Duration typingEvery,
+    int maxReplyChars,
+    String replyCutNotice) {
+
+  /** A cap below one message's worth of text would cut ordinary replies. */
+  private static final int MIN_REPLY_CHARS = 4096;
 
   /** Reads {@code parley.whatsapp}; throws IllegalArgumentException with one clear sentence. */
   public static WhatsAppSettings from(Config root) {
@@ -52,7 +57,9 @@ public record WhatsAppSettings(
             c.getBytes("max-webhook-bytes"),
             c.getBytes("max-unverified-bytes"),
             c.getBytes("max-response-bytes"),
-            c.getDuration("typing-every"));
+            c.getDuration("typing-every"),
+            c.getInt("max-reply-chars"),
+            c.getString("reply-cut-notice"));
     s.validate();
     return s;
   }
@@ -118,6 +125,10 @@ public record WhatsAppSettings(
       throw new IllegalArgumentException(
           "parley.whatsapp.max-unverified-bytes must be at least max-webhook-bytes (and that"
               + " positive)");
+    }
+    if (maxReplyChars < MIN_REPLY_CHARS) {
+      throw new IllegalArgumentException(
+          "parley.whatsapp.max-reply-chars must be at least " + MIN_REPLY_CHARS);
     }
     if (Integer.bitCount(maxOpenRequests) != 1) {
       throw new IllegalArgumentException(

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -24,6 +25,8 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 
 /**
  * A wire-level double of the Telegram Bot API: a real pekko-http server on 127.0.0.1 and a port
@@ -31,7 +34,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
  * sendMessage, sendChatAction and answerCallbackQuery. It records every call (method, JSON body,
  * when it came, what it answered) and answers each method from a script of queued answers (429 with
  * retry_after, 5xx, 403, 400 "can't parse entities", 400 "chat not found"), or else a standing
- * answer, or else the way Telegram answers a success. A wrong token gets Telegram's 404.
+ * answer, or else the way Telegram answers a success, optionally as a slow chunked entity. A wrong
+ * token gets Telegram's 404.
  */
 public final class TelegramBotApiDouble implements AutoCloseable {
   public static final long BOT_ID = 7000000001L;
@@ -87,6 +91,7 @@ public final class TelegramBotApiDouble implements AutoCloseable {
   private final Map<String, Queue<Answer>> scripts = new ConcurrentHashMap<>();
   private final Map<String, Answer> standing = new ConcurrentHashMap<>();
   private final AtomicLong messageIds = new AtomicLong(1000);
+  private volatile boolean chunked;
   private ServerBinding binding;
 
   private TelegramBotApiDouble(ActorSystem<?> system, String token) {
@@ -129,6 +134,15 @@ public final class TelegramBotApiDouble implements AutoCloseable {
 
   public TelegramBotApiDouble clearStanding(String method) {
     standing.remove(method);
+    return this;
+  }
+
+  /**
+   * From now on every answer comes as a chunked entity whose last chunk follows after a pause, as
+   * over a slow network: the client must subscribe to the entity to read it.
+   */
+  public TelegramBotApiDouble chunked() {
+    chunked = true;
     return this;
   }
 
@@ -182,7 +196,7 @@ public final class TelegramBotApiDouble implements AutoCloseable {
               JsonNode body = parse(strict.getData().utf8String());
               Answer answer = answerFor(method, body);
               calls.add(new Call(method, body, at, answer.status()));
-              return respond(answer);
+              return chunked ? respondChunked(answer) : respond(answer);
             });
   }
 
@@ -233,6 +247,19 @@ public final class TelegramBotApiDouble implements AutoCloseable {
     } catch (IOException e) {
       return TextNode.valueOf(body);
     }
+  }
+
+  private static HttpResponse respondChunked(Answer answer) {
+    byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+    int half = bytes.length / 2;
+    Source<ByteString, NotUsed> data =
+        Source.single(ByteString.fromArray(bytes, 0, half))
+            .concat(
+                Source.single(ByteString.fromArray(bytes, half, bytes.length - half))
+                    .initialDelay(Duration.ofSeconds(1)));
+    return HttpResponse.create()
+        .withStatus(answer.status())
+        .withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, data));
   }
 
   private static HttpResponse respond(Answer answer) {

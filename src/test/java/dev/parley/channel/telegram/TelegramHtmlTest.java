@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.channel.telegram.TelegramHtml.Rendered;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -92,5 +93,21 @@ class TelegramHtmlTest {
     assertBalanced(
         TelegramHtml.render("> - **bold _and it_** `c`\n> - [**l**](https://x.y)\n\n***x***")
             .html());
+  }
+
+  @Test
+  void deepNestingRendersFlatInsteadOfOverflowingTheStack() {
+    // One line of a few thousand list markers or quote marks nests as deep: rendered as markup
+    // level by level it overflowed the stack, and each list level added its indentation to every
+    // line inside it.
+    for (String marker : List.of("- ", "> ", "1. ", "* _a ")) {
+      String markdown = marker.repeat(20_000) + "end";
+      Rendered r = TelegramHtml.render(markdown);
+      assertTrue(r.plain().endsWith("end"), marker + ": " + r.plain());
+      assertTrue(r.visibleLength() < 2 * markdown.length(), marker + ": " + r.visibleLength());
+      assertBalanced(r.html());
+    }
+    Rendered shallow = TelegramHtml.render("- a\n  - b\n    - c");
+    assertEquals("• a\n  • b\n    • c", shallow.plain());
   }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.channel.telegram.TelegramHtml.Rendered;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +89,49 @@ class TelegramMessageSplitterTest {
       assertTrue(part.plain().endsWith("lorem") || part.plain().endsWith("ipsum"), part.plain());
     }
     assertEquals(text.replace(" ", ""), visible(parts).replace("\n", "").replace(" ", ""));
+  }
+
+  /** Renders like Telegram, and fails once more text went through it than {@code factor} x n. */
+  private static Function<String, Rendered> budget(long factor, String text) {
+    AtomicLong rendered = new AtomicLong();
+    long allowed = factor * text.length();
+    return markdown -> {
+      if (rendered.addAndGet(markdown.length()) > allowed) {
+        throw new AssertionError("rendered more than " + factor + " x the reply's length");
+      }
+      return TelegramHtml.render(markdown);
+    };
+  }
+
+  @Test
+  void aHugeReplyIsSplitWithWorkInProportionToItsLength() {
+    // Rendering the rest of the reply again for each part would take minutes on 4 MB.
+    List<String> replies =
+        List.of(
+            "lorem ipsum ".repeat(350_000),
+            "x".repeat(4 << 20),
+            "a\n\n".repeat(150_000),
+            "a line of text\n".repeat(70_000),
+            "```java\n" + "int x = 1; // code\n".repeat(50_000) + "```");
+    for (String reply : replies) {
+      List<Rendered> parts = new TelegramMessageSplitter(4096, budget(8, reply)).split(reply);
+      parts.forEach(p -> assertTrue(p.visibleLength() <= 4096, p.plain().substring(0, 40)));
+      int shown = parts.stream().mapToInt(Rendered::visibleLength).sum();
+      assertTrue(shown > reply.length() / 4, "too little shown: " + shown);
+    }
+  }
+
+  @Test
+  void aCutInsideAWordKeepsEmojiAndAccentsWhole() {
+    String family = "👩\u200D👩\u200D👧\u200D👦";
+    String families = family.repeat(1000);
+    List<Rendered> parts = telegram.split(families);
+    assertEquals(families, parts.stream().map(Rendered::plain).collect(Collectors.joining()));
+    parts.forEach(p -> assertEquals(0, p.visibleLength() % family.length(), "a family cut"));
+    String accents = "e\u0301".repeat(3000);
+    List<Rendered> cut = telegram.split(accents);
+    assertEquals(accents, cut.stream().map(Rendered::plain).collect(Collectors.joining()));
+    cut.forEach(p -> assertTrue(p.plain().startsWith("e"), "an accent cut off"));
   }
 
   @Test

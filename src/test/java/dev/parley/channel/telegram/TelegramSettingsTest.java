@@ -31,7 +31,21 @@ class TelegramSettingsTest {
     assertFalse(settings.configured());
     assertEquals("https://api.telegram.org", settings.apiUrl());
     assertFalse(settings.handleEditedMessages());
+    assertEquals(65_536, settings.maxReplyChars());
+    assertEquals("… (reply cut: too long)", settings.replyCutNotice());
     settings.validate("");
+  }
+
+  @Test
+  void aReplyCapBelowOneMessageRefusesToStart() {
+    String why =
+        refusal(
+            Map.of(
+                "parley.telegram.bot-token", "1:abc",
+                "parley.telegram.webhook-secret", "s3cret",
+                "parley.http.api-token", "t",
+                "parley.telegram.max-reply-chars", 1000));
+    assertTrue(why.contains("max-reply-chars"), why);
   }
 
   @Test

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.channel.Allocations;
 import dev.parley.channel.whatsapp.WhatsAppBodies.ReplyButton;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,36 @@ class WhatsAppOutboundTest {
     List<String> cut = WhatsAppText.split(emoji);
     assertEquals(emoji, String.join("", cut));
     cut.forEach(p -> assertFalse(Character.isHighSurrogate(p.charAt(p.length() - 1))));
+  }
+
+  @Test
+  void splittingTakesWorkInProportionToTheText() {
+    // Copying the rest of the text for each part would allocate gigabytes here (4 MB, 1000 parts).
+    String oneWord = "x".repeat(4 << 20);
+    String sparseBreaks = ("y".repeat(5000) + "\n\n").repeat(800);
+    String shortLines = ("z".repeat(3000) + "\n").repeat(1400);
+    for (String text : List.of(oneWord, sparseBreaks, shortLines)) {
+      List<List<String>> parts = new ArrayList<>();
+      long bytes = Allocations.during(() -> parts.add(WhatsAppText.split(text)));
+      assertTrue(bytes < 4L * text.length(), bytes + " bytes for " + text.length() + " chars");
+      assertEquals(text.replace("\n", ""), String.join("", parts.get(0)).replace("\n", ""));
+      parts.get(0).forEach(p -> assertTrue(p.length() <= WhatsAppText.MAX_CHARS));
+    }
+  }
+
+  @Test
+  void aCutInsideAWordKeepsEmojiAndAccentsWhole() {
+    String family = "👩\u200D👩\u200D👧\u200D👦";
+    String families = family.repeat(1000);
+    List<String> parts = WhatsAppText.split(families);
+    assertEquals(families, String.join("", parts));
+    for (String part : parts) {
+      assertEquals(0, part.length() % family.length(), "a family cut apart");
+    }
+    String accents = "e\u0301".repeat(3000);
+    List<String> cut = WhatsAppText.split(accents);
+    assertEquals(accents, String.join("", cut));
+    cut.forEach(p -> assertTrue(p.startsWith("e") && p.length() % 2 == 0, "an accent cut off"));
   }
 
   @Test
@@ -166,6 +198,16 @@ class WhatsAppOutboundTest {
     assertEquals(
         new GraphOutcome.Abandon("the Graph API answered 404"),
         GraphOutcome.of(404, bytes("nope")));
+  }
+
+  @Test
+  void aLongGraphErrorIsCutBetweenCharacters() {
+    // The reason is persisted with the abandoned reply: half an emoji would be a lone surrogate.
+    String message = "x".repeat(199) + "😀".repeat(100);
+    String reason =
+        assertInstanceOf(GraphOutcome.Abandon.class, GraphOutcome.of(400, error(131030, message)))
+            .reason();
+    assertEquals("x".repeat(199), reason);
   }
 
   private static byte[] bytes(String s) {

@@ -31,6 +31,17 @@ class WhatsAppSettingsTest {
     assertFalse(s.configured());
     assertEquals("https://graph.facebook.com/v21.0", s.apiUrl());
     assertEquals(80.0, s.messagesPerSecond());
+    assertEquals(65_536, s.maxReplyChars());
+    assertEquals("… (reply cut: too long)", s.replyCutNotice());
+  }
+
+  @Test
+  void aReplyCapBelowOneMessageRefusesToStart() {
+    Map<String, String> small = new HashMap<>(ALL);
+    small.put("parley.whatsapp.max-reply-chars", "100");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> WhatsAppSettings.from(config(small)));
+    assertEquals("parley.whatsapp.max-reply-chars must be at least 4096", e.getMessage());
   }
 
   @Test
