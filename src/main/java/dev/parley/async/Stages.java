@@ -3,6 +3,7 @@ package dev.parley.async;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Continues Pekko's stages on a dispatcher instead of the JDK's default async executor. The
@@ -24,7 +25,18 @@ public final class Stages {
             plain.completeExceptionally(error);
           }
         },
-        executor);
+        runInlineIfRefused(executor));
     return plain;
+  }
+
+  /** At shutdown a dispatcher refuses new tasks; the outcome must still be delivered. */
+  private static Executor runInlineIfRefused(Executor executor) {
+    return task -> {
+      try {
+        executor.execute(task);
+      } catch (RejectedExecutionException e) {
+        task.run();
+      }
+    };
   }
 }

@@ -231,7 +231,11 @@ public final class ConversationEntity
             .onCommand(ResolveRejection.class, this::onResolveRejection)
             .build();
     // Every live command is noted, with the events it leads to, in case the journal refuses them.
+    // After a refusal, nothing overtakes its resolution: commands wait in the stash until then.
     return (state, command) -> {
+      if (pendingRejection != null && !(command instanceof ResolveRejection)) {
+        return Effect().stash();
+      }
       rejections.handling(state, command);
       return handlers.apply(state, command);
     };
@@ -278,6 +282,7 @@ public final class ConversationEntity
               if (pendingRejection != null) {
                 context.getSelf().tell(ResolveRejection.INSTANCE);
               }
+              delivery.afterRestart();
               context.getSelf().tell(Advance.INSTANCE);
             })
         // The journal refused a write: Pekko throws next, and the supervisor restarts this
@@ -341,8 +346,13 @@ public final class ConversationEntity
       ConversationState state, ResolveRejection cmd) {
     var rejection = pendingRejection;
     pendingRejection = null;
-    if (rejection == null || erasure.inProgress()) {
+    rejections.resolving(rejection);
+    if (rejection == null) {
       return Effect().noReply();
+    }
+    if (erasure.inProgress()) {
+      RejectionFlow.refuse(rejection.command(), "erasing");
+      return Effect().noReply().thenUnstashAll();
     }
     return rejectionFlow.resolve(Effect(), state, rejection);
   }

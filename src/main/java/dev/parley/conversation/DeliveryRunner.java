@@ -168,6 +168,21 @@ final class DeliveryRunner {
   }
 
   /**
+   * After recovery: a send that was under way before a restart keeps the runner busy until its
+   * result arrives, but the restart cancelled its watchdog (a supervised restart cancels the
+   * actor's timers), and the result may have been dropped with the stash: the watchdog is armed
+   * again, so the outbox cannot stay stuck behind a lost result.
+   */
+  void afterRestart() {
+    if (inFlight != null && !timers.isTimerActive(WATCHDOG)) {
+      timers.startSingleTimer(
+          WATCHDOG,
+          new DeliveryFinished(inFlight, generation, null, "no result after a restart"),
+          sendTimeout);
+    }
+  }
+
+  /**
    * Erasure: no retry and no typing. A send already under way keeps the runner busy until its
    * result or its watchdog arrives (see {@link #release}): should the erasure fail, the
    * conversation goes on, and a second send of the same reply must not start beside the first.

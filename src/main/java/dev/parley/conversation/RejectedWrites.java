@@ -1,10 +1,13 @@
 package dev.parley.conversation;
 
 import dev.parley.conversation.ConversationCommand.AcceptMessage;
+import dev.parley.conversation.ConversationCommand.ResolveRejection;
 import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
 import dev.parley.conversation.ConversationEvent.ConfirmationResolved;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
 import dev.parley.conversation.ConversationEvent.MessageRejected;
+import dev.parley.conversation.ConversationEvent.ReplyAbandoned;
+import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
@@ -21,21 +24,28 @@ import java.util.Set;
  * restart keeps) knows the command being handled and the events it produced, so the new incarnation
  * can record a handled failure in their place — the message rejected with a notice, the turn failed
  * with a notice — instead of redoing the same write until the turn's attempts run out or the sender
- * gives up. Confined to the entity's actor: not thread-safe, and never serialized.
+ * gives up. Should that replacement be refused too, it gives up rather than loop. Confined to the
+ * entity's actor: not thread-safe, and never serialized.
  */
 final class RejectedWrites {
   private ConversationCommand command;
   private int inboxBefore;
   private final List<ConversationEvent> applied = new ArrayList<>();
   private Rejection rejected;
+  private Rejection resolving;
 
-  /** What was refused: the command (its reply is still owed), its events, and the cause. */
-  record Rejection(ConversationCommand command, List<ConversationEvent> events, String cause) {
+  /**
+   * What was refused: the command (its reply is still owed), its events, and the cause; {@code
+   * givenUp} when even the replacement was refused.
+   */
+  record Rejection(
+      ConversationCommand command, List<ConversationEvent> events, String cause, boolean givenUp) {
 
     /**
-     * What to store instead, using only Parley's own texts: a receipt becomes a rejection with
-     * {@code notice}, and anything about a turn (its start, end, or question) fails that turn with
-     * {@code failureNotice}. Empty when nothing replaces it (a status or note is simply not kept).
+     * What to store instead, using only Parley's own texts: a receipt or a rejection becomes a
+     * rejection with {@code notice}; a reply's mark keeps its id only; anything about a turn (its
+     * start, end, or question) fails that turn with {@code failureNotice}. Empty when nothing
+     * replaces it (a status or a note is simply not kept).
      */
     List<ConversationEvent> replacement(
         ConversationState state, String notice, String failureNotice, Instant now) {
@@ -43,6 +53,15 @@ final class RejectedWrites {
       for (ConversationEvent event : events) {
         if (event instanceof MessageAccepted m && !state.alreadyAccepted(m.messageId())) {
           out.add(new MessageRejected(m.messageId(), "unstorable", notice, now, m.address()));
+        } else if (event instanceof MessageRejected m && !state.alreadyAccepted(m.messageId())) {
+          out.add(new MessageRejected(m.messageId(), "unstorable", notice, now, m.address()));
+        } else if (event instanceof ReplyDelivered d) {
+          // Sent, but its channel ids could not be stored: marked without them, so that it is
+          // not sent again and again.
+          out.add(new ReplyDelivered(d.replyId(), List.of(), now));
+        } else if (event instanceof ReplyAbandoned a) {
+          out.add(
+              new ReplyAbandoned(a.replyId(), "abandoned (its reason could not be stored)", now));
         }
       }
       TurnFailed failed = failedTurn(state, failureNotice, now);
@@ -116,11 +135,17 @@ final class RejectedWrites {
     }
   }
 
-  /** The journal refused the events of the command being handled. */
+  /**
+   * The journal refused the events of the command being handled. When that command was the
+   * replacement of an earlier refusal, the earlier one is given up instead: trying again would only
+   * be refused again.
+   */
   void rejected(Throwable cause) {
+    String reason = cause == null ? "unknown" : cause.getClass().getName();
     rejected =
-        new Rejection(
-            command, List.copyOf(applied), cause == null ? "unknown" : cause.getClass().getName());
+        command instanceof ResolveRejection && resolving != null
+            ? new Rejection(resolving.command(), resolving.events(), reason, true)
+            : new Rejection(command, List.copyOf(applied), reason, false);
   }
 
   /** The inbox size before the refused command, which is what the inbox gauge counted. */
@@ -139,5 +164,10 @@ final class RejectedWrites {
     Rejection r = rejected;
     rejected = null;
     return r;
+  }
+
+  /** {@code rejection} is being replaced now (null: that is over). */
+  void resolving(Rejection rejection) {
+    resolving = rejection;
   }
 }

@@ -44,10 +44,33 @@ final class RejectionFlow {
     this.turns = turns;
   }
 
+  /**
+   * Records the replacement of {@code rejection}, answers its command and goes on; the commands
+   * stashed meanwhile are unstashed afterwards. A refused {@code Stop} stops, a given-up rejection
+   * only answers.
+   */
   ReplyEffect<ConversationEvent, ConversationState> resolve(
       EffectFactories<ConversationEvent, ConversationState> effect,
       ConversationState state,
       Rejection rejection) {
+    if (rejection.command() instanceof ConversationCommand.Stop) {
+      // Its TurnInterrupted was refused: the next owner redoes the turn as after a crash.
+      context.getLog().error("{}: the journal refused the hand-off record; stopping", key);
+      return effect.stop().thenNoReply();
+    }
+    if (rejection.givenUp()) {
+      context
+          .getLog()
+          .error(
+              "{}: the journal refused {} ({}, message {}), and what was to replace it too; giving"
+                  + " up on it",
+              key,
+              names(rejection.events()),
+              rejection.cause(),
+              rejection.messageId());
+      refuse(rejection.command(), "unstorable");
+      return effect.noReply().thenUnstashAll();
+    }
     List<ConversationEvent> instead =
         rejection.replacement(
             state,
@@ -65,7 +88,7 @@ final class RejectionFlow {
             names(instead));
     if (instead.isEmpty()) {
       answer(rejection.command());
-      return effect.noReply();
+      return effect.noReply().thenUnstashAll();
     }
     return effect
         .persist(instead)
@@ -82,7 +105,23 @@ final class RejectionFlow {
               delivery.kick(next);
               context.getSelf().tell(Advance.INSTANCE);
             })
-        .thenNoReply();
+        .thenNoReply()
+        .thenUnstashAll();
+  }
+
+  /** Answers the command that owes a reply with an error (a sender retries past it). */
+  static void refuse(ConversationCommand command, String code) {
+    if (command instanceof AcceptMessage a) {
+      a.replyTo().tell(StatusReply.error(code));
+    } else if (command instanceof RejectMessage r) {
+      r.replyTo().tell(StatusReply.error(code));
+    } else if (command instanceof UpdateDeliveryStatus u) {
+      u.replyTo().tell(StatusReply.error(code));
+    } else if (command instanceof RecordNote n) {
+      n.replyTo().tell(StatusReply.error(code));
+    } else if (command instanceof PressButton p) {
+      p.replyTo().tell(StatusReply.error(code));
+    }
   }
 
   /**

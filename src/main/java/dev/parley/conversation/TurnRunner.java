@@ -35,6 +35,8 @@ final class TurnRunner {
   private static final String WATCHDOG = "watchdog";
   // How much of a call's arguments the confirmation question quotes (characters).
   private static final int MAX_QUESTION_ARGUMENTS = 301;
+  // Ends a reply cut to max-reply-chars.
+  private static final String REPLY_CUT = "… (reply cut: too long)";
 
   private final String key;
   private final ActorContext<ConversationCommand> context;
@@ -269,7 +271,11 @@ final class TurnRunner {
 
   private TurnCompleted completed(String reply) {
     return new TurnCompleted(
-        attempt.turnId(), attempt.user(), attempt.calls(), reply, deps.clock().instant());
+        attempt.turnId(),
+        attempt.user(),
+        attempt.calls(),
+        Utf16.cut(reply, settings.maxReplyChars(), REPLY_CUT),
+        deps.clock().instant());
   }
 
   private TurnFailed failed(String code, String reason) {

@@ -18,7 +18,8 @@ public record LlmSettings(
     Duration retryBackoff,
     int maxConnections,
     int maxOpenRequests,
-    long maxResponseBytes) {
+    long maxResponseBytes,
+    Duration maxQueueWait) {
 
   public LlmSettings {
     // A missing key means "no Authorization header", never a null check at each use.
@@ -42,7 +43,8 @@ public record LlmSettings(
         c.getDuration("retry-backoff"),
         c.getInt("max-connections"),
         c.getInt("max-open-requests"),
-        c.getBytes("max-response-bytes"));
+        c.getBytes("max-response-bytes"),
+        c.getDuration("max-queue-wait"));
   }
 
   public boolean isOffline() {

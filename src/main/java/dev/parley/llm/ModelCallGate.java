@@ -1,5 +1,6 @@
 package dev.parley.llm;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -10,21 +11,27 @@ import java.util.function.Supplier;
  * Admits at most {@code limit} model requests at once; the others wait their turn, in arrival
  * order, instead of failing. Without it a burst of turns overflows the HTTP pool's queue and each
  * overflowing turn fails with a notice although the model server never saw it: overload must slow
- * turns down, not fail them. The queue needs no cap of its own: a conversation runs one turn at a
- * time, so it never holds more calls than there are conversations with a turn running.
+ * turns down, not fail them. A conversation runs one turn at a time, so the queue holds about one
+ * call per busy conversation; a call that waited longer than {@code maxWait} (a turn's own watchdog
+ * has given up on it by then) fails when its turn comes instead of taking a slot.
  */
 final class ModelCallGate {
   private final int limit;
+  private final long maxWaitNanos;
   private final Executor executor;
-  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private int running;
 
+  /** A call waiting for a slot: how to start it, and since when it waits. */
+  private record Waiting(Runnable start, Runnable expire, long since) {}
+
   /** Waiting calls are started on {@code executor}, never on the thread that freed the slot. */
-  ModelCallGate(int limit, Executor executor) {
+  ModelCallGate(int limit, Duration maxWait, Executor executor) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1");
     }
     this.limit = limit;
+    this.maxWaitNanos = maxWait.toNanos();
     this.executor = executor;
   }
 
@@ -38,7 +45,18 @@ final class ModelCallGate {
       if (now) {
         running++;
       } else {
-        waiting.add(start);
+        waiting.add(
+            new Waiting(
+                start,
+                () ->
+                    result.completeExceptionally(
+                        new ModelException(
+                            "overloaded",
+                            "waited longer than "
+                                + Duration.ofNanos(maxWaitNanos).toSeconds()
+                                + " s for a free connection to the model server",
+                            false)),
+                System.nanoTime()));
       }
     }
     if (now) {
@@ -61,7 +79,8 @@ final class ModelCallGate {
     CompletionStage<T> stage;
     try {
       stage = call.get();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // Whatever it throws, the slot must come back.
       stage = CompletableFuture.failedFuture(e);
     }
     stage.whenComplete(
@@ -76,9 +95,15 @@ final class ModelCallGate {
   }
 
   private void release() {
-    Runnable next;
+    Waiting next;
+    long now = System.nanoTime();
     synchronized (this) {
       next = waiting.poll();
+      while (next != null && now - next.since() > maxWaitNanos) {
+        Runnable expire = next.expire();
+        executor.execute(expire);
+        next = waiting.poll();
+      }
       if (next == null) {
         running--;
       }
@@ -86,7 +111,7 @@ final class ModelCallGate {
     if (next != null) {
       // The slot passes straight to the next call; started elsewhere so that a chain of calls
       // that fail at once cannot recurse on this thread's stack.
-      executor.execute(next);
+      executor.execute(next.start());
     }
   }
 }

@@ -64,7 +64,9 @@ public final class OpenAiModelClient implements ModelClient {
     this.url = stripTrailingSlash(settings.baseUrl()) + "/chat/completions";
     // As many requests at once as the pool has connections: the pool's own queue then never
     // overflows, and a call beyond them waits here for its turn.
-    this.gate = new ModelCallGate(settings.maxConnections(), system.executionContext());
+    this.gate =
+        new ModelCallGate(
+            settings.maxConnections(), settings.maxQueueWait(), system.executionContext());
   }
 
   /** A client on {@code system}'s HTTP extension; the settings should have been validated. */

@@ -1,6 +1,7 @@
 package dev.parley.text;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -55,7 +56,7 @@ public final class Utf16 {
         out.add(after);
       }
     }
-    return out == null ? texts : List.copyOf(out);
+    return out == null ? texts : Collections.unmodifiableList(out);
   }
 
   /** Whether {@code text} holds no unpaired surrogate (null counts as well-formed). */
@@ -82,7 +83,10 @@ public final class Utf16 {
     if (text == null || text.length() <= maxChars) {
       return text;
     }
-    return cut(text, Math.max(0, maxChars - marker.length())) + marker;
+    if (maxChars <= marker.length()) {
+      return cut(text, maxChars);
+    }
+    return cut(text, maxChars - marker.length()) + marker;
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.parley.tool;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,9 +13,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class ToolArguments {
   // Configured once and never changed afterwards, so sharing it between threads is safe.
-  // Trailing tokens are rejected so that `{} junk` does not pass for an object.
+  // Trailing tokens are rejected so that `{} junk` does not pass for an object. Nesting is
+  // capped like every other JSON Parley reads from outside (64 levels): the model writes these.
   private static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      new ObjectMapper(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(64).build())
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   static final String NOT_AN_OBJECT = "arguments must be a JSON object";
 

@@ -103,6 +103,26 @@ class RejectedWriteTest {
   }
 
   @Test
+  void whenEvenTheReplacementIsRefusedTheSenderGetsAnErrorAndNothingLoops() {
+    String key = "user:api:" + UUID.randomUUID();
+    ActorRef<ConversationCommand> entity =
+        testKit.spawn(
+            ConversationEntity.create(key, null, EntityFixture.deps(CONFIG, ScriptedModel.echo())));
+    journal.rejectNextNPersisted(pid(key), 2);
+
+    TestProbe<StatusReply<Accepted>> first = testKit.createTestProbe();
+    entity.tell(new AcceptMessage("m-1", "hello", null, first.getRef()));
+    StatusReply<Accepted> refused = first.receiveMessage(WAIT);
+    assertTrue(refused.isError(), refused.toString());
+    assertEquals("unstorable", refused.getError().getMessage());
+
+    accept(entity, "m-2", "again");
+    assertEquals("re: again", outcome(entity, "m-2").replyText());
+    assertEquals(
+        List.of(MessageAccepted.class, TurnStarted.class, TurnCompleted.class), stored(key));
+  }
+
+  @Test
   void aRefusedTurnFailsOnceWithANoticeAndIsNotRedone() {
     String key = "user:api:" + UUID.randomUUID();
     ScriptedModel model = ScriptedModel.holding();

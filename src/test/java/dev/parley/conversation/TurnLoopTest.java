@@ -270,6 +270,16 @@ class TurnLoopTest {
   }
 
   @Test
+  void aHugeReplyIsKeptCutToTheLimitWithANote() {
+    ScriptedModel model = ScriptedModel.answering(r -> ScriptedModel.text("y".repeat(300_000)));
+    Subject s = spawn(CONFIG, model);
+    accept(s, "m1", "say a lot");
+    String reply = outcome(s, "m1").replyText();
+    assertEquals(ConversationSettings.from(CONFIG).maxReplyChars(), reply.length());
+    assertTrue(reply.endsWith("… (reply cut: too long)"), reply.substring(reply.length() - 40));
+  }
+
+  @Test
   void everyToolCallOfATurnGetsItsOwnIdempotencyKeyEvenWhenTheModelRepeatsCallIds() {
     // A server that numbers calls itself says "call_0" in every round.
     ScriptedModel model =
