@@ -1,0 +1,273 @@
+package dev.parley.bench;
+
+import ch.qos.logback.classic.Level;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.parley.FreePorts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code scripts/bench}'s main: starts the model double, PostgreSQL if asked and one Parley node,
+ * loads the node through its chat API (warm-up, then the measured window), measures the floors,
+ * prints the table and writes the JSON. Whatever happens, everything it started is stopped before
+ * it exits (0 after a run, 1 when the run failed, 2 for bad options).
+ */
+public final class BenchMain {
+  /** The model double's actor system; its threads' CPU is told apart by this name. */
+  static final String MODEL_DOUBLE_SYSTEM = "bench-model-double";
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+  /** An ingest post is answered within the node's ask timeout (5 s), or 503. */
+  private static final Duration INGEST_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  /** GET is a new path for both JITs: 2 s left the compilers busy in the window. */
+  private static final Duration HTTP_FLOOR_WARMUP = Duration.ofSeconds(5);
+
+  private static final Duration HTTP_FLOOR_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  private BenchMain() {}
+
+  public static void main(String[] args) {
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage() + " (scripts/bench --help lists the options)");
+      System.exit(2);
+      return;
+    }
+    quietLogs();
+    if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+      // See scripts/bench: java.net.http would then start a thread per request.
+      say(
+          "warning: the common pool's parallelism is 1, so the load generator starts a thread per"
+              + " request; set -Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+    }
+    Teardown teardown = new Teardown();
+    Runtime.getRuntime().addShutdownHook(teardown.asShutdownHook());
+    int code = 0;
+    try {
+      run(options, teardown);
+    } catch (Exception e) {
+      code = 1;
+      if (teardown.interrupted()) {
+        System.err.println("bench: interrupted; everything it started is stopped");
+      } else if (e instanceof BenchFailure) {
+        System.err.println("bench: " + e.getMessage());
+      } else {
+        System.err.println("bench: failed:");
+        e.printStackTrace();
+      }
+    } finally {
+      say("stopping the node" + (options.postgres() ? " and PostgreSQL" : ""));
+      teardown.runAll();
+    }
+    System.exit(code);
+  }
+
+  private static void run(BenchOptions o, Teardown teardown) throws Exception {
+    Path project = Path.of("").toAbsolutePath();
+    if (!Files.isRegularFile(project.resolve("application.conf"))) {
+      throw new BenchFailure("run from the project's root, as scripts/bench does");
+    }
+    Path out = Files.createDirectories(project.resolve("target/bench"));
+    OffsetDateTime startedAt = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS);
+    String stamp = startedAt.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+    Path json = out.resolve(stamp + "-" + o.label() + ".json");
+    Path nodeLog = out.resolve(stamp + "-" + o.label() + "-node.log");
+
+    ActorSystem<Void> system =
+        ActorSystem.create(Behaviors.empty(), MODEL_DOUBLE_SYSTEM, modelDoubleConfig());
+    teardown.add(
+        () -> {
+          system.terminate();
+          system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        });
+    ModelDouble model =
+        ModelDouble.start(system, Duration.ofMillis(o.modelLatencyMs()), o.ingest());
+    teardown.add(model::close);
+    BenchPostgres postgres = null;
+    if (o.postgres()) {
+      say("starting the embedded PostgreSQL");
+      postgres = BenchPostgres.start();
+      teardown.add(postgres::close);
+    }
+    Path dataDir = Files.createTempDirectory("parley-bench-node-");
+    teardown.add(() -> deleteTree(dataDir));
+
+    say("starting the Parley node (" + o.heap() + "), log " + project.relativize(nodeLog));
+    ParleyNode node =
+        ParleyNode.start(project, nodeLog, o.heap(), nodeEnvironment(o, model, postgres, dataDir));
+    teardown.add(node::close);
+    node.awaitReady(READY_TIMEOUT);
+    BenchPostgres db = postgres;
+    Supplier<List<Long>> postgresPids = db == null ? List::of : db::pids;
+    long journalAtStart = journalBytes(db, dataDir);
+
+    say(
+        String.format(
+            Locale.ROOT,
+            "node ready (pid %d); %s load: %d s warm-up, then %d s measured",
+            node.pid(),
+            o.label(),
+            o.warmupSeconds(),
+            o.durationSeconds()));
+    Duration requestTimeout =
+        o.ingest()
+            ? INGEST_REQUEST_TIMEOUT
+            : Duration.ofSeconds(BenchOptions.E2E_WAIT_SECONDS + 10L);
+    Workload posts =
+        new MessagePosts(
+            node.apiRoot(),
+            o.conversations(),
+            o.skew(),
+            o.ingest() ? 0 : BenchOptions.E2E_WAIT_SECONDS,
+            requestTimeout);
+    MeasuredLoad.Window main =
+        MeasuredLoad.run(
+            node,
+            postgresPids,
+            posts,
+            o.connections(),
+            o.rate(),
+            Duration.ofSeconds(o.warmupSeconds()),
+            Duration.ofSeconds(o.durationSeconds()),
+            requestTimeout.plusSeconds(5));
+    long journalAtEnd = journalBytes(db, dataDir);
+
+    MeasuredLoad.Window httpFloor = null;
+    InsertFloor.Result insertFloor = null;
+    if (o.floorSeconds() > 0) {
+      say("HTTP floor: GET /nope for " + o.floorSeconds() + " s");
+      httpFloor =
+          MeasuredLoad.run(
+              node,
+              postgresPids,
+              new NotFoundGets(node.apiRoot(), HTTP_FLOOR_REQUEST_TIMEOUT),
+              o.connections(),
+              0,
+              HTTP_FLOOR_WARMUP,
+              Duration.ofSeconds(o.floorSeconds()),
+              HTTP_FLOOR_REQUEST_TIMEOUT.plusSeconds(5));
+      if (db != null) {
+        say("PostgreSQL floor: single-row INSERTs for " + o.floorSeconds() + " s");
+        insertFloor = InsertFloor.run(db, o.connections(), Duration.ofSeconds(o.floorSeconds()));
+      }
+    }
+
+    BenchResult result =
+        new BenchResult(
+            o,
+            Machine.describe(),
+            startedAt.toString(),
+            node.pid(),
+            project.relativize(nodeLog).toString(),
+            db == null ? "H2 (embedded in the node), WRITE_DELAY=0" : "PostgreSQL " + db.describe(),
+            main,
+            httpFloor,
+            insertFloor,
+            journalAtStart,
+            journalAtEnd,
+            model.requests(),
+            model.maxInFlight());
+    System.out.println();
+    System.out.print(ReportTable.of(result));
+    ReportJson.write(result, json);
+    System.out.println("JSON             " + project.relativize(json));
+    System.out.println();
+  }
+
+  private static Map<String, String> nodeEnvironment(
+      BenchOptions o, ModelDouble model, BenchPostgres postgres, Path dataDir) {
+    int remotingPort = FreePorts.pick();
+    Map<String, String> env = new HashMap<>();
+    env.put("PARLEY_HTTP_PORT", Integer.toString(FreePorts.pick()));
+    env.put("PARLEY_MANAGEMENT_PORT", Integer.toString(FreePorts.pick()));
+    env.put("PARLEY_REMOTING_PORT", Integer.toString(remotingPort));
+    env.put("PARLEY_HOSTNAME", "127.0.0.1");
+    env.put("PARLEY_DATA_DIR", dataDir.toString());
+    env.put("LLM_PROVIDER", "openai");
+    env.put("LLM_BASE_URL", model.baseUrl());
+    env.put("LLM_MODEL", "bench");
+    env.put("PARLEY_LOG_LEVEL", "WARN");
+    if (o.postgres()) {
+      env.put("PARLEY_DB", "postgres");
+      env.put("PARLEY_DB_URL", postgres.url());
+      env.put("PARLEY_DB_USER", BenchPostgres.USER);
+      env.put("PARLEY_DB_PASSWORD", BenchPostgres.PASSWORD);
+      // A node on PostgreSQL refuses to start without seed nodes: a single node seeds itself.
+      env.put("PARLEY_SEED_NODES", "127.0.0.1:" + remotingPort);
+    }
+    return env;
+  }
+
+  /**
+   * The model double's actor system: local only (Parley's reference.conf asks for a cluster), and a
+   * server that never times a held call out or turns away the node's pool of connections.
+   */
+  private static Config modelDoubleConfig() {
+    return ConfigFactory.parseString(
+            String.join(
+                "\n",
+                "pekko.actor.provider = local",
+                "pekko.loglevel = WARNING",
+                // The bench's own shutdown hook stops the double, after the node.
+                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
+                "pekko.http.server.request-timeout = infinite",
+                "pekko.http.server.idle-timeout = infinite",
+                "pekko.http.server.max-connections = 4096",
+                "pekko.http.server.backlog = 1024"))
+        .withFallback(ConfigFactory.load());
+  }
+
+  /** The journal's bytes: PostgreSQL's tables, or H2's one file. */
+  private static long journalBytes(BenchPostgres postgres, Path dataDir) throws IOException {
+    if (postgres != null) {
+      return postgres.journalBytes();
+    }
+    Path file = dataDir.resolve("parley.mv.db");
+    return Files.exists(file) ? Files.size(file) : 0;
+  }
+
+  /** The bench prints its own progress only; libraries and the double log warnings and worse. */
+  private static void quietLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+      logs.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+      logs.getLogger("dev.parley").setLevel(Level.WARN);
+    }
+  }
+
+  private static void say(String progress) {
+    System.err.println("bench: " + progress);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}

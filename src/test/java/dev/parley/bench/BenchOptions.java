@@ -1,0 +1,145 @@
+package dev.parley.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * What {@code scripts/bench} was asked to do, parsed from its command line ({@code --name value} or
+ * {@code --name=value}). The help text lives in {@code scripts/bench}; a bad option is an {@link
+ * IllegalArgumentException} whose message names it.
+ */
+record BenchOptions(
+    Mode mode,
+    Db db,
+    long modelLatencyMs,
+    int conversations,
+    int connections,
+    int durationSeconds,
+    double rate,
+    String heap,
+    boolean skew,
+    int warmupSeconds,
+    int floorSeconds) {
+
+  /** {@code ingest}: the model holds every call, only receipts count; {@code e2e}: a turn each. */
+  enum Mode {
+    INGEST,
+    E2E
+  }
+
+  enum Db {
+    H2,
+    POSTGRES
+  }
+
+  /** How long a post waits for its turn in e2e mode ({@code ?wait=}). */
+  static final int E2E_WAIT_SECONDS = 30;
+
+  static BenchOptions parse(String[] args) {
+    Mode mode = Mode.INGEST;
+    Db db = Db.H2;
+    long latency = 0;
+    Integer conversations = null;
+    int connections = 64;
+    int duration = 30;
+    double rate = 0;
+    String heap = "-Xms1g -Xmx1g";
+    boolean skew = false;
+    int warmup = 10;
+    int floor = 10;
+    List<String> rest = split(args);
+    for (int i = 0; i < rest.size(); i++) {
+      String name = rest.get(i);
+      if (name.equals("--skew")) {
+        skew = true;
+        continue;
+      }
+      if (i + 1 >= rest.size()) {
+        throw new IllegalArgumentException(name + " needs a value");
+      }
+      String value = rest.get(++i);
+      switch (name) {
+        case "--mode" -> mode = enumValue(Mode.class, name, value);
+        case "--db" -> db = enumValue(Db.class, name, value);
+        case "--model-latency" -> latency = number(name, value, 0, 600_000);
+        case "--conversations" -> conversations = (int) number(name, value, 1, 10_000_000);
+        case "--connections" -> connections = (int) number(name, value, 1, 10_000);
+        case "--duration" -> duration = (int) number(name, value, 1, 3_600);
+        case "--rate" -> rate = number(name, value, 1, 1_000_000);
+        case "--heap" -> heap = value;
+        case "--warmup" -> warmup = (int) number(name, value, 0, 600);
+        case "--floor" -> floor = (int) number(name, value, 0, 600);
+        default -> throw new IllegalArgumentException("unknown option " + name);
+      }
+    }
+    int n = conversations != null ? conversations : mode == Mode.INGEST ? 10_000 : 2_000;
+    if (skew && n < 10) {
+      throw new IllegalArgumentException("--skew needs at least 10 conversations");
+    }
+    return new BenchOptions(
+        mode, db, latency, n, connections, duration, rate, heap, skew, warmup, floor);
+  }
+
+  boolean ingest() {
+    return mode == Mode.INGEST;
+  }
+
+  boolean postgres() {
+    return db == Db.POSTGRES;
+  }
+
+  boolean openLoop() {
+    return rate > 0;
+  }
+
+  /** {@code ingest-h2}, {@code e2e-postgres}: the run's name in file names and the report. */
+  String label() {
+    return mode.name().toLowerCase(Locale.ROOT) + "-" + db.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static List<String> split(String[] args) {
+    List<String> out = new ArrayList<>();
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        out.add(arg.substring(0, eq));
+        out.add(arg.substring(eq + 1));
+      } else {
+        out.add(arg);
+      }
+    }
+    return out;
+  }
+
+  private static <E extends Enum<E>> E enumValue(Class<E> type, String name, String value) {
+    for (E constant : type.getEnumConstants()) {
+      if (constant.name().equalsIgnoreCase(value)) {
+        return constant;
+      }
+    }
+    throw new IllegalArgumentException(
+        name
+            + ": "
+            + value
+            + " is not one of "
+            + Arrays.stream(type.getEnumConstants())
+                .map(constant -> constant.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", ")));
+  }
+
+  private static long number(String name, String value, long min, long max) {
+    long parsed;
+    try {
+      parsed = Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + ": not a whole number: " + value);
+    }
+    if (parsed < min || parsed > max) {
+      throw new IllegalArgumentException(name + ": " + value + " is outside " + min + ".." + max);
+    }
+    return parsed;
+  }
+}
