@@ -120,8 +120,7 @@ public final class ConversationEntity
                   return Behaviors.supervise(entity)
                       .onFailure(
                           EventRejectedException.class,
-                          PersistFailureBackoff.from(ctx.getSystem().settings().config())
-                              .strategy());
+                          deps.settings().persistFailureBackoff().strategy());
                 }));
   }
 
@@ -135,9 +134,7 @@ public final class ConversationEntity
       String key,
       ActorRef<ClusterSharding.ShardCommand> shard,
       ConversationDeps deps) {
-    super(
-        persistenceId(key),
-        PersistFailureBackoff.from(context.getSystem().settings().config()).strategy());
+    super(persistenceId(key), deps.settings().persistFailureBackoff().strategy());
     this.context = context;
     this.timers = timers;
     this.key = key;

@@ -39,7 +39,8 @@ public record ConversationSettings(
     Duration typingEvery,
     ConfirmationPolicy confirmation,
     Duration confirmationTimeout,
-    String confirmQuestion) {
+    String confirmQuestion,
+    PersistFailureBackoff persistFailureBackoff) {
 
   public static ConversationSettings from(Config root) {
     Config c = root.getConfig("parley.conversation");
@@ -73,6 +74,9 @@ public record ConversationSettings(
         c.getDuration("delivery.typing-every"),
         ConfirmationPolicy.from(root),
         c.getDuration("confirmation.timeout"),
-        c.getString("confirmation.question"));
+        c.getString("confirmation.question"),
+        // Read once here: parsing durations from the config at every entity start showed up
+        // in the profile of a node starting thousands of conversations.
+        PersistFailureBackoff.from(root));
   }
 }

@@ -10,15 +10,15 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
  * database is down): a restart after a growing, randomized pause, read from {@code
  * parley.conversation.persist-failure-backoff}. Pekko would stop the entity otherwise.
  */
-record PersistFailureBackoff(Duration min, Duration max, double randomFactor) {
+public record PersistFailureBackoff(Duration min, Duration max, double randomFactor) {
 
-  static PersistFailureBackoff from(Config root) {
+  public static PersistFailureBackoff from(Config root) {
     Config c = root.getConfig("parley.conversation.persist-failure-backoff");
     return new PersistFailureBackoff(
         c.getDuration("min"), c.getDuration("max"), c.getDouble("random-factor"));
   }
 
-  BackoffSupervisorStrategy strategy() {
+  public BackoffSupervisorStrategy strategy() {
     return SupervisorStrategy.restartWithBackoff(min, max, randomFactor);
   }
 }

@@ -53,7 +53,12 @@ final class ApiAuth {
   }
 
   private static boolean proxied(HttpRequest request) {
-    return PROXY_HEADERS.stream().anyMatch(name -> request.getHeader(name).isPresent());
+    for (String name : PROXY_HEADERS) {
+      if (request.getHeader(name).isPresent()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean allowed(HttpRequest request) {
