@@ -4,7 +4,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.parley.async.Stages;
 import dev.parley.channel.api.ApiMessageParser;
 import dev.parley.channel.api.BadRequest;
 import dev.parley.conversation.ConversationCommand.Accepted;
@@ -90,21 +89,19 @@ public final class ChatApiRoutes {
                     extractRequestEntity(
                         entity ->
                             completeWithFuture(
-                                Stages.on(
-                                        materializer.executionContext(),
-                                        entity.toStrict(
-                                            settings.askTimeout().toMillis(),
-                                            settings.maxBodyBytes(),
-                                            materializer))
+                                RequestBodies.read(
+                                        entity,
+                                        settings.askTimeout().toMillis(),
+                                        settings.maxBodyBytes(),
+                                        materializer)
                                     .handle(
-                                        (strict, error) ->
+                                        (body, error) ->
                                             error != null
                                                 ? CompletableFuture.completedFuture(
                                                     counted(
                                                         ApiErrors.bodyError(
                                                             error, settings.maxBodyBytes())))
-                                                : acceptMessage(
-                                                    rawKey, waitParam, strict.getData().toArray()))
+                                                : acceptMessage(rawKey, waitParam, body))
                                     .thenCompose(Function.identity())))));
   }
 

@@ -3,7 +3,6 @@ package dev.parley.http;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.parley.async.Stages;
 import dev.parley.channel.telegram.BotIdentity;
 import dev.parley.channel.telegram.TelegramAction;
 import dev.parley.channel.telegram.TelegramBotApi;
@@ -135,20 +134,19 @@ public final class TelegramWebhookRoutes {
             extractRequestEntity(
                 entity ->
                     completeWithFuture(
-                        Stages.on(
-                                materializer.executionContext(),
-                                entity.toStrict(
-                                    http.askTimeout().toMillis(),
-                                    settings.maxBodyBytes(),
-                                    materializer))
+                        RequestBodies.read(
+                                entity,
+                                http.askTimeout().toMillis(),
+                                settings.maxBodyBytes(),
+                                materializer)
                             .handle(
-                                (strict, error) ->
+                                (body, error) ->
                                     error != null
                                         ? CompletableFuture.completedFuture(
                                             counted(
                                                 ApiErrors.bodyError(error, settings.maxBodyBytes()),
                                                 "accepted"))
-                                        : handle(strict.getData().toArray()))
+                                        : handle(body))
                             .thenCompose(Function.identity()))));
   }
 

@@ -57,6 +57,17 @@ final class WhatsAppBodyReader {
       return done(tooLarge());
     }
     Body body = new Body(check.get());
+    if (entity instanceof HttpEntity.Strict strict) {
+      // Arrived whole (the usual case): checked at once, without running a stream per request.
+      try {
+        body.add(strict.getData());
+        return done(body.outcome());
+      } catch (RuntimeException e) {
+        return done(failed(e));
+      } finally {
+        body.release();
+      }
+    }
     return Stages.on(
             materializer.executionContext(),
             entity.getDataBytes().completionTimeout(timeout).runFold(body, Body::add, materializer))
