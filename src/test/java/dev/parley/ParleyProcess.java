@@ -34,21 +34,6 @@ final class ParleyProcess {
   /** Pause between two polls; also how quickly a node that died is noticed. */
   static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
-  /**
-   * Variables of the test's environment a node must not inherit: Parley's own, and the JVM's option
-   * variables (they change its flags and add a "Picked up ..." line to its stderr).
-   */
-  private static final List<String> OWN_VARIABLE_PREFIXES =
-      List.of(
-          "PARLEY_",
-          "LLM_",
-          "TELEGRAM_",
-          "WHATSAPP_",
-          "JAVA_OPTS",
-          "JAVA_TOOL_OPTIONS",
-          "JDK_JAVA_OPTIONS",
-          "_JAVA_OPTIONS");
-
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final String name;
@@ -120,10 +105,7 @@ final class ParleyProcess {
     ProcessBuilder builder =
         new ProcessBuilder("bash", "scripts/run").directory(projectDir.toFile());
     // A developer's own PARLEY_* or LLM_* settings must not change what the test starts.
-    builder
-        .environment()
-        .keySet()
-        .removeIf(variable -> OWN_VARIABLE_PREFIXES.stream().anyMatch(variable::startsWith));
+    NodeEnvironment.clean(builder.environment());
     // scripts/run runs the first java on the PATH: make it the one running the tests.
     String javaBin = Path.of(System.getProperty("java.home"), "bin").toString();
     builder.environment().merge("PATH", javaBin, (path, bin) -> bin + File.pathSeparator + path);

@@ -1,5 +1,6 @@
 package dev.parley.bench;
 
+import dev.parley.NodeEnvironment;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -25,16 +26,6 @@ import java.util.stream.Collectors;
  * started, whatever happened before.
  */
 final class ParleyNode implements AutoCloseable {
-  private static final List<String> OWN_VARIABLE_PREFIXES =
-      List.of(
-          "PARLEY_",
-          "LLM_",
-          "TELEGRAM_",
-          "WHATSAPP_",
-          "JAVA_OPTS",
-          "JAVA_TOOL_OPTIONS",
-          "JDK_JAVA_OPTIONS",
-          "_JAVA_OPTIONS");
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final Process process;
@@ -75,10 +66,7 @@ final class ParleyNode implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    builder
-        .environment()
-        .keySet()
-        .removeIf(name -> OWN_VARIABLE_PREFIXES.stream().anyMatch(name::startsWith));
+    NodeEnvironment.clean(builder.environment());
     builder.environment().putAll(env);
     try {
       return new ParleyNode(
