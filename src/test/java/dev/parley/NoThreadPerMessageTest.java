@@ -75,6 +75,23 @@ class NoThreadPerMessageTest {
     }
   }
 
+  @Test
+  void probesStartNoThreads() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    probe(WARM_UP);
+    long before = threads.getTotalStartedThreadCount();
+    probe(MEASURED);
+    long started = threads.getTotalStartedThreadCount() - before;
+    assertTrue(started < MEASURED / 10, started + " threads started for " + MEASURED + " probes");
+  }
+
+  private static void probe(int count) {
+    for (int i = 0; i < count; i++) {
+      assertEquals(200, node.getManagement("/alive").status());
+      assertEquals(200, node.getManagement("/ready").status());
+    }
+  }
+
   private static void post(String prefix, int count) {
     post(node, prefix, count);
   }

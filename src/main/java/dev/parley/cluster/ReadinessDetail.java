@@ -3,12 +3,14 @@ package dev.parley.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.async.Stages;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
@@ -31,7 +33,12 @@ public final class ReadinessDetail implements Extension {
   private final Map<String, Supplier<CompletionStage<? extends JsonNode>>> parts =
       new LinkedHashMap<>();
 
-  private ReadinessDetail() {}
+  /** Where the parts' answers are continued: the stages Pekko returns would start a thread. */
+  private final Executor executor;
+
+  private ReadinessDetail(Executor executor) {
+    this.executor = executor;
+  }
 
   public static ReadinessDetail get(ClassicActorSystemProvider system) {
     return ID.get(system.classicSystem());
@@ -64,15 +71,14 @@ public final class ReadinessDetail implements Extension {
             });
   }
 
-  private static CompletableFuture<JsonNode> ask(Supplier<CompletionStage<? extends JsonNode>> p) {
+  private CompletableFuture<JsonNode> ask(Supplier<CompletionStage<? extends JsonNode>> p) {
     CompletionStage<? extends JsonNode> answer;
     try {
       answer = p.get();
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(failed(e));
     }
-    return answer
-        .toCompletableFuture()
+    return Stages.on(executor, answer)
         .<JsonNode>thenApply(node -> node)
         .exceptionally(ReadinessDetail::failed);
   }
@@ -86,7 +92,7 @@ public final class ReadinessDetail implements Extension {
       implements ExtensionIdProvider {
     @Override
     public ReadinessDetail createExtension(ExtendedActorSystem system) {
-      return new ReadinessDetail();
+      return new ReadinessDetail(system.dispatcher());
     }
 
     @Override

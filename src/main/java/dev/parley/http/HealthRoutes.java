@@ -3,11 +3,11 @@ package dev.parley.http;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.async.Stages;
 import dev.parley.cluster.ReadinessDetail;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -32,6 +32,7 @@ public final class HealthRoutes implements ManagementRouteProvider {
   private final HealthChecks checks;
   private final HealthCheckSettings settings;
   private final ReadinessDetail detail;
+  private final Executor executor;
 
   public HealthRoutes(ExtendedActorSystem system) {
     this.settings =
@@ -39,19 +40,20 @@ public final class HealthRoutes implements ManagementRouteProvider {
             system.settings().config().getConfig("pekko.management.health-checks"));
     this.checks = new HealthChecks(system, settings);
     this.detail = ReadinessDetail.get(system);
+    this.executor = system.dispatcher();
   }
 
   @Override
   public Route routes(ManagementRouteProviderSettings providerSettings) {
     return concat(
         path(settings.readinessPath(), () -> get(this::ready)),
-        path(settings.livenessPath(), () -> get(() -> alive(checks::aliveResult))));
+        path(settings.livenessPath(), () -> get(this::alive)));
   }
 
   /** The readiness verdict (from the checks only) with the detail next to it. */
   private Route ready() {
     CompletableFuture<String> failure =
-        checks.readyResult().handle(HealthRoutes::failure).toCompletableFuture();
+        Stages.on(executor, checks.readyResult()).handle(HealthRoutes::failure);
     CompletableFuture<ObjectNode> parts =
         detail
             .snapshot()
@@ -77,10 +79,9 @@ public final class HealthRoutes implements ManagementRouteProvider {
   }
 
   /** 200 when every check passed; 503 with the reason otherwise. */
-  private static Route alive(Supplier<CompletionStage<CheckResult>> check) {
+  private Route alive() {
     return completeWithFuture(
-        check
-            .get()
+        Stages.on(executor, checks.aliveResult())
             .handle(
                 (result, error) -> {
                   String reason = failure(result, error);

@@ -5,12 +5,14 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.parley.FreePorts;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +44,7 @@ public final class BenchMain {
   /** GET is a new path for both JITs: 2 s left the compilers busy in the window. */
   private static final Duration HTTP_FLOOR_WARMUP = Duration.ofSeconds(5);
 
-  private static final Duration HTTP_FLOOR_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration GET_TIMEOUT = Duration.ofSeconds(10);
 
   private BenchMain() {}
 
@@ -155,19 +157,19 @@ public final class BenchMain {
     long journalAtEnd = journalBytes(db, dataDir);
 
     MeasuredLoad.Window httpFloor = null;
+    List<BenchResult.Probe> probes = new ArrayList<>();
     InsertFloor.Result insertFloor = null;
     if (o.floorSeconds() > 0) {
+      URI nope = URI.create(node.apiRoot() + "/nope");
       say("HTTP floor: GET /nope for " + o.floorSeconds() + " s");
-      httpFloor =
-          MeasuredLoad.run(
-              node,
-              postgresPids,
-              new NotFoundGets(node.apiRoot(), HTTP_FLOOR_REQUEST_TIMEOUT),
-              o.connections(),
-              0,
-              HTTP_FLOOR_WARMUP,
-              Duration.ofSeconds(o.floorSeconds()),
-              HTTP_FLOOR_REQUEST_TIMEOUT.plusSeconds(5));
+      httpFloor = gets(o, node, postgresPids, new PlainGets(nope, 404, "not-found", GET_TIMEOUT));
+      for (String path : List.of("/alive", "/ready")) {
+        URI probe = node.managementUri(path);
+        say("probe: GET " + path + " for " + o.floorSeconds() + " s");
+        MeasuredLoad.Window window =
+            gets(o, node, postgresPids, new PlainGets(probe, 200, "ok", GET_TIMEOUT));
+        probes.add(new BenchResult.Probe(PlainGets.describe(probe, 200), window));
+      }
       if (db != null) {
         say("PostgreSQL floor: single-row INSERTs for " + o.floorSeconds() + " s");
         insertFloor = InsertFloor.run(db, o.connections(), Duration.ofSeconds(o.floorSeconds()));
@@ -184,6 +186,7 @@ public final class BenchMain {
             db == null ? "H2 (embedded in the node), WRITE_DELAY=0" : "PostgreSQL " + db.describe(),
             main,
             httpFloor,
+            probes,
             insertFloor,
             journalAtStart,
             journalAtEnd,
@@ -194,6 +197,21 @@ public final class BenchMain {
     ReportJson.write(result, json);
     System.out.println("JSON             " + project.relativize(json));
     System.out.println();
+  }
+
+  /** A closed-loop run of the same GET, as many connections as the main load, no rate. */
+  private static MeasuredLoad.Window gets(
+      BenchOptions o, ParleyNode node, Supplier<List<Long>> postgresPids, PlainGets gets)
+      throws Exception {
+    return MeasuredLoad.run(
+        node,
+        postgresPids,
+        gets,
+        o.connections(),
+        0,
+        HTTP_FLOOR_WARMUP,
+        Duration.ofSeconds(o.floorSeconds()),
+        GET_TIMEOUT.plusSeconds(5));
   }
 
   private static Map<String, String> nodeEnvironment(

@@ -1,10 +1,12 @@
 package dev.parley.bench;
 
+import java.util.List;
+
 /**
  * Everything one run measured, and the figures derived from it that both reports show (the table on
  * the terminal and the JSON file), computed once here so the two never disagree. The insert floor
  * is null unless the run was on PostgreSQL; the journal's size at start is taken once the node was
- * ready, before any load.
+ * ready, before any load. The probes ran after the floor, on a node no longer under load.
  */
 record BenchResult(
     BenchOptions options,
@@ -15,6 +17,7 @@ record BenchResult(
     String database,
     MeasuredLoad.Window main,
     MeasuredLoad.Window httpFloor,
+    List<Probe> probes,
     InsertFloor.Result insertFloor,
     long journalBytesAtStart,
     long journalBytesAtEnd,
@@ -71,6 +74,13 @@ record BenchResult(
 
   double liveEntities() {
     return main.metricsAtEnd().value("parley_live_entities");
+  }
+
+  /** A management probe loaded like the HTTP floor: the request and its window. */
+  record Probe(String request, MeasuredLoad.Window window) {
+    double perSecond() {
+      return window.perSecond(window.tally().successes());
+    }
   }
 
   double receiptsInWindow(String outcome) {

@@ -189,7 +189,8 @@ final class ParleyNode implements AutoCloseable {
             + logTail(20));
   }
 
-  private URI managementUri(String path) {
+  /** {@code http://127.0.0.1:<management port><path>}. */
+  URI managementUri(String path) {
     return URI.create("http://127.0.0.1:" + managementPort + path);
   }
 }

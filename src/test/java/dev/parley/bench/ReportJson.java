@@ -2,6 +2,7 @@ package dev.parley.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -94,6 +95,16 @@ final class ReportJson {
       putBenchCpu(http, h);
       putLoad(http, h);
       http.put("parleyShare", r.shareOfHttpFloor());
+    }
+    ArrayNode probes = floors.putArray("probes");
+    for (BenchResult.Probe probe : r.probes()) {
+      MeasuredLoad.Window p = probe.window();
+      ObjectNode one = probes.addObject();
+      one.put("request", probe.request());
+      one.put("seconds", p.seconds());
+      one.put("requestsPerSecond", probe.perSecond());
+      one.put("nodeCpuSeconds", p.cpu().node());
+      putLoad(one, p);
     }
     if (r.insertFloor() != null) {
       InsertFloor.Result i = r.insertFloor();

@@ -121,6 +121,19 @@ final class ReportTable {
       row("", f("node %.2f cores; bench %s", h.cpu().node() / h.seconds(), benchCpu(h)));
       row("", machineCpu(h, r.machine().cpus()));
     }
+    for (BenchResult.Probe probe : r.probes()) {
+      MeasuredLoad.Window p = probe.window();
+      row(
+          "probe",
+          f(
+              "%s req/s %s, p50 %s ms, p99 %s ms, %s errors; node %.2f cores",
+              n(probe.perSecond()),
+              probe.request(),
+              ms(p.tally().latency().percentileMillis(0.50)),
+              ms(p.tally().latency().percentileMillis(0.99)),
+              n(p.tally().errors()),
+              p.cpu().node() / p.seconds()));
+    }
     if (r.insertFloor() != null) {
       InsertFloor.Result i = r.insertFloor();
       row(
