@@ -24,6 +24,7 @@ import dev.parley.conversation.ReplySender;
 import dev.parley.conversation.ReplySenders;
 import dev.parley.conversation.TurnArchive;
 import dev.parley.db.DatabaseCheck;
+import dev.parley.db.H2Housekeeping;
 import dev.parley.db.JdbcConnections;
 import dev.parley.db.PostgresSchema;
 import dev.parley.http.ChatApiRoutes;
@@ -34,6 +35,7 @@ import dev.parley.http.TelegramWebhookRoutes;
 import dev.parley.llm.LlmSettings;
 import dev.parley.metrics.MeteredModelClient;
 import dev.parley.metrics.Metrics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +43,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -102,6 +107,30 @@ public final class Main {
     return config;
   }
 
+  /** H2's housekeeping round, on the blocking dispatcher, until the node starts to stop. */
+  private static void keepH2Compact(
+      ActorSystem<?> system, JdbcConnections connections, Duration interval) {
+    H2Housekeeping housekeeping = new H2Housekeeping(connections);
+    Cancellable rounds =
+        system
+            .scheduler()
+            .scheduleWithFixedDelay(
+                interval,
+                interval,
+                housekeeping::round,
+                system
+                    .dispatchers()
+                    .lookup(DispatcherSelector.fromConfig("parley.blocking-dispatcher")));
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseServiceStop(),
+            "parley-h2-housekeeping",
+            () -> {
+              rounds.cancel();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+  }
+
   /** Starts everything on {@code system}; completes when the HTTP listener is bound. */
   public static CompletionStage<ServerBinding> init(ActorSystem<?> system, Deps deps) {
     Config config = system.settings().config();
@@ -140,6 +169,9 @@ public final class Main {
         () ->
             CompletableFuture.completedFuture(
                 whatsAppOn ? whatsAppHealth.toJson() : WhatsAppHealth.notConfigured()));
+    if (config.getString("parley.db.kind").equals("h2")) {
+      keepH2Compact(system, connections, config.getDuration("parley.db.h2.housekeeping-interval"));
+    }
     CompletionStage<?> schema;
     if (!config.getBoolean("parley.db.auto-schema")) {
       schema = CompletableFuture.completedFuture(null);

@@ -140,9 +140,13 @@ public final class NodeConfig {
       db.put(base + "db.driver", "org.h2.Driver");
       // WRITE_DELAY=0: H2's default delay loses acknowledged rows on kill -9.
       // DB_CLOSE_ON_EXIT=FALSE: the journal, not a JVM hook, closes the database.
+      // RETENTION_TIME: how long a written chunk is kept (see H2Housekeeping).
       db.put(
           base + "db.url",
-          "jdbc:h2:file:" + dir.resolve("parley") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+          "jdbc:h2:file:"
+              + dir.resolve("parley")
+              + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;RETENTION_TIME="
+              + c.getDuration("parley.db.h2.retention").toMillis());
       db.put(base + "db.user", "sa");
       db.put(base + "db.password", "");
     } else {
