@@ -125,6 +125,15 @@ public final class BenchMain {
     Supplier<List<Long>> postgresPids = db == null ? List::of : db::pids;
     long journalAtStart = journalBytes(db, dataDir);
 
+    if (o.mode() == BenchOptions.Mode.BURST) {
+      say("node ready (pid " + node.pid() + "); burst to " + o.conversations() + " conversations");
+      Burst.Result burst = Burst.run(o, node, model);
+      System.out.println();
+      System.out.print(Burst.table(burst));
+      Burst.writeJson(burst, Machine.describe(), o.heap(), json);
+      System.out.println("  JSON             " + project.relativize(json));
+      return;
+    }
     say(
         String.format(
             Locale.ROOT,
@@ -252,7 +261,7 @@ public final class BenchMain {
                 "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
                 "pekko.http.server.request-timeout = infinite",
                 "pekko.http.server.idle-timeout = infinite",
-                "pekko.http.server.max-connections = 4096",
+                "pekko.http.server.max-connections = 16384",
                 "pekko.http.server.backlog = 1024"))
         .withFallback(ConfigFactory.load());
   }

@@ -24,10 +24,14 @@ record BenchOptions(
     int warmupSeconds,
     int floorSeconds) {
 
-  /** {@code ingest}: the model holds every call, only receipts count; {@code e2e}: a turn each. */
+  /**
+   * {@code ingest}: the model holds every call, only receipts count; {@code e2e}: a turn each;
+   * {@code burst}: one message to each conversation, then the wait for every turn ({@link Burst}).
+   */
   enum Mode {
     INGEST,
-    E2E
+    E2E,
+    BURST
   }
 
   enum Db {
@@ -75,7 +79,14 @@ record BenchOptions(
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }
-    int n = conversations != null ? conversations : mode == Mode.INGEST ? 10_000 : 2_000;
+    int n =
+        conversations != null
+            ? conversations
+            : switch (mode) {
+              case INGEST -> 10_000;
+              case E2E -> 2_000;
+              case BURST -> 5_000;
+            };
     if (skew && n < 10) {
       throw new IllegalArgumentException("--skew needs at least 10 conversations");
     }

@@ -90,6 +90,11 @@ final class ModelDouble implements AutoCloseable {
     return maxInFlight.get();
   }
 
+  /** Starts counting the most calls in flight afresh (after a warm-up). */
+  void resetMaxInFlight() {
+    maxInFlight.set(inFlight.get());
+  }
+
   int inFlight() {
     return inFlight.get();
   }

@@ -13,8 +13,8 @@ import java.util.Locale;
  * plain units (per second, milliseconds, bytes, CPU seconds), field names stable.
  */
 final class ReportJson {
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Indented JSON, for every report file the bench writes. */
+  static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ReportJson() {}
 

@@ -22,8 +22,8 @@ class LlmSettingsTest {
 
     assertTrue(defaults.isOffline());
     assertEquals(Duration.ofSeconds(60), defaults.requestTimeout());
-    assertEquals(256, defaults.maxConnections());
-    assertEquals(4096, defaults.maxOpenRequests());
+    assertEquals(2048, defaults.maxConnections());
+    assertEquals(2048, defaults.maxOpenRequests());
     assertEquals(4L * 1024 * 1024, defaults.maxResponseBytes());
   }
 
