@@ -22,7 +22,8 @@ record BenchOptions(
     String heap,
     boolean skew,
     int warmupSeconds,
-    int floorSeconds) {
+    int floorSeconds,
+    boolean idleHeap) {
 
   /**
    * {@code ingest}: the model holds every call, only receipts count; {@code e2e}: a turn each;
@@ -52,6 +53,7 @@ record BenchOptions(
     double rate = 0;
     String heap = "-Xms1g -Xmx1g";
     boolean skew = false;
+    boolean idleHeap = false;
     int warmup = 10;
     int floor = 10;
     List<String> rest = split(args);
@@ -59,6 +61,10 @@ record BenchOptions(
       String name = rest.get(i);
       if (name.equals("--skew")) {
         skew = true;
+        continue;
+      }
+      if (name.equals("--idle-heap")) {
+        idleHeap = true;
         continue;
       }
       if (i + 1 >= rest.size()) {
@@ -91,7 +97,7 @@ record BenchOptions(
       throw new IllegalArgumentException("--skew needs at least 10 conversations");
     }
     return new BenchOptions(
-        mode, db, latency, n, connections, duration, rate, heap, skew, warmup, floor);
+        mode, db, latency, n, connections, duration, rate, heap, skew, warmup, floor, idleHeap);
   }
 
   boolean ingest() {

@@ -26,6 +26,9 @@ final class Burst {
 
   private static final Duration POLL = Duration.ofMillis(100);
 
+  /** How long {@code --idle-heap} waits for the conversations to passivate. */
+  private static final Duration PASSIVATION_DEADLINE = Duration.ofMinutes(5);
+
   record Result(
       int conversations,
       int connections,
@@ -39,7 +42,9 @@ final class Burst {
       long turnsFailed,
       int modelMaxInFlight,
       double nodeCpuSeconds,
-      double heapUsedBytes) {}
+      double heapUsedBytes,
+      double heapAfterGcBytes,
+      double liveEntitiesAtGc) {}
 
   private Burst() {}
 
@@ -122,6 +127,12 @@ final class Burst {
       Thread.sleep(POLL.toMillis());
     }
     NodeMetrics end = node.metrics();
+    double cpu = ProcessCpu.seconds(node.pid()) - cpuBefore;
+    if (o.idleHeap()) {
+      awaitPassivation(node);
+    }
+    node.fullGc();
+    NodeMetrics afterGc = node.metrics();
     return new Result(
         o.conversations(),
         o.connections(),
@@ -134,8 +145,22 @@ final class Burst {
         (long) completed,
         (long) turnsFailed,
         model.maxInFlight(),
-        ProcessCpu.seconds(node.pid()) - cpuBefore,
-        end.value("parley_jvm_heap_used_bytes"));
+        cpu,
+        end.value("parley_jvm_heap_used_bytes"),
+        afterGc.value("parley_jvm_heap_used_bytes"),
+        afterGc.value("parley_live_entities"));
+  }
+
+  /**
+   * Waits until the node's live conversations have passivated (they stop after {@code
+   * parley.conversation.passivate-idle-after}, 2 min by default: give the node a shorter one with
+   * {@code --heap "-Dparley.conversation.passivate-idle-after=10s ..."}).
+   */
+  private static void awaitPassivation(ParleyNode node) throws InterruptedException {
+    long deadline = System.nanoTime() + PASSIVATION_DEADLINE.toNanos();
+    while (System.nanoTime() < deadline && node.metrics().value("parley_live_entities") > 0) {
+      Thread.sleep(500);
+    }
   }
 
   static String table(Result r) {
@@ -173,9 +198,16 @@ final class Burst {
     line(
         out,
         "node CPU",
-        "%.1f s in all; heap %.1f MiB at the end",
+        "%.1f s in all; %.2f ms per message and its turn",
         r.nodeCpuSeconds(),
-        r.heapUsedBytes() / 1048576.0);
+        r.nodeCpuSeconds() * 1000 / Math.max(1, r.acknowledged()));
+    line(
+        out,
+        "heap",
+        "%.1f MiB at the end; %.1f MiB after a full GC, with %,.0f conversations live",
+        r.heapUsedBytes() / 1048576.0,
+        r.heapAfterGcBytes() / 1048576.0,
+        r.liveEntitiesAtGc());
     return out.toString();
   }
 
@@ -200,6 +232,8 @@ final class Burst {
     root.put("modelMaxInFlight", r.modelMaxInFlight());
     root.put("nodeCpuSeconds", r.nodeCpuSeconds());
     root.put("heapUsedBytes", r.heapUsedBytes());
+    root.put("heapAfterFullGcBytes", r.heapAfterGcBytes());
+    root.put("liveEntitiesAtFullGc", r.liveEntitiesAtGc());
     ReportJson.MAPPER.writeValue(file.toFile(), root);
   }
 

@@ -135,6 +135,20 @@ final class ParleyNode implements AutoCloseable {
     }
   }
 
+  /** A full GC in the node ({@code jcmd <pid> GC.run}, the JDK's own tool), waited for. */
+  void fullGc() throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process gc =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.run")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (!gc.waitFor(60, TimeUnit.SECONDS) || gc.exitValue() != 0) {
+      gc.destroyForcibly();
+      throw new BenchFailure("jcmd GC.run failed on the node (pid " + pid() + ")");
+    }
+  }
+
   /** The node's {@code /metrics} (Prometheus text) from its management port. */
   NodeMetrics metrics() throws InterruptedException {
     HttpRequest get =
