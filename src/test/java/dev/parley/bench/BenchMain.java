@@ -117,14 +117,33 @@ public final class BenchMain {
     teardown.add(() -> deleteTree(dataDir));
 
     say("starting the Parley node (" + o.heap() + "), log " + project.relativize(nodeLog));
-    ParleyNode node =
-        ParleyNode.start(project, nodeLog, o.heap(), nodeEnvironment(o, model, postgres, dataDir));
+    Map<String, String> nodeEnv = nodeEnvironment(o, model, postgres, dataDir);
+    ParleyNode node = ParleyNode.start(project, nodeLog, o.heap(), nodeEnv);
     teardown.add(node::close);
     node.awaitReady(READY_TIMEOUT);
     BenchPostgres db = postgres;
     Supplier<List<Long>> postgresPids = db == null ? List::of : db::pids;
     long journalAtStart = journalBytes(db, dataDir);
 
+    if (o.mode() == BenchOptions.Mode.RECOVERY) {
+      Path againLog = out.resolve(stamp + "-" + o.label() + "-node-restarted.log");
+      Recovery.Result recovery =
+          Recovery.run(
+              o,
+              node,
+              () -> {
+                // The same environment: same ports, data directory and database.
+                ParleyNode again = ParleyNode.start(project, againLog, o.heap(), nodeEnv);
+                teardown.add(again::close);
+                again.awaitReady(READY_TIMEOUT);
+                return again;
+              });
+      System.out.println();
+      System.out.print(Recovery.table(recovery));
+      Recovery.writeJson(recovery, Machine.describe(), o.heap(), json);
+      System.out.println("  JSON             " + project.relativize(json));
+      return;
+    }
     if (o.mode() == BenchOptions.Mode.BURST) {
       say("node ready (pid " + node.pid() + "); burst to " + o.conversations() + " conversations");
       Burst.Result burst = Burst.run(o, node, model);
@@ -283,7 +302,7 @@ public final class BenchMain {
     }
   }
 
-  private static void say(String progress) {
+  static void say(String progress) {
     System.err.println("bench: " + progress);
   }
 

@@ -23,16 +23,19 @@ record BenchOptions(
     boolean skew,
     int warmupSeconds,
     int floorSeconds,
-    boolean idleHeap) {
+    boolean idleHeap,
+    int turns) {
 
   /**
    * {@code ingest}: the model holds every call, only receipts count; {@code e2e}: a turn each;
-   * {@code burst}: one message to each conversation, then the wait for every turn ({@link Burst}).
+   * {@code burst}: one message to each conversation, then the wait for every turn ({@link Burst});
+   * {@code recovery}: one long conversation, a restart, and its first message ({@link Recovery}).
    */
   enum Mode {
     INGEST,
     E2E,
-    BURST
+    BURST,
+    RECOVERY
   }
 
   enum Db {
@@ -54,6 +57,7 @@ record BenchOptions(
     String heap = "-Xms1g -Xmx1g";
     boolean skew = false;
     boolean idleHeap = false;
+    int turns = 10_000;
     int warmup = 10;
     int floor = 10;
     List<String> rest = split(args);
@@ -82,6 +86,7 @@ record BenchOptions(
         case "--heap" -> heap = value;
         case "--warmup" -> warmup = (int) number(name, value, 0, 600);
         case "--floor" -> floor = (int) number(name, value, 0, 600);
+        case "--turns" -> turns = (int) number(name, value, 1, 1_000_000);
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }
@@ -92,12 +97,25 @@ record BenchOptions(
               case INGEST -> 10_000;
               case E2E -> 2_000;
               case BURST -> 5_000;
+              case RECOVERY -> 1;
             };
     if (skew && n < 10) {
       throw new IllegalArgumentException("--skew needs at least 10 conversations");
     }
     return new BenchOptions(
-        mode, db, latency, n, connections, duration, rate, heap, skew, warmup, floor, idleHeap);
+        mode,
+        db,
+        latency,
+        n,
+        connections,
+        duration,
+        rate,
+        heap,
+        skew,
+        warmup,
+        floor,
+        idleHeap,
+        turns);
   }
 
   boolean ingest() {

@@ -1,0 +1,149 @@
+package dev.parley.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * {@code --mode recovery}: one conversation is given {@code --turns} turns (each message waits for
+ * its own, so each is one turn), the node is stopped and started again on the same journal, and the
+ * first message to that conversation is timed: the conversation recovers (its latest snapshot and
+ * the events after it) before it can acknowledge. A read of the conversation and a second message
+ * follow, for comparison with a conversation already in memory.
+ */
+final class Recovery {
+  /** Conversation key of the long conversation. */
+  static final String KEY = "user:api:bench-long";
+
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Starts the node again on the same journal and waits until it is ready. */
+  @FunctionalInterface
+  interface Restart {
+    ParleyNode restart() throws Exception;
+  }
+
+  record Result(
+      int turns,
+      double buildSeconds,
+      double firstAckMillis,
+      int firstAckStatus,
+      double readMillis,
+      int turnsRead,
+      double secondAckMillis,
+      double restartSeconds) {}
+
+  private Recovery() {}
+
+  static Result run(BenchOptions o, ParleyNode node, Restart restart) throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    long start = System.nanoTime();
+    for (int i = 0; i < o.turns(); i++) {
+      HttpResponse<String> answer = post(http, node, "turn-" + i, 30);
+      if (answer.statusCode() != 200) {
+        throw new BenchFailure(
+            "message "
+                + i
+                + " of the long conversation: "
+                + answer.statusCode()
+                + " "
+                + answer.body());
+      }
+      if (i > 0 && i % 1000 == 0) {
+        BenchMain.say(i + " turns");
+      }
+    }
+    double buildSeconds = (System.nanoTime() - start) / 1e9;
+    BenchMain.say(o.turns() + " turns in " + Math.round(buildSeconds) + " s; restarting the node");
+    long restartStart = System.nanoTime();
+    node.close();
+    ParleyNode again = restart.restart();
+    double restartSeconds = (System.nanoTime() - restartStart) / 1e9;
+
+    long t0 = System.nanoTime();
+    HttpResponse<String> first = post(http, again, "after-restart-1", 0);
+    double firstAck = (System.nanoTime() - t0) / 1e6;
+    long t1 = System.nanoTime();
+    HttpResponse<String> read =
+        http.send(
+            HttpRequest.newBuilder(URI.create(again.apiRoot() + "/api/v1/conversations/" + KEY))
+                .timeout(REQUEST_TIMEOUT)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    double readMillis = (System.nanoTime() - t1) / 1e6;
+    int turnsRead =
+        read.statusCode() == 200
+            ? ReportJson.MAPPER.readTree(read.body()).path("turns").size()
+            : -read.statusCode();
+    long t2 = System.nanoTime();
+    post(http, again, "after-restart-2", 0);
+    double secondAck = (System.nanoTime() - t2) / 1e6;
+    return new Result(
+        o.turns(),
+        buildSeconds,
+        firstAck,
+        first.statusCode(),
+        readMillis,
+        turnsRead,
+        secondAck,
+        restartSeconds);
+  }
+
+  private static HttpResponse<String> post(HttpClient http, ParleyNode node, String id, int wait)
+      throws IOException, InterruptedException {
+    String query = wait > 0 ? "?wait=" + wait : "";
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(node.apiRoot() + "/api/v1/conversations/" + KEY + "/messages" + query))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"id\":\"" + id + "\",\"text\":\"" + id + "\"}"))
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String table(Result r) {
+    return String.format(
+        Locale.ROOT,
+        "Parley benchmark: recovery of one conversation with %,d turns%n"
+            + "  built            %,d turns in %.1f s (%.0f turns/s, one conversation, each waited for)%n"
+            + "  restart          node stopped and ready again in %.1f s%n"
+            + "  first message    %d after %.1f ms (the conversation recovers first)%n"
+            + "  read             %.1f ms, %d turns in the page%n"
+            + "  second message   %.1f ms (in memory)%n",
+        r.turns(),
+        r.turns(),
+        r.buildSeconds(),
+        r.turns() / r.buildSeconds(),
+        r.restartSeconds(),
+        r.firstAckStatus(),
+        r.firstAckMillis(),
+        r.readMillis(),
+        r.turnsRead(),
+        r.secondAckMillis());
+  }
+
+  static void writeJson(Result r, Machine machine, String heap, Path file) throws IOException {
+    ObjectNode root = ReportJson.MAPPER.createObjectNode();
+    root.put("mode", "recovery");
+    root.put("machine", machine.toString());
+    root.put("heap", heap);
+    root.put("turns", r.turns());
+    root.put("buildSeconds", r.buildSeconds());
+    root.put("restartSeconds", r.restartSeconds());
+    root.put("firstAckStatus", r.firstAckStatus());
+    root.put("firstAckMillis", r.firstAckMillis());
+    root.put("readMillis", r.readMillis());
+    root.put("turnsRead", r.turnsRead());
+    root.put("secondAckMillis", r.secondAckMillis());
+    ReportJson.MAPPER.writeValue(file.toFile(), root);
+  }
+}
