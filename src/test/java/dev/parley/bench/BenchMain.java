@@ -104,6 +104,17 @@ public final class BenchMain {
           system.terminate();
           system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
         });
+    if (o.mode() == BenchOptions.Mode.STATE) {
+      say("applying events to one conversation's state, in this JVM");
+      List<StateCost.Row> rows = StateCost.run(system);
+      System.out.println();
+      System.out.print(
+          StateCost.table(
+              rows, system.settings().config().getInt("parley.conversation.snapshot-every")));
+      StateCost.writeJson(rows, Machine.describe(), json);
+      System.out.println("  JSON             " + project.relativize(json));
+      return;
+    }
     ModelDouble model =
         ModelDouble.start(system, Duration.ofMillis(o.modelLatencyMs()), o.ingest());
     teardown.add(model::close);

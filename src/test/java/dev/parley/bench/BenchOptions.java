@@ -29,13 +29,15 @@ record BenchOptions(
   /**
    * {@code ingest}: the model holds every call, only receipts count; {@code e2e}: a turn each;
    * {@code burst}: one message to each conversation, then the wait for every turn ({@link Burst});
-   * {@code recovery}: one long conversation, a restart, and its first message ({@link Recovery}).
+   * {@code recovery}: one long conversation, a restart, and its first message ({@link Recovery});
+   * {@code state}: a conversation's state in this JVM, no node ({@link StateCost}).
    */
   enum Mode {
     INGEST,
     E2E,
     BURST,
-    RECOVERY
+    RECOVERY,
+    STATE
   }
 
   enum Db {
@@ -97,7 +99,7 @@ record BenchOptions(
               case INGEST -> 10_000;
               case E2E -> 2_000;
               case BURST -> 5_000;
-              case RECOVERY -> 1;
+              case RECOVERY, STATE -> 1;
             };
     if (skew && n < 10) {
       throw new IllegalArgumentException("--skew needs at least 10 conversations");
