@@ -156,7 +156,7 @@ final class Burst {
    * parley.conversation.passivate-idle-after}, 2 min by default: give the node a shorter one with
    * {@code --heap "-Dparley.conversation.passivate-idle-after=10s ..."}).
    */
-  private static void awaitPassivation(ParleyNode node) throws InterruptedException {
+  static void awaitPassivation(ParleyNode node) throws InterruptedException {
     long deadline = System.nanoTime() + PASSIVATION_DEADLINE.toNanos();
     while (System.nanoTime() < deadline && node.metrics().value("parley_live_entities") > 0) {
       Thread.sleep(500);
