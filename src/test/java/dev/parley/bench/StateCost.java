@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 
 /**
@@ -37,13 +38,16 @@ final class StateCost {
       "Tomorrow afternoon in Lisbon: sunny, 19 °C, light wind. ".repeat(5);
   private static final ReplyAddress ADDRESS = new ReplyAddress("4242", null, null, "4242");
 
-  record Row(int remembered, double nanosPerEvent, int snapshotBytes) {}
+  record Row(int remembered, double nanosPerEvent, int snapshotBytes, double readMillis) {}
+
+  /** Reads of each snapshot timed after as many unmeasured ones. */
+  private static final int READS = 20;
 
   private StateCost() {}
 
   static List<Row> run(ActorSystem<?> system) throws Exception {
     List<Row> rows = new ArrayList<>();
-    var serialization = SerializationExtension.get(system);
+    Serialization serialization = SerializationExtension.get(system);
     for (int remembered : REMEMBERED) {
       DedupeLimits limits = new DedupeLimits(remembered, Duration.ofDays(7), remembered);
       Instant start = Instant.parse("2026-12-01T00:00:00Z");
@@ -60,16 +64,30 @@ final class StateCost {
         }
         long took = System.nanoTime() - t0;
         if (round == 1) {
-          int bytes = serialization.serialize(state).get().length;
+          byte[] bytes = serialization.serialize(state).get();
           rows.add(
               new Row(
                   state.recent().entries().size(),
                   (double) took / (MEASURED_MESSAGES * EVENTS_PER_MESSAGE),
-                  bytes));
+                  bytes.length,
+                  readMillis(serialization, bytes)));
         }
       }
     }
     return rows;
+  }
+
+  /** How long reading the snapshot back takes, as a recovery does, in ms (mean of warm reads). */
+  private static double readMillis(Serialization serialization, byte[] bytes) {
+    double took = 0;
+    for (int i = 0; i < 2 * READS; i++) {
+      long t0 = System.nanoTime();
+      serialization.deserialize(bytes, ConversationState.class).get();
+      if (i >= READS) {
+        took += System.nanoTime() - t0;
+      }
+    }
+    return took / READS / 1e6;
   }
 
   /** One message's life: accepted, its turn started and completed, the reply delivered. */
@@ -103,12 +121,13 @@ final class StateCost {
           String.format(
               Locale.ROOT,
               "  %,6d ids       %,8.0f ns per event; snapshot %,d bytes (%,.0f bytes per"
-                  + " message at one snapshot every %d events)%n",
+                  + " message at one snapshot every %d events), read in %.1f ms%n",
               r.remembered(),
               r.nanosPerEvent(),
               r.snapshotBytes(),
               (double) r.snapshotBytes() * EVENTS_PER_MESSAGE / snapshotEvery,
-              snapshotEvery));
+              snapshotEvery,
+              r.readMillis()));
     }
     return out.toString();
   }
@@ -124,6 +143,7 @@ final class StateCost {
       row.put("rememberedIds", r.remembered());
       row.put("nanosPerEvent", r.nanosPerEvent());
       row.put("snapshotBytes", r.snapshotBytes());
+      row.put("snapshotReadMillis", r.readMillis());
     }
     ReportJson.MAPPER.writeValue(file.toFile(), root);
   }
