@@ -1,5 +1,7 @@
 package dev.parley.conversation;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.parley.CborSerializable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,7 +11,11 @@ import java.util.List;
  * The conversation's dedupe memory, oldest first: each recently received message id with when it
  * came and, once known, how it ended. Bounded by {@link DedupeLimits}; an id whose outcome is still
  * open (waiting in the inbox) is never forgotten.
+ *
+ * <p>Snapshots hold it by columns ({@link RecentMessagesJson}).
  */
+@JsonSerialize(using = RecentMessagesJson.Writer.class)
+@JsonDeserialize(using = RecentMessagesJson.Reader.class)
 public record RecentMessages(List<Entry> entries) implements CborSerializable {
 
   /** One remembered id. {@code outcome} is null while open; {@code notice} for failures. */
