@@ -1,8 +1,6 @@
 package dev.parley.bench;
 
 import ch.qos.logback.classic.Level;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.parley.FreePorts;
 import java.io.IOException;
 import java.net.URI;
@@ -19,22 +17,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code scripts/bench}'s main: starts the model double, PostgreSQL if asked and one Parley node,
- * loads the node through its chat API (warm-up, then the measured window), measures the floors,
- * prints the table and writes the JSON. Whatever happens, everything it started is stopped before
- * it exits (0 after a run, 1 when the run failed, 2 for bad options).
+ * {@code scripts/bench}'s main: starts the model double, PostgreSQL if asked, the channel's API
+ * double for a webhook run and one Parley node, loads the node through its chat API or the
+ * channel's webhook (warm-up, then the measured window), measures the floors, prints the table and
+ * writes the JSON. Whatever happens, everything it started is stopped before it exits (0 after a
+ * run, 1 when the run failed, 2 for bad options).
  */
 public final class BenchMain {
   /** The model double's actor system; its threads' CPU is told apart by this name. */
   static final String MODEL_DOUBLE_SYSTEM = "bench-model-double";
+
+  /** The channel double's actor system (webhook runs only), told apart the same way. */
+  static final String CHANNEL_DOUBLE_SYSTEM = "bench-channel-double";
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
@@ -97,13 +97,7 @@ public final class BenchMain {
     Path json = out.resolve(stamp + "-" + o.label() + ".json");
     Path nodeLog = out.resolve(stamp + "-" + o.label() + "-node.log");
 
-    ActorSystem<Void> system =
-        ActorSystem.create(Behaviors.empty(), MODEL_DOUBLE_SYSTEM, modelDoubleConfig());
-    teardown.add(
-        () -> {
-          system.terminate();
-          system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        });
+    ActorSystem<Void> system = DoubleServer.startSystem(MODEL_DOUBLE_SYSTEM, teardown);
     if (o.mode() == BenchOptions.Mode.STATE) {
       say("applying events to one conversation's state, in this JVM");
       List<StateCost.Row> rows = StateCost.run(system);
@@ -118,6 +112,11 @@ public final class BenchMain {
     ModelDouble model =
         ModelDouble.start(system, Duration.ofMillis(o.modelLatencyMs()), o.ingest());
     teardown.add(model::close);
+    BenchChannel channel =
+        BenchChannel.start(
+            o.channel(),
+            o.webhooks() ? DoubleServer.startSystem(CHANNEL_DOUBLE_SYSTEM, teardown) : null);
+    teardown.add(channel::close);
     BenchPostgres postgres = null;
     if (o.postgres()) {
       say("starting the embedded PostgreSQL");
@@ -129,7 +128,10 @@ public final class BenchMain {
 
     say("starting the Parley node (" + o.heap() + "), log " + project.relativize(nodeLog));
     Map<String, String> nodeEnv = nodeEnvironment(o, model, postgres, dataDir);
-    ParleyNode node = ParleyNode.start(project, nodeLog, o.heap(), nodeEnv);
+    nodeEnv.putAll(channel.nodeEnvironment());
+    // The pacing flags first: a -D of --heap's comes later and wins.
+    String jvmFlags = String.join(" ", channel.pacingFlags()) + " " + o.heap();
+    ParleyNode node = ParleyNode.start(project, nodeLog, jvmFlags, nodeEnv);
     teardown.add(node::close);
     node.awaitReady(READY_TIMEOUT);
     BenchPostgres db = postgres;
@@ -144,7 +146,7 @@ public final class BenchMain {
               node,
               () -> {
                 // The same environment: same ports, data directory and database.
-                ParleyNode again = ParleyNode.start(project, againLog, o.heap(), nodeEnv);
+                ParleyNode again = ParleyNode.start(project, againLog, jvmFlags, nodeEnv);
                 teardown.add(again::close);
                 again.awaitReady(READY_TIMEOUT);
                 return again;
@@ -157,10 +159,10 @@ public final class BenchMain {
     }
     if (o.mode() == BenchOptions.Mode.BURST) {
       say("node ready (pid " + node.pid() + "); burst to " + o.conversations() + " conversations");
-      Burst.Result burst = Burst.run(o, node, model);
+      Burst.Result burst = Burst.run(o, node, model, channel);
       System.out.println();
-      System.out.print(Burst.table(burst));
-      Burst.writeJson(burst, Machine.describe(), o.heap(), json);
+      System.out.print(BurstReport.table(burst));
+      BurstReport.writeJson(burst, Machine.describe(), o.heap(), json);
       System.out.println("  JSON             " + project.relativize(json));
       return;
     }
@@ -172,17 +174,19 @@ public final class BenchMain {
             o.label(),
             o.warmupSeconds(),
             o.durationSeconds()));
+    // A webhook's answer never waits for the turn; a chat API post waits for it in e2e.
+    boolean postsWait = !o.ingest() && !o.webhooks();
     Duration requestTimeout =
-        o.ingest()
-            ? INGEST_REQUEST_TIMEOUT
-            : Duration.ofSeconds(BenchOptions.E2E_WAIT_SECONDS + 10L);
+        postsWait
+            ? Duration.ofSeconds(BenchOptions.E2E_WAIT_SECONDS + 10L)
+            : INGEST_REQUEST_TIMEOUT;
+    ChannelWire wire = channel.wire(node.apiRoot(), postsWait ? BenchOptions.E2E_WAIT_SECONDS : 0);
+    ConversationPicker picker = new ConversationPicker(o.conversations(), o.skew());
+    Duration replyWait = Duration.ofSeconds(BenchOptions.E2E_WAIT_SECONDS);
     Workload posts =
-        new MessagePosts(
-            node.apiRoot(),
-            o.conversations(),
-            o.skew(),
-            o.ingest() ? 0 : BenchOptions.E2E_WAIT_SECONDS,
-            requestTimeout);
+        o.webhooks() && !o.ingest()
+            ? new MessagePosts(wire, picker, requestTimeout, channel.replies(), replyWait)
+            : new MessagePosts(wire, picker, requestTimeout);
     MeasuredLoad.Window main =
         MeasuredLoad.run(
             node,
@@ -192,7 +196,9 @@ public final class BenchMain {
             o.rate(),
             Duration.ofSeconds(o.warmupSeconds()),
             Duration.ofSeconds(o.durationSeconds()),
-            requestTimeout.plusSeconds(5));
+            requestTimeout
+                .plus(o.webhooks() && !o.ingest() ? replyWait : Duration.ZERO)
+                .plusSeconds(5));
     long journalAtEnd = journalBytes(db, dataDir);
 
     MeasuredLoad.Window httpFloor = null;
@@ -223,6 +229,7 @@ public final class BenchMain {
             node.pid(),
             project.relativize(nodeLog).toString(),
             db == null ? "H2 (embedded in the node), WRITE_DELAY=0" : "PostgreSQL " + db.describe(),
+            channel.report(wire),
             main,
             httpFloor,
             probes,
@@ -230,7 +237,8 @@ public final class BenchMain {
             journalAtStart,
             journalAtEnd,
             model.requests(),
-            model.maxInFlight());
+            model.maxInFlight(),
+            channel.replies().unexpected());
     System.out.println();
     System.out.print(ReportTable.of(result));
     ReportJson.write(result, json);
@@ -275,25 +283,6 @@ public final class BenchMain {
       env.put("PARLEY_SEED_NODES", "127.0.0.1:" + remotingPort);
     }
     return env;
-  }
-
-  /**
-   * The model double's actor system: local only (Parley's reference.conf asks for a cluster), and a
-   * server that never times a held call out or turns away the node's pool of connections.
-   */
-  private static Config modelDoubleConfig() {
-    return ConfigFactory.parseString(
-            String.join(
-                "\n",
-                "pekko.actor.provider = local",
-                "pekko.loglevel = WARNING",
-                // The bench's own shutdown hook stops the double, after the node.
-                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
-                "pekko.http.server.request-timeout = infinite",
-                "pekko.http.server.idle-timeout = infinite",
-                "pekko.http.server.max-connections = 16384",
-                "pekko.http.server.backlog = 1024"))
-        .withFallback(ConfigFactory.load());
   }
 
   /** The journal's bytes: PostgreSQL's tables, or H2's one file. */

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 record BenchOptions(
     Mode mode,
     Db db,
+    Channel channel,
     long modelLatencyMs,
     int conversations,
     int connections,
@@ -24,7 +25,8 @@ record BenchOptions(
     int warmupSeconds,
     int floorSeconds,
     boolean idleHeap,
-    int turns) {
+    int turns,
+    int messagesPerConversation) {
 
   /**
    * {@code ingest}: the model holds every call, only receipts count; {@code e2e}: a turn each;
@@ -45,12 +47,24 @@ record BenchOptions(
     POSTGRES
   }
 
+  /**
+   * How messages reach the node: {@code api}, the chat API; {@code telegram} and {@code whatsapp},
+   * the channel's real webhook, with replies going to a double of the channel's API ({@link
+   * BenchChannel}).
+   */
+  enum Channel {
+    API,
+    TELEGRAM,
+    WHATSAPP
+  }
+
   /** How long a post waits for its turn in e2e mode ({@code ?wait=}). */
   static final int E2E_WAIT_SECONDS = 30;
 
   static BenchOptions parse(String[] args) {
     Mode mode = Mode.INGEST;
     Db db = Db.H2;
+    Channel channel = Channel.API;
     long latency = 0;
     Integer conversations = null;
     int connections = 64;
@@ -62,6 +76,7 @@ record BenchOptions(
     int turns = 10_000;
     int warmup = 10;
     int floor = 10;
+    int perConversation = 1;
     List<String> rest = split(args);
     for (int i = 0; i < rest.size(); i++) {
       String name = rest.get(i);
@@ -80,6 +95,8 @@ record BenchOptions(
       switch (name) {
         case "--mode" -> mode = enumValue(Mode.class, name, value);
         case "--db" -> db = enumValue(Db.class, name, value);
+        case "--channel" -> channel = enumValue(Channel.class, name, value);
+        case "--messages-per-conversation" -> perConversation = (int) number(name, value, 1, 1_000);
         case "--model-latency" -> latency = number(name, value, 0, 600_000);
         case "--conversations" -> conversations = (int) number(name, value, 1, 10_000_000);
         case "--connections" -> connections = (int) number(name, value, 1, 10_000);
@@ -104,9 +121,25 @@ record BenchOptions(
     if (skew && n < 10) {
       throw new IllegalArgumentException("--skew needs at least 10 conversations");
     }
+    if (perConversation > 1 && mode != Mode.BURST) {
+      throw new IllegalArgumentException("--messages-per-conversation goes with --mode burst");
+    }
+    if (mode == Mode.E2E && channel != Channel.API && n <= connections) {
+      // Replies are matched to posts per chat, which needs one unacknowledged post per chat at a
+      // time (as Telegram sends them): a free chat must always be left for the next post.
+      throw new IllegalArgumentException(
+          "--channel "
+              + channel.name().toLowerCase(Locale.ROOT)
+              + " --mode e2e needs more --conversations ("
+              + n
+              + ") than --connections ("
+              + connections
+              + ")");
+    }
     return new BenchOptions(
         mode,
         db,
+        channel,
         latency,
         n,
         connections,
@@ -117,7 +150,8 @@ record BenchOptions(
         warmup,
         floor,
         idleHeap,
-        turns);
+        turns,
+        perConversation);
   }
 
   boolean ingest() {
@@ -132,9 +166,24 @@ record BenchOptions(
     return rate > 0;
   }
 
-  /** {@code ingest-h2}, {@code e2e-postgres}: the run's name in file names and the report. */
+  /** True when messages come through a channel's webhook rather than the chat API. */
+  boolean webhooks() {
+    return channel != Channel.API;
+  }
+
+  String channelName() {
+    return channel.name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * {@code ingest-h2}, {@code e2e-postgres}, {@code e2e-h2-telegram}: the run's name in file names
+   * and the report (the chat API, the first channel, adds nothing, so its names stay as they were).
+   */
   String label() {
-    return mode.name().toLowerCase(Locale.ROOT) + "-" + db.name().toLowerCase(Locale.ROOT);
+    return mode.name().toLowerCase(Locale.ROOT)
+        + "-"
+        + db.name().toLowerCase(Locale.ROOT)
+        + (webhooks() ? "-" + channelName() : "");
   }
 
   private static List<String> split(String[] args) {

@@ -7,6 +7,8 @@ import java.util.List;
  * the terminal and the JSON file), computed once here so the two never disagree. The insert floor
  * is null unless the run was on PostgreSQL; the journal's size at start is taken once the node was
  * ready, before any load. The probes ran after the floor, on a node no longer under load.
+ * Unexpected replies are those a channel double received that matched no message (0 on the chat
+ * API).
  */
 record BenchResult(
     BenchOptions options,
@@ -15,6 +17,7 @@ record BenchResult(
     long nodePid,
     String nodeLog,
     String database,
+    ChannelReport channel,
     MeasuredLoad.Window main,
     MeasuredLoad.Window httpFloor,
     List<Probe> probes,
@@ -22,13 +25,17 @@ record BenchResult(
     long journalBytesAtStart,
     long journalBytesAtEnd,
     long modelRequests,
-    int modelMaxInFlight) {
+    int modelMaxInFlight,
+    long unexpectedReplies) {
 
   double acksPerSecond() {
     return main.perSecond(main.tally().acknowledged());
   }
 
-  /** Completed turns per second as the clients saw them (200 with outcome completed). */
+  /**
+   * Completed turns per second as the clients saw them: a 200 with outcome completed on the chat
+   * API, a reply at the channel's double through a webhook.
+   */
   double turnsPerSecond() {
     return main.perSecond(main.tally().turns());
   }

@@ -1,36 +1,41 @@
 package dev.parley.bench;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * {@code --mode burst}: one message to each of N conversations, sent as fast as C connections
- * allow, then the wait until the node has completed every turn. With a slow model this shows how
- * many model calls one node keeps in flight (the model double counts them) and how long the last
- * conversation waits after its message was acknowledged; the acknowledgements' latency shows
- * whether receipts stay fast while the model is busy.
+ * {@code --mode burst}: M messages (default 1) to each of N conversations, sent as fast as C
+ * connections allow, each conversation's next message once its previous one was acknowledged (as
+ * Telegram delivers a chat's updates), then the wait until the node has completed every turn. With
+ * a slow model this shows how many model calls one node keeps in flight (the model double counts
+ * them) and how long the last conversation waits after its message was acknowledged; the
+ * acknowledgements' latency shows whether receipts stay fast while the model is busy. Through a
+ * channel's webhook, where the answer never waits for the turn, every reply is timed at the
+ * channel's double: messages completed per second (from the first post to the last reply) and each
+ * message's latency from its post to its reply.
  */
 final class Burst {
   /** How long the turns may take after the last acknowledgement before the run gives up. */
   private static final Duration COMPLETION_DEADLINE = Duration.ofMinutes(5);
 
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration POST_TIMEOUT = Duration.ofSeconds(30);
 
   /** How long {@code --idle-heap} waits for the conversations to passivate. */
   private static final Duration PASSIVATION_DEADLINE = Duration.ofMinutes(5);
 
   record Result(
+      ChannelReport channel,
       int conversations,
+      int messagesPerConversation,
       int connections,
       long modelLatencyMs,
       double postSeconds,
@@ -40,11 +45,24 @@ final class Burst {
       double lastTurnAfterLastAckSeconds,
       long turnsCompleted,
       long turnsFailed,
+      Replies replies,
       int modelMaxInFlight,
       double nodeCpuSeconds,
       double heapUsedBytes,
       double heapAfterGcBytes,
       double liveEntitiesAtGc) {}
+
+  /**
+   * The replies at a channel's double (null for the chat API): how many matched a message, how many
+   * matched none, their latency from post to arrival, and the last one's time after the first post.
+   */
+  record Replies(
+      long count, long unexpected, LatencyHistogram latency, double lastAfterFirstPostSeconds) {
+    /** Messages whose reply arrived, per second from the first post to the last reply. */
+    double completedPerSecond() {
+      return lastAfterFirstPostSeconds > 0 ? count / lastAfterFirstPostSeconds : 0;
+    }
+  }
 
   private Burst() {}
 
@@ -52,16 +70,29 @@ final class Burst {
    * A warm-up burst of the same size to other conversations unless {@code --warmup 0} (a node fresh
    * from its start spends most of a first burst compiling), then the measured one.
    */
-  static Result run(BenchOptions o, ParleyNode node, ModelDouble model) throws Exception {
+  static Result run(BenchOptions o, ParleyNode node, ModelDouble model, BenchChannel channel)
+      throws Exception {
+    AtomicLong sequence = new AtomicLong();
     if (o.warmupSeconds() > 0) {
-      once(o, node, model, "warm");
+      once(o, node, model, channel, sequence, o.conversations());
       model.resetMaxInFlight();
     }
-    return once(o, node, model, "burst");
+    return once(o, node, model, channel, sequence, 0);
   }
 
-  private static Result once(BenchOptions o, ParleyNode node, ModelDouble model, String prefix)
+  /** One burst to users {@code firstUser} .. {@code firstUser + N - 1}. */
+  private static Result once(
+      BenchOptions o,
+      ParleyNode node,
+      ModelDouble model,
+      BenchChannel channel,
+      AtomicLong sequence,
+      int firstUser)
       throws Exception {
+    ChannelWire wire = channel.wire(node.apiRoot(), 0);
+    ChannelReplies replies = channel.webhooks() ? channel.replies() : null;
+    long repliesBefore = replies == null ? 0 : replies.matched();
+    long unexpectedBefore = replies == null ? 0 : replies.unexpected();
     NodeMetrics before = node.metrics();
     double completedBefore = before.value("parley_turns_total", "outcome", "completed");
     double failedBefore = before.value("parley_turns_total", "outcome", "failed");
@@ -71,40 +102,49 @@ final class Burst {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
+    int n = o.conversations();
+    int perConversation = o.messagesPerConversation();
     Semaphore slots = new Semaphore(o.connections());
+    // Conversations whose next message may go: each goes back in once its last one is answered.
+    BlockingQueue<Integer> ready = new LinkedBlockingQueue<>();
+    for (int i = 0; i < n; i++) {
+      ready.add(i);
+    }
+    int[] posted = new int[n];
     LatencyHistogram acks = new LatencyHistogram();
+    LatencyHistogram replyLatency = new LatencyHistogram();
     LongAdder acknowledged = new LongAdder();
     LongAdder failed = new LongAdder();
     AtomicLong lastAck = new AtomicLong();
     long start = System.nanoTime();
-    for (int i = 0; i < o.conversations(); i++) {
+    for (long k = 0, total = (long) n * perConversation; k < total; k++) {
       slots.acquire();
-      HttpRequest post =
-          HttpRequest.newBuilder(
-                  URI.create(
-                      node.apiRoot()
-                          + "/api/v1/conversations/user:api:"
-                          + prefix
-                          + "-"
-                          + i
-                          + "/messages"))
-              .timeout(Duration.ofSeconds(30))
-              .header("Content-Type", "application/json")
-              .POST(
-                  HttpRequest.BodyPublishers.ofString(
-                      "{\"id\":\"" + prefix + "-" + i + "\",\"text\":\"hello number " + i + "\"}"))
-              .build();
+      int i = ready.take();
+      boolean more = ++posted[i] < perConversation;
+      long user = firstUser + i;
+      HttpRequest post = wire.post(user, sequence.incrementAndGet(), POST_TIMEOUT);
       long sent = System.nanoTime();
-      http.sendAsync(post, HttpResponse.BodyHandlers.discarding())
+      // Expected before the post: the reply may reach the double before the answer reaches us.
+      CompletableFuture<Long> reply = replies == null ? null : replies.expect(wire.chatOf(user));
+      if (reply != null) {
+        reply.thenAccept(at -> replyLatency.record(at - sent));
+      }
+      http.sendAsync(post, HttpResponse.BodyHandlers.ofString())
           .whenComplete(
               (response, error) -> {
                 long now = System.nanoTime();
-                if (error == null && response.statusCode() == 202) {
+                if (error == null && wire.classify(response).acknowledged()) {
                   acks.record(now - sent);
                   acknowledged.increment();
                   lastAck.accumulateAndGet(now, Math::max);
                 } else {
                   failed.increment();
+                  if (reply != null) {
+                    replies.forget(wire.chatOf(user), reply);
+                  }
+                }
+                if (more) {
+                  ready.add(i);
                 }
                 slots.release();
               });
@@ -121,12 +161,29 @@ final class Burst {
       completed = now.value("parley_turns_total", "outcome", "completed") - completedBefore;
       turnsFailed = now.value("parley_turns_total", "outcome", "failed") - failedBefore;
       lastTurn = System.nanoTime();
-      if (completed + turnsFailed >= expected) {
+      boolean done =
+          replies == null
+              ? completed + turnsFailed >= expected
+              // Every stored message ends in one message back: the reply, or a notice.
+              : replies.matched() - repliesBefore >= expected;
+      if (done) {
         break;
       }
       Thread.sleep(POLL.toMillis());
     }
     NodeMetrics end = node.metrics();
+    Replies seen = null;
+    if (replies != null) {
+      completed = end.value("parley_turns_total", "outcome", "completed") - completedBefore;
+      turnsFailed = end.value("parley_turns_total", "outcome", "failed") - failedBefore;
+      lastTurn = replies.lastArrival();
+      seen =
+          new Replies(
+              replies.matched() - repliesBefore,
+              replies.unexpected() - unexpectedBefore,
+              replyLatency,
+              (replies.lastArrival() - start) / 1e9);
+    }
     double cpu = ProcessCpu.seconds(node.pid()) - cpuBefore;
     if (o.idleHeap()) {
       awaitPassivation(node);
@@ -134,7 +191,9 @@ final class Burst {
     node.fullGc();
     NodeMetrics afterGc = node.metrics();
     return new Result(
-        o.conversations(),
+        channel.report(wire),
+        n,
+        perConversation,
         o.connections(),
         o.modelLatencyMs(),
         postSeconds,
@@ -144,6 +203,7 @@ final class Burst {
         (lastTurn - lastAck.get()) / 1e9,
         (long) completed,
         (long) turnsFailed,
+        seen,
         model.maxInFlight(),
         cpu,
         end.value("parley_jvm_heap_used_bytes"),
@@ -161,84 +221,5 @@ final class Burst {
     while (System.nanoTime() < deadline && node.metrics().value("parley_live_entities") > 0) {
       Thread.sleep(500);
     }
-  }
-
-  static String table(Result r) {
-    StringBuilder out = new StringBuilder();
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "Parley benchmark: burst, one message to each of %,d conversations over %d"
-                + " connections, model at %d ms%n",
-            r.conversations(),
-            r.connections(),
-            r.modelLatencyMs()));
-    line(
-        out,
-        "posted",
-        "%,d acknowledged, %,d failed, in %.1f s",
-        r.acknowledged(),
-        r.failed(),
-        r.postSeconds());
-    line(
-        out,
-        "ack latency ms",
-        "p50 %.2f  p99 %.2f  max %.0f",
-        r.ackLatency().percentileMillis(0.50),
-        r.ackLatency().percentileMillis(0.99),
-        r.ackLatency().maxMillis());
-    line(
-        out,
-        "turns",
-        "%,d completed, %,d failed; the last %.1f s after the last acknowledgement",
-        r.turnsCompleted(),
-        r.turnsFailed(),
-        r.lastTurnAfterLastAckSeconds());
-    line(out, "model calls", "at most %,d in flight at once", r.modelMaxInFlight());
-    line(
-        out,
-        "node CPU",
-        "%.1f s in all; %.2f ms per message and its turn",
-        r.nodeCpuSeconds(),
-        r.nodeCpuSeconds() * 1000 / Math.max(1, r.acknowledged()));
-    line(
-        out,
-        "heap",
-        "%.1f MiB at the end; %.1f MiB after a full GC, with %,.0f conversations live",
-        r.heapUsedBytes() / 1048576.0,
-        r.heapAfterGcBytes() / 1048576.0,
-        r.liveEntitiesAtGc());
-    return out.toString();
-  }
-
-  static void writeJson(Result r, Machine machine, String heap, Path file) throws IOException {
-    ObjectNode root = ReportJson.MAPPER.createObjectNode();
-    root.put("mode", "burst");
-    root.put("machine", machine.toString());
-    root.put("heap", heap);
-    root.put("conversations", r.conversations());
-    root.put("connections", r.connections());
-    root.put("modelLatencyMs", r.modelLatencyMs());
-    root.put("postSeconds", r.postSeconds());
-    root.put("acknowledged", r.acknowledged());
-    root.put("failed", r.failed());
-    ObjectNode ack = root.putObject("ackLatencyMs");
-    ack.put("p50", r.ackLatency().percentileMillis(0.50));
-    ack.put("p99", r.ackLatency().percentileMillis(0.99));
-    ack.put("max", r.ackLatency().maxMillis());
-    root.put("turnsCompleted", r.turnsCompleted());
-    root.put("turnsFailed", r.turnsFailed());
-    root.put("lastTurnAfterLastAckSeconds", r.lastTurnAfterLastAckSeconds());
-    root.put("modelMaxInFlight", r.modelMaxInFlight());
-    root.put("nodeCpuSeconds", r.nodeCpuSeconds());
-    root.put("heapUsedBytes", r.heapUsedBytes());
-    root.put("heapAfterFullGcBytes", r.heapAfterGcBytes());
-    root.put("liveEntitiesAtFullGc", r.liveEntitiesAtGc());
-    ReportJson.MAPPER.writeValue(file.toFile(), root);
-  }
-
-  private static void line(StringBuilder out, String name, String format, Object... args) {
-    out.append(
-        String.format(Locale.ROOT, "  %-16s %s%n", name, String.format(Locale.ROOT, format, args)));
   }
 }

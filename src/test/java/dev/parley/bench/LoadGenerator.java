@@ -4,7 +4,6 @@ import dev.parley.bench.LoadTally.Outcome;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
@@ -23,11 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * through the JDK's common pool: {@code scripts/bench} keeps that a pool on small machines.)
  *
  * <p>Closed loop (no rate): {@code connections} workers, each sending its next request as soon as
- * the previous one is answered; latency is measured from each send. Open loop (a rate): requests
- * fall due at a fixed rate whatever the answers, at most {@code connections} in flight; a request
- * due while all are busy waits, and its latency is measured from when it fell due, so a node that
- * falls behind shows it in the percentiles instead of slowing the generator down (no coordinated
- * omission).
+ * the previous one is settled (answered; through a channel end to end, its reply arrived); latency
+ * is measured from each send to that moment. Open loop (a rate): requests fall due at a fixed rate
+ * whatever the answers, at most {@code connections} in flight; a request due while all are busy
+ * waits, and its latency is measured from when it fell due, so a node that falls behind shows it in
+ * the percentiles instead of slowing the generator down (no coordinated omission).
  *
  * <p>Each answer is recorded in the tally current when it arrives; {@link #switchTo} starts the
  * next phase (warm-up, window, drain).
@@ -153,13 +152,16 @@ final class LoadGenerator implements AutoCloseable {
 
   /** One request; its latency counts from {@code fromNanos}. */
   private void send(long fromNanos) {
-    http.sendAsync(workload.next(), HttpResponse.BodyHandlers.ofString())
+    workload
+        .send(http)
         // Async on our executor: a request that fails at once must not recurse on this stack.
         .whenCompleteAsync(
-            (response, error) -> {
-              long latency = System.nanoTime() - fromNanos;
-              current.record(
-                  error == null ? workload.classify(response) : failureOf(error), latency);
+            (settled, error) -> {
+              if (error == null) {
+                current.record(settled.outcome(), settled.latencyFrom(fromNanos));
+              } else {
+                current.record(failureOf(error), System.nanoTime() - fromNanos);
+              }
               answered();
             },
             executor);

@@ -12,15 +12,16 @@ import java.util.function.Supplier;
 final class MeasuredLoad {
   /**
    * CPU seconds so far of the node, of the whole bench JVM, of the load generator's threads, of the
-   * model double's threads, and of PostgreSQL. What the bench JVM spent beyond its threads went to
-   * its garbage collector and JIT compilers. {@code machine} is the busy time of all CPUs, whoever
-   * used them.
+   * model double's threads, of the channel double's threads (0 on the chat API), and of PostgreSQL.
+   * What the bench JVM spent beyond its threads went to its garbage collector and JIT compilers.
+   * {@code machine} is the busy time of all CPUs, whoever used them.
    */
   record Cpu(
       double node,
       double benchJvm,
       double loadGenerator,
       double modelDouble,
+      double channelDouble,
       double postgres,
       double machine) {
     static Cpu take(ParleyNode node, Supplier<List<Long>> postgresPids) {
@@ -29,6 +30,7 @@ final class MeasuredLoad {
           ProcessCpu.benchJvmSeconds(),
           ProcessCpu.threadSeconds(LoadGenerator.CPU_THREAD_PREFIXES),
           ProcessCpu.threadSeconds(List.of(BenchMain.MODEL_DOUBLE_SYSTEM)),
+          ProcessCpu.threadSeconds(List.of(BenchMain.CHANNEL_DOUBLE_SYSTEM)),
           ProcessCpu.seconds(postgresPids.get()),
           ProcessCpu.machineBusySeconds());
     }
@@ -39,13 +41,14 @@ final class MeasuredLoad {
           benchJvm - start.benchJvm,
           loadGenerator - start.loadGenerator,
           modelDouble - start.modelDouble,
+          channelDouble - start.channelDouble,
           postgres - start.postgres,
           machine - start.machine);
     }
 
-    /** The bench JVM's CPU outside the generator's and the double's threads: GC, JIT, VM. */
+    /** The bench JVM's CPU outside the generator's and the doubles' threads: GC, JIT, VM. */
     double benchJvmRest() {
-      return Math.max(0, benchJvm - loadGenerator - modelDouble);
+      return Math.max(0, benchJvm - loadGenerator - modelDouble - channelDouble);
     }
   }
 

@@ -5,14 +5,9 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 
@@ -35,7 +30,7 @@ final class ModelDouble implements AutoCloseable {
       "{\"error\":{\"message\":\"bench model closed\"}}".getBytes(StandardCharsets.UTF_8);
   private static final byte[] NOT_FOUND =
       "{\"error\":{\"message\":\"only /chat/completions\"}}".getBytes(StandardCharsets.UTF_8);
-  private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+  private static final String WHAT = "model double";
 
   /**
    * How long a held call is kept: past the node's own request timeout (60 s) its caller has given
@@ -53,7 +48,7 @@ final class ModelDouble implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile boolean closed;
-  private ServerBinding binding;
+  private DoubleServer server;
 
   private ModelDouble(ActorSystem<?> system, Duration latency, boolean holding) {
     this.system = system;
@@ -63,23 +58,14 @@ final class ModelDouble implements AutoCloseable {
 
   /** Binds and waits (on the caller's thread, at start-up only) until it is bound. */
   static ModelDouble start(ActorSystem<?> system, Duration latency, boolean holding) {
-    ModelDouble server = new ModelDouble(system, latency, holding);
-    try {
-      server.binding =
-          Http.get(system)
-              .newServerAt("127.0.0.1", 0)
-              .bind(server::handle)
-              .toCompletableFuture()
-              .get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      throw new BenchFailure("the model double could not bind on 127.0.0.1", e);
-    }
-    return server;
+    ModelDouble model = new ModelDouble(system, latency, holding);
+    model.server = DoubleServer.bind(system, WHAT, model::handle);
+    return model;
   }
 
   /** The root to give the node as {@code LLM_BASE_URL}. */
   String baseUrl() {
-    return "http://127.0.0.1:" + binding.localAddress().getPort() + "/v1";
+    return server.root() + "/v1";
   }
 
   long requests() {
@@ -105,14 +91,10 @@ final class ModelDouble implements AutoCloseable {
     closed = true;
     CompletableFuture<HttpResponse> call;
     while ((call = held.poll()) != null) {
-      call.complete(json(503, CLOSED));
+      call.complete(DoubleServer.json(503, CLOSED));
     }
-    if (binding != null) {
-      try {
-        binding.terminate(Duration.ofSeconds(1)).toCompletableFuture().get(5, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        System.err.println("bench: the model double did not unbind: " + e);
-      }
+    if (server != null) {
+      server.unbind(WHAT);
     }
   }
 
@@ -120,7 +102,7 @@ final class ModelDouble implements AutoCloseable {
     // The body is not needed; it is read and dropped so the connection stays usable.
     request.discardEntityBytes(system);
     if (!request.getUri().path().endsWith("/chat/completions")) {
-      return CompletableFuture.completedFuture(json(404, NOT_FOUND));
+      return CompletableFuture.completedFuture(DoubleServer.json(404, NOT_FOUND));
     }
     requests.incrementAndGet();
     maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
@@ -130,26 +112,24 @@ final class ModelDouble implements AutoCloseable {
       held.add(answer);
       answer.whenComplete((response, error) -> held.remove(answer));
       if (closed) {
-        answer.complete(json(503, CLOSED));
+        answer.complete(DoubleServer.json(503, CLOSED));
       }
       system
           .scheduler()
           .scheduleOnce(
-              HOLD_LIMIT, () -> answer.complete(json(503, CLOSED)), system.executionContext());
+              HOLD_LIMIT,
+              () -> answer.complete(DoubleServer.json(503, CLOSED)),
+              system.executionContext());
     } else if (latency.isZero()) {
-      answer.complete(json(200, ANSWER));
+      answer.complete(DoubleServer.json(200, ANSWER));
     } else {
       system
           .scheduler()
           .scheduleOnce(
-              latency, () -> answer.complete(json(200, ANSWER)), system.executionContext());
+              latency,
+              () -> answer.complete(DoubleServer.json(200, ANSWER)),
+              system.executionContext());
     }
     return answer;
-  }
-
-  private static HttpResponse json(int status, byte[] body) {
-    return HttpResponse.create()
-        .withStatus(status)
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
   }
 }

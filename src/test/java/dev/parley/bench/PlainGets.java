@@ -12,7 +12,7 @@ import java.time.Duration;
  * handler: no conversation, no journal, the ceiling any endpoint of the node can reach here) and
  * for the management port's probes ({@code /alive}, {@code /ready}).
  */
-final class PlainGets implements Workload {
+final class PlainGets implements Workload.Answered {
   private final HttpRequest request;
   private final int expectedStatus;
   private final Outcome expected;

@@ -28,6 +28,7 @@ final class ReportJson {
     root.put("startedAt", r.startedAt());
     ObjectNode options = root.putObject("options");
     options.put("mode", o.mode().name().toLowerCase(Locale.ROOT));
+    options.put("channel", o.channelName());
     options.put("db", o.db().name().toLowerCase(Locale.ROOT));
     options.put("modelLatencyMs", o.modelLatencyMs());
     options.put("conversations", o.conversations());
@@ -44,6 +45,7 @@ final class ReportJson {
     options.put("heap", o.heap());
 
     root.put("database", r.database());
+    r.channel().putJson(root);
     Machine m = r.machine();
     ObjectNode machine = root.putObject("machine");
     machine.put("cpus", m.cpus());
@@ -57,6 +59,9 @@ final class ReportJson {
     result.put("acksPerSecond", r.acksPerSecond());
     result.put("turnsPerSecond", r.turnsPerSecond());
     result.put("nodeTurnsPerSecond", r.nodeTurnsPerSecond());
+    if (r.options().webhooks()) {
+      result.put("unexpectedReplies", r.unexpectedReplies());
+    }
     putLoad(result, w);
     ObjectNode node = result.putObject("node");
     node.put("pid", r.nodePid());
@@ -137,6 +142,7 @@ final class ReportJson {
     ObjectNode bench = parent.putObject("benchCpuSeconds");
     bench.put("loadGenerator", w.cpu().loadGenerator());
     bench.put("modelDouble", w.cpu().modelDouble());
+    bench.put("channelDouble", w.cpu().channelDouble());
     bench.put("gcJitAndOther", w.cpu().benchJvmRest());
     parent.put("machineBusyCpuSeconds", w.cpu().machine());
   }

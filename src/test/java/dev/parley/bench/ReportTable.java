@@ -25,9 +25,10 @@ final class ReportTable {
             : f("closed loop, %d connections", o.connections());
     line(
         f(
-            "Parley benchmark: %s on %s, %s conversations%s, %s",
+            "Parley benchmark: %s on %s%s, %s conversations%s, %s",
             o.mode().name().toLowerCase(Locale.ROOT),
             o.db().name().toLowerCase(Locale.ROOT),
+            o.webhooks() ? " through " + o.channelName() + " webhooks" : "",
             n(o.conversations()),
             o.skew() ? " (skewed: 10 % get 90 % of the messages)" : "",
             load));
@@ -38,19 +39,32 @@ final class ReportTable {
             o.warmupSeconds(),
             o.ingest()
                 ? "holds every call (receipts only)"
-                : f("answers after %d ms, posts wait for their turn", o.modelLatencyMs())));
+                : f(
+                    "answers after %d ms, %s",
+                    o.modelLatencyMs(),
+                    o.webhooks()
+                        ? "each webhook waits for its reply at the channel double (latency: post"
+                            + " to reply)"
+                        : "posts wait for their turn")));
     Machine m = r.machine();
     row(
         "machine",
         f("%d CPUs, %s, %s, %s", m.cpus(), m.cpuModel(), bytes(m.memoryBytes()), m.java()));
     row("node", f("pid %d, %s, log %s", r.nodePid(), o.heap(), r.nodeLog()));
     row("database", r.database());
+    for (String[] channelRow : r.channel().rows()) {
+      row(channelRow[0], channelRow[1]);
+    }
     line("");
     row("acks/s", n(r.acksPerSecond()));
     if (!o.ingest()) {
       row(
           "turns/s",
-          f("%s (answers) / %s (node)", n(r.turnsPerSecond()), n(r.nodeTurnsPerSecond())));
+          f(
+              "%s (%s) / %s (node)",
+              n(r.turnsPerSecond()),
+              o.webhooks() ? "replies at the double" : "answers",
+              n(r.nodeTurnsPerSecond())));
     }
     LatencyHistogram l = tally.latency();
     row(
@@ -67,6 +81,9 @@ final class ReportTable {
       row("  " + kind.getKey(), n(kind.getValue()));
     }
     row("errors", f("%s of %s answers", n(tally.errors()), n(tally.total())));
+    if (r.unexpectedReplies() > 0) {
+      row("replies", f("%s matched no message (unexpected)", n(r.unexpectedReplies())));
+    }
     if (w.backlog() > 0 || w.unanswered() > 0) {
       row(
           "generator",
@@ -152,9 +169,12 @@ final class ReportTable {
 
   private static String benchCpu(MeasuredLoad.Window w) {
     return f(
-        "load generator %.2f cores, model double %.2f, GC/JIT/other %.2f",
+        "load generator %.2f cores, model double %.2f, %sGC/JIT/other %.2f",
         w.cpu().loadGenerator() / w.seconds(),
         w.cpu().modelDouble() / w.seconds(),
+        w.cpu().channelDouble() > 0
+            ? f("channel double %.2f, ", w.cpu().channelDouble() / w.seconds())
+            : "",
         w.cpu().benchJvmRest() / w.seconds());
   }
 
