@@ -35,6 +35,14 @@ public final class TokenBucket {
     fullAt = Math.max(fullAt, until + tolerance);
   }
 
+  /**
+   * True when no token is there at {@code now}: spent, or held back by a pause ({@link
+   * #pauseUntil}). For callers that skip rather than wait.
+   */
+  public boolean emptyAt(long now) {
+    return earliest(now) > now;
+  }
+
   /** True when the bucket is full at {@code now}: it is then the same as a fresh one. */
   public boolean idleAt(long now) {
     return fullAt <= now;

@@ -8,9 +8,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Paces sendMessage with token buckets per chat, per group and for the whole bot (Telegram's
- * approximate limits, bursts allowed). {@link #reserve} books a slot only when it is free now, else
- * says how long to wait before asking again, so the caller schedules instead of blocking. Idle
- * buckets are dropped, so memory follows the chats that are sending now.
+ * approximate limits, bursts allowed), and "typing…" with a budget of its own ({@link #tryTyping}).
+ * {@link #reserve} books a slot only when it is free now, else says how long to wait before asking
+ * again, so the caller schedules instead of blocking. Idle buckets are dropped, so memory follows
+ * the chats that are sending now.
  */
 final class TelegramPacer {
   private static final int CLEAN_EVERY = 1024;
@@ -18,6 +19,7 @@ final class TelegramPacer {
   private final TelegramSettings.Pacing pacing;
   private final LongSupplier nanoTime;
   private final TokenBucket bot;
+  private final TokenBucket typing;
   private final Map<String, TokenBucket> chats = new HashMap<>();
   private final Map<String, TokenBucket> groups = new HashMap<>();
   private int reservations;
@@ -26,6 +28,25 @@ final class TelegramPacer {
     this.pacing = pacing;
     this.nanoTime = nanoTime;
     this.bot = new TokenBucket(pacing.botPerSecond(), pacing.botBurst());
+    this.typing = new TokenBucket(pacing.typingPerSecond(), pacing.typingBurst());
+  }
+
+  /**
+   * Whether a "typing…" for {@code chatId} may go out now: a token of the bot's typing budget is
+   * free, and the chat has a token too (it is not paused after a 429, nor spent by replies going
+   * out). Books only the typing token if so; never waits, and never spends what replies use.
+   */
+  synchronized boolean tryTyping(String chatId) {
+    long now = nanoTime.getAsLong();
+    TokenBucket chat = chats.get(chatId);
+    if (chat != null && chat.emptyAt(now)) {
+      return false;
+    }
+    if (typing.emptyAt(now)) {
+      return false;
+    }
+    typing.take(now);
+    return true;
   }
 
   /**

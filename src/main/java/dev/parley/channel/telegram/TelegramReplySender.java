@@ -267,7 +267,7 @@ public final class TelegramReplySender implements ReplySender {
 
   @Override
   public void typing(String conversationKey, ReplyAddress address) {
-    if (address == null || address.chatId() == null) {
+    if (address == null || address.chatId() == null || !pacer.tryTyping(address.chatId())) {
       return;
     }
     ObjectNode body = api.body();

@@ -34,14 +34,19 @@ public record TelegramSettings(
     int maxReplyChars,
     String replyCutNotice) {
 
-  /** Token buckets: a rate (messages per period) and a burst, for a chat, a group, the bot. */
+  /**
+   * Token buckets: a rate (messages per period) and a burst, for a chat, a group, the bot; and the
+   * bot's budget for "typing…" (chat actions), kept apart so that they never take a reply's turn.
+   */
   public record Pacing(
       double chatPerSecond,
       int chatBurst,
       double groupPerMinute,
       int groupBurst,
       double botPerSecond,
-      int botBurst) {}
+      int botBurst,
+      double typingPerSecond,
+      int typingBurst) {}
 
   // Telegram's rule for secret_token: 1-256 characters, A-Z, a-z, 0-9, _ and -.
   private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{1,256}");
@@ -73,7 +78,9 @@ public record TelegramSettings(
             p.getDouble("group-per-minute"),
             p.getInt("group-burst"),
             p.getDouble("bot-per-second"),
-            p.getInt("bot-burst")),
+            p.getInt("bot-burst"),
+            p.getDouble("typing-per-second"),
+            p.getInt("typing-burst")),
         c.getInt("max-message-chars"),
         c.getString("unsupported-notice"),
         c.getInt("max-reply-chars"),

@@ -1,6 +1,8 @@
 package dev.parley.channel.telegram;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
@@ -75,5 +77,29 @@ class TelegramPacerTest {
     // A paused chat books nothing, so the bot's tokens stay free for the others.
     assertEquals(List.of(0L, 0L, 0L), reserveMillis("10", 3));
     assertEquals(List.of(5000L), reserveMillis("9", 1));
+  }
+
+  @Test
+  void typingHasABudgetOfItsOwnAndNeverTakesAReplysToken() {
+    int allowed = 0;
+    for (int i = 0; i < 100; i++) {
+      if (pacer.tryTyping("chat-" + i)) {
+        allowed++;
+      }
+    }
+    assertEquals(defaults.typingBurst(), allowed, "a burst, then nothing until tokens come back");
+    // The replies' buckets are untouched: a reply to a fresh chat still goes out at once.
+    assertEquals(Duration.ZERO, pacer.reserve("7"));
+    now.addAndGet(Duration.ofSeconds(1).toNanos());
+    assertTrue(pacer.tryTyping("chat-1"), "the budget refills");
+  }
+
+  @Test
+  void aChatPausedAfterA429ShowsNoTyping() {
+    pacer.pause("42", Duration.ofSeconds(30));
+    assertFalse(pacer.tryTyping("42"));
+    assertTrue(pacer.tryTyping("43"));
+    now.addAndGet(Duration.ofSeconds(31).toNanos());
+    assertTrue(pacer.tryTyping("42"));
   }
 }
