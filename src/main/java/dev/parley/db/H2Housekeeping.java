@@ -21,11 +21,12 @@ import org.slf4j.LoggerFactory;
  * happens, and the file grew by ~15-30 KB per message until the database closed. One round here
  * does what that thread would: it rewrites the live pages of sparse chunks ({@link
  * MVStore#compact(int, int)}, safe beside committing sessions: it takes the store's lock briefly
- * and the next commit writes the pages), then {@code CHECKPOINT SYNC} commits, frees the chunks no
- * version needs any more, and forces the file to the disk. A chunk is never freed before the
- * retention time ({@code RETENTION_TIME}, {@code parley.db.h2.retention}; see NodeConfig), so the
- * file holds what was written in the last seconds on top of the live data. Main schedules a round
- * every {@code parley.db.h2.housekeeping-interval}.
+ * and the next commit writes the pages), moves chunks into free space nearer the start so that the
+ * file can shrink (H2 forces the file to the disk before it overwrites anything), then {@code
+ * CHECKPOINT SYNC} commits, frees the chunks no version needs any more, and forces the file to the
+ * disk. A chunk is never freed before the retention time ({@code RETENTION_TIME}, {@code
+ * parley.db.h2.retention}; see NodeConfig), so the file holds what was written in the last seconds
+ * on top of the live data. Main schedules a round every {@code parley.db.h2.housekeeping-interval}.
  *
  * <p>Reaching the store takes H2's own classes ({@code JdbcConnection}, {@code SessionLocal}): the
  * database is embedded in this JVM, and H2 offers no SQL that compacts while it is open.
