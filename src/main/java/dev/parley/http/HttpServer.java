@@ -35,6 +35,11 @@ public final class HttpServer {
 
   public static CompletionStage<ServerBinding> start(
       ActorSystem<?> system, HttpSettings settings, Route routes) {
+    // Built once: the Java DSL calls an inner route's supplier for every request, and building
+    // the rejection handler there (two JSON answers) was visible in the profile.
+    Route routed =
+        handleRejections(
+            rejections(), () -> withRequestTimeoutResponse(HttpServer::timedOut, () -> routes));
     Route guarded =
         handleExceptions(
             ExceptionHandler.newBuilder()
@@ -43,10 +48,7 @@ public final class HttpServer {
                         extractRequest(
                             request -> complete(failed(request, e, "in the route's exception"))))
                 .build(),
-            () ->
-                handleRejections(
-                    rejections(),
-                    () -> withRequestTimeoutResponse(HttpServer::timedOut, () -> routes)));
+            () -> routed);
     Function<HttpRequest, CompletionStage<HttpResponse>> handler = guarded.handler(system);
     Executor executor = system.executionContext();
     Function<HttpRequest, CompletionStage<HttpResponse>> answering =

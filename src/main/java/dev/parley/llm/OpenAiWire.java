@@ -12,6 +12,8 @@ import dev.parley.text.Utf16;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +34,9 @@ final class OpenAiWire {
                       StreamReadConstraints.builder().maxNestingDepth(64).build())
                   .build())
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private static final int MAX_CACHED_TOOLS = 1024;
+  private static final Map<ToolSpec, ObjectNode> TOOLS = new ConcurrentHashMap<>();
 
   /** OpenAI rejects the whole request when a message name does not match this. */
   private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
@@ -99,7 +104,18 @@ final class OpenAiWire {
     return node;
   }
 
+  /**
+   * A tool's part of the request, built once per tool: every model call sends every tool, and
+   * parsing each schema again was visible in the profile. The nodes are only ever serialized.
+   */
   private static ObjectNode tool(ToolSpec spec) {
+    if (TOOLS.size() > MAX_CACHED_TOOLS) {
+      TOOLS.clear(); // tools changed many times over (a plug-in's list): start afresh
+    }
+    return TOOLS.computeIfAbsent(spec, OpenAiWire::toolNode);
+  }
+
+  private static ObjectNode toolNode(ToolSpec spec) {
     ObjectNode node = MAPPER.createObjectNode();
     node.put("type", "function");
     ObjectNode function = node.putObject("function");
