@@ -1,7 +1,9 @@
 package dev.parley.http;
 
 import dev.parley.async.Stages;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
@@ -25,6 +27,19 @@ final class RequestBodies {
       return size > maxBytes
           ? CompletableFuture.failedFuture(new EntityStreamSizeException(maxBytes, Option.empty()))
           : CompletableFuture.completedFuture(strict.getData().toArray());
+    }
+    OptionalLong declared = entity.getContentLengthOption();
+    if (declared.isPresent() && declared.getAsLong() > maxBytes) {
+      // Refused from its declared length, but read to its end first (the bytes are dropped;
+      // pekko-http's own max-content-length still bounds them): refused at once, the client
+      // still writing the body could see its connection closed instead of the 413.
+      return Stages.on(
+              materializer.executionContext(), entity.discardBytes(materializer).completionStage())
+          .handle(
+              (done, error) -> {
+                throw new CompletionException(
+                    new EntityStreamSizeException(maxBytes, Option.empty()));
+              });
     }
     return Stages.on(
             materializer.executionContext(), entity.toStrict(timeoutMillis, maxBytes, materializer))
