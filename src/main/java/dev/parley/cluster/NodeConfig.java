@@ -141,12 +141,15 @@ public final class NodeConfig {
       // WRITE_DELAY=0: H2's default delay loses acknowledged rows on kill -9.
       // DB_CLOSE_ON_EXIT=FALSE: the journal, not a JVM hook, closes the database.
       // RETENTION_TIME: how long a written chunk is kept (see H2Housekeeping).
+      // MAX_LENGTH_INPLACE_LOB: events up to this size stay in their row (see reference.conf).
       db.put(
           base + "db.url",
           "jdbc:h2:file:"
               + dir.resolve("parley")
               + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;RETENTION_TIME="
-              + c.getDuration("parley.db.h2.retention").toMillis());
+              + c.getDuration("parley.db.h2.retention").toMillis()
+              + ";MAX_LENGTH_INPLACE_LOB="
+              + c.getBytes("parley.db.h2.max-inplace-lob"));
       db.put(base + "db.user", "sa");
       db.put(base + "db.password", "");
     } else {

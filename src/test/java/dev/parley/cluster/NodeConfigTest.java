@@ -44,6 +44,14 @@ class NodeConfigTest {
   }
 
   @Test
+  void derivedH2UrlKeepsEventsInTheirRows() {
+    String url = checked(Map.of()).getString(DB_URL);
+    assertTrue(url.contains(";MAX_LENGTH_INPLACE_LOB=16384"), url);
+    String smaller = checked(Map.of("parley.db.h2.max-inplace-lob", "1KiB")).getString(DB_URL);
+    assertTrue(smaller.contains(";MAX_LENGTH_INPLACE_LOB=1024"), smaller);
+  }
+
+  @Test
   void remotingAddressFollowsParleyClusterSettings() {
     Config config =
         checked(Map.of("parley.cluster.remoting-port", 0, "parley.cluster.hostname", "127.0.0.2"));
