@@ -53,14 +53,9 @@ final class ToolArguments {
     return new ToolArguments(node);
   }
 
-  /** Whether {@code text} is a JSON object (or blank, which counts as an empty one). */
-  static boolean isObject(String text) {
-    try {
-      parse(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+  /** The arguments as parsed. */
+  JsonNode json() {
+    return json;
   }
 
   /** The string argument {@code name}, or {@code fallback} when it is absent, null or blank. */

@@ -36,17 +36,19 @@ public final class ToolRegistry {
   static final int MAX_ERROR_MESSAGE_CHARS = 300;
 
   private final Map<String, Tool> tools;
+  private final Map<String, ArgumentSchema> schemas;
   private final List<ToolSpec> specs;
   private final ToolSettings settings;
   private final ToolCallListener listener;
 
   /**
    * @throws IllegalArgumentException when two tools share a name, a name is not a valid function
-   *     name, or a schema is not a JSON object text
+   *     name, or a schema is not a JSON object text or no JSON Schema the validator can use
    */
   public ToolRegistry(List<Tool> tools, ToolSettings settings) {
     this.settings = settings;
     Map<String, Tool> byName = new LinkedHashMap<>();
+    Map<String, ArgumentSchema> schemaByName = new LinkedHashMap<>();
     List<ToolSpec> specList = new ArrayList<>();
     for (Tool tool : List.copyOf(tools)) {
       String name = tool.name();
@@ -63,19 +65,27 @@ public final class ToolRegistry {
                 + " and "
                 + tool.getClass().getName());
       }
-      if (ToolArguments.schemaObject(tool.parametersSchema()) == null) {
+      var schema = ToolArguments.schemaObject(tool.parametersSchema());
+      if (schema == null) {
         throw new IllegalArgumentException(
             "tool \"" + name + "\" has a parameters schema that is not a JSON object");
+      }
+      try {
+        schemaByName.put(name, ArgumentSchema.compile(schema));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("tool \"" + name + "\": " + e.getMessage(), e);
       }
       specList.add(new ToolSpec(name, tool.description(), tool.parametersSchema()));
     }
     this.tools = Map.copyOf(byName);
+    this.schemas = Map.copyOf(schemaByName);
     this.specs = List.copyOf(specList);
     this.listener = ToolCallListener.NONE;
   }
 
   private ToolRegistry(ToolRegistry tools, ToolCallListener listener) {
     this.tools = tools.tools;
+    this.schemas = tools.schemas;
     this.specs = tools.specs;
     this.settings = tools.settings;
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -114,9 +124,18 @@ public final class ToolRegistry {
                   + "\"; available: "
                   + String.join(", ", names())));
     }
-    if (!ToolArguments.isObject(call.arguments())) {
+    ToolArguments arguments;
+    try {
+      arguments = ToolArguments.parse(call.arguments());
+    } catch (IllegalArgumentException e) {
       listener.called(tool.name(), "bad-arguments");
       return CompletableFuture.completedFuture("error: " + ToolArguments.NOT_AN_OBJECT);
+    }
+    var violations = schemas.get(tool.name()).violations(arguments.json());
+    if (violations.isPresent()) {
+      listener.called(tool.name(), "bad-arguments");
+      return CompletableFuture.completedFuture(
+          bounded("error: invalid arguments: " + violations.get()));
     }
     CompletionStage<String> stage;
     try {

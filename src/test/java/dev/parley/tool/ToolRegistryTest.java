@@ -88,6 +88,74 @@ class ToolRegistryTest {
     assertFalse(called.isDone());
   }
 
+  private static final String PERSON =
+      """
+      {"type": "object",
+       "properties": {
+         "name": {"type": "string", "minLength": 1},
+         "age": {"type": "integer", "minimum": 0}},
+       "required": ["name"],
+       "additionalProperties": false}
+      """;
+
+  @Test
+  void argumentsOutsideTheSchemaAreRefusedWithFieldAndReason() throws Exception {
+    var called = new CompletableFuture<String>();
+    var registry =
+        new ToolRegistry(
+            List.of(
+                new FakeTool(
+                    "person",
+                    PERSON,
+                    args -> {
+                      called.complete(args);
+                      return called;
+                    })),
+            new ToolSettings(Duration.ofSeconds(5), 1_000));
+    String wrongType = invoke(registry, "person", "{\"name\": \"Ada\", \"age\": \"old\"}");
+    assertTrue(wrongType.startsWith("error: invalid arguments: "), wrongType);
+    assertEquals("error: invalid arguments: age: string found, integer expected", wrongType);
+    String missing = invoke(registry, "person", "{}");
+    assertEquals("error: invalid arguments: required property 'name' not found", missing);
+    String extra = invoke(registry, "person", "{\"name\": \"Ada\", \"admin\": true}");
+    assertTrue(extra.contains("admin"), extra);
+    assertFalse(called.isDone(), "the tool must not run on refused arguments");
+    assertEquals(
+        "{\"name\": \"Ada\", \"age\": 36}",
+        invoke(registry, "person", "{\"name\": \"Ada\", \"age\": 36}"));
+  }
+
+  @Test
+  void manyViolationsAreReportedAsTheFirstFewAndACount() throws Exception {
+    String schema =
+        "{\"type\": \"object\", \"properties\": {"
+            + "\"a\": {\"type\": \"string\"}, \"b\": {\"type\": \"string\"},"
+            + "\"c\": {\"type\": \"string\"}, \"d\": {\"type\": \"string\"},"
+            + "\"e\": {\"type\": \"string\"}}}";
+    var registry =
+        new ToolRegistry(
+            List.of(new FakeTool("t", schema, CompletableFuture::completedFuture)),
+            new ToolSettings(Duration.ofSeconds(5), 1_000));
+    String result = invoke(registry, "t", "{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4, \"e\": 5}");
+    assertTrue(result.startsWith("error: invalid arguments: "), result);
+    assertTrue(result.endsWith("; and 2 more"), result);
+    assertEquals(ArgumentSchema.MAX_REASONS + 1, result.split("; ").length, result);
+  }
+
+  @Test
+  void aSchemaIsNeverFetchedFromTheNetwork() {
+    // A $ref to an address the validator would have to download is refused at start-up.
+    Tool remote =
+        new FakeTool(
+            "remote",
+            "{\"$ref\": \"http://127.0.0.1:9/schema.json\"}",
+            CompletableFuture::completedFuture);
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new ToolRegistry(List.of(remote), SETTINGS));
+    assertTrue(e.getMessage().startsWith("tool \"remote\": "), e.getMessage());
+  }
+
   @Test
   void blankArgumentsCountAsAnEmptyObject() throws Exception {
     var registry = new ToolRegistry(List.of(answering("t", "ok")), SETTINGS);
@@ -252,7 +320,11 @@ class ToolRegistryTest {
                     new FakeTool(
                         "slow",
                         args ->
-                            new CompletableFuture<String>().completeOnTimeout("late", 2, SECONDS))),
+                            new CompletableFuture<String>().completeOnTimeout("late", 2, SECONDS)),
+                    new FakeTool(
+                        "strict",
+                        "{\"type\": \"object\", \"additionalProperties\": false}",
+                        CompletableFuture::completedFuture)),
                 new ToolSettings(Duration.ofMillis(100), 100))
             .observedBy((tool, outcome) -> heard.add(tool + "=" + outcome));
     invoke(registry, "ok", "{}");
@@ -260,8 +332,15 @@ class ToolRegistryTest {
     invoke(registry, "slow", "{}");
     invoke(registry, "made-up-by-the-model", "{}");
     invoke(registry, "ok", "[1]");
+    invoke(registry, "strict", "{\"x\": 1}");
     assertEquals(
-        List.of("ok=ok", "fails=error", "slow=timeout", "unknown=unknown-tool", "ok=bad-arguments"),
+        List.of(
+            "ok=ok",
+            "fails=error",
+            "slow=timeout",
+            "unknown=unknown-tool",
+            "ok=bad-arguments",
+            "strict=bad-arguments"),
         heard);
   }
 }
