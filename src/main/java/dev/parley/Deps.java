@@ -5,7 +5,6 @@ import dev.parley.llm.ModelClient;
 import dev.parley.llm.OfflineModel;
 import dev.parley.llm.OpenAiModelClient;
 import dev.parley.tool.ToolRegistry;
-import dev.parley.tool.ToolSettings;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -20,9 +19,6 @@ public record Deps(ModelClient model, ToolRegistry tools, Clock clock) {
     LlmSettings llm = LlmSettings.from(config).validate();
     ModelClient model =
         llm.isOffline() ? new OfflineModel() : OpenAiModelClient.create(system, llm);
-    return new Deps(
-        model,
-        ToolRegistry.builtIn(ToolSettings.from(config), Clock.systemUTC()),
-        Clock.systemUTC());
+    return new Deps(model, ToolRegistry.fromConfig(system, Clock.systemUTC()), Clock.systemUTC());
   }
 }

@@ -1,5 +1,7 @@
 package dev.parley.tool;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -16,4 +18,9 @@ public interface Tool {
   String parametersSchema();
 
   CompletionStage<String> call(String argumentsJson, ToolContext context);
+
+  /** How long a call may take; empty for the registry's {@code parley.tool.call-timeout}. */
+  default Optional<Duration> timeout() {
+    return Optional.empty();
+  }
 }

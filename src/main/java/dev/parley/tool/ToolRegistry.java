@@ -1,9 +1,11 @@
 package dev.parley.tool;
 
+import com.typesafe.config.Config;
 import dev.parley.llm.ToolCall;
 import dev.parley.llm.ToolSpec;
 import dev.parley.text.Utf16;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +101,25 @@ public final class ToolRegistry {
 
   /** A registry of the built-in tools: {@code current_time} and {@code calculator}. */
   public static ToolRegistry builtIn(ToolSettings settings, Clock clock) {
-    return new ToolRegistry(List.of(new CurrentTimeTool(clock), new CalculatorTool()), settings);
+    return new ToolRegistry(builtInTools(clock), settings);
+  }
+
+  /**
+   * The node's tools: the built-in ones and every HTTP tool under {@code parley.tool.http}.
+   *
+   * @throws IllegalArgumentException when a configured tool is unusable (see the constructor)
+   */
+  public static ToolRegistry fromConfig(ActorSystem<?> system, Clock clock) {
+    Config config = system.settings().config();
+    List<Tool> all = new ArrayList<>(builtInTools(clock));
+    for (HttpToolSettings http : HttpToolSettings.allFrom(config)) {
+      all.add(new HttpTool(http, system));
+    }
+    return new ToolRegistry(all, ToolSettings.from(config));
+  }
+
+  private static List<Tool> builtInTools(Clock clock) {
+    return List.of(new CurrentTimeTool(clock), new CalculatorTool());
   }
 
   /** The tools as the model sees them, in registration order. */
@@ -152,7 +173,8 @@ public final class ToolRegistry {
       return CompletableFuture.completedFuture(
           bounded("error: " + tool.name() + " failed: it returned no result"));
     }
-    return withTimeout(stage).thenApply(outcome -> bounded(render(tool, call, context, outcome)));
+    return withTimeout(stage, timeoutOf(tool))
+        .thenApply(outcome -> bounded(render(tool, call, context, outcome)));
   }
 
   private List<String> names() {
@@ -164,13 +186,16 @@ public final class ToolRegistry {
    * blocking a thread: the tool's own future is left alone (it may be shared or cached), and a
    * result that arrives late is simply ignored.
    */
-  private CompletableFuture<Outcome> withTimeout(CompletionStage<String> stage) {
+  private CompletableFuture<Outcome> withTimeout(CompletionStage<String> stage, Duration timeout) {
     CompletableFuture<Outcome> outcome = new CompletableFuture<>();
     stage.whenComplete(
         (result, error) ->
             outcome.complete(error == null ? new Returned(result) : new Failed(error)));
-    return outcome.completeOnTimeout(
-        TimedOut.INSTANCE, settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    return outcome.completeOnTimeout(TimedOut.INSTANCE, timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private Duration timeoutOf(Tool tool) {
+    return tool.timeout().orElse(settings.callTimeout());
   }
 
   private String render(Tool tool, ToolCall call, ToolContext context, Outcome outcome) {
@@ -193,14 +218,10 @@ public final class ToolRegistry {
     log.warn(
         "tool {} timed out after {} in {} (call {})",
         tool.name(),
-        settings.callTimeout(),
+        timeoutOf(tool),
         context.conversationKey(),
         call.id());
-    return "error: "
-        + tool.name()
-        + " timed out after "
-        + settings.callTimeout().toMillis()
-        + " ms";
+    return "error: " + tool.name() + " timed out after " + timeoutOf(tool).toMillis() + " ms";
   }
 
   private static String outcomeLabel(Outcome outcome) {
