@@ -2,8 +2,8 @@ package dev.parley.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
+import dev.parley.metrics.MetricRegistry;
 import dev.parley.metrics.Metrics;
-import dev.parley.metrics.PrometheusText;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.AbstractExtensionId;
@@ -29,7 +29,7 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
  * and shut down.
  */
 public final class MetricsRoutes implements ManagementRouteProvider {
-  private static final ContentType EXPOSITION = ContentTypes.parse(PrometheusText.CONTENT_TYPE);
+  private static final ContentType EXPOSITION = ContentTypes.parse(MetricRegistry.CONTENT_TYPE);
 
   private final Published published;
 

@@ -1,9 +1,19 @@
 package dev.parley.metrics;
 
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,38 +21,41 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
- * The metrics of one node, by unique name, in registration order, and their exposition. Counters
- * and histograms count as events happen; gauges (and counters kept elsewhere, such as the JVM's GC
- * counts) are suppliers read at each scrape, so they must be cheap and must not block. Values that
- * need an actor's answer are refreshed before a scrape by {@link #beforeScrape} hooks, each bounded
- * by its own timeout.
+ * The node's Prometheus registry (the official Java client's, one per node, never the library's
+ * global default) and how it is scraped: values that need an actor's answer are refreshed first by
+ * {@link #beforeScrape} hooks, each bounded by its own timeout, then the registry is written in the
+ * Prometheus text format 0.0.4 by the client's own writer.
  */
 public final class MetricRegistry {
-  private final Map<String, Supplier<Family>> metrics = new LinkedHashMap<>();
+  /** The Content-Type of the exposition. */
+  public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+  private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
+
+  private final PrometheusRegistry prometheus = new PrometheusRegistry();
   private final List<Supplier<CompletionStage<?>>> refreshers = new CopyOnWriteArrayList<>();
 
-  public Counter counter(String name, String help, String... labelNames) {
-    Counter counter = new Counter(Names.metric(name), help, Names.labels(labelNames));
-    register(name, counter::collect);
-    return counter;
-  }
-
-  /** A histogram with the given bucket upper bounds (strictly increasing; {@code +Inf} implied). */
-  public Histogram histogram(String name, String help, double[] buckets, String... labelNames) {
-    Histogram histogram =
-        new Histogram(Names.metric(name), help, buckets, Names.labels(labelNames));
-    register(name, histogram::collect);
-    return histogram;
+  /** Where the metrics of this package register. */
+  PrometheusRegistry prometheus() {
+    return prometheus;
   }
 
   /** A value that goes up and down, read from {@code value} at each scrape. */
-  public void gauge(String name, String help, DoubleSupplier value) {
-    sampled(name, help, "gauge", value);
+  void gauge(String name, String help, DoubleSupplier value) {
+    GaugeWithCallback.builder()
+        .name(name)
+        .help(help)
+        .callback(callback -> callback.call(value.getAsDouble()))
+        .register(prometheus);
   }
 
   /** A monotonic count kept elsewhere (e.g. by the JVM), read from {@code value} at each scrape. */
-  public void counterFunction(String name, String help, DoubleSupplier value) {
-    sampled(name, help, "counter", value);
+  void counterFunction(String name, String help, DoubleSupplier value) {
+    CounterWithCallback.builder()
+        .name(name)
+        .help(help)
+        .callback(callback -> callback.call(value.getAsDouble()))
+        .register(prometheus);
   }
 
   /**
@@ -62,36 +75,43 @@ public final class MetricRegistry {
     return CompletableFuture.allOf(running).thenApply(done -> text());
   }
 
-  /** The exposition of the values as they are now. */
+  /**
+   * The exposition of the values as they are now. The client's writer leaves out a metric that has
+   * no series yet; for a labelled counter before its first event (a model error, a tool call) we
+   * still write its {@code # HELP} and {@code # TYPE} lines, as Parley always has, so that every
+   * documented name is there from the first scrape.
+   */
   public String text() {
-    List<Supplier<Family>> collectors;
-    synchronized (metrics) {
-      collectors = new ArrayList<>(metrics.values());
-    }
-    List<Family> families = new ArrayList<>(collectors.size());
-    for (Supplier<Family> collector : collectors) {
-      families.add(collector.get());
-    }
-    return PrometheusText.write(families);
-  }
-
-  private void sampled(String name, String help, String type, DoubleSupplier value) {
-    String checked = Names.metric(name);
-    register(
-        checked,
-        () ->
-            new Family(
-                checked,
-                help,
-                type,
-                List.of(new Sample(checked, List.of(), List.of(), value.getAsDouble()))));
-  }
-
-  private void register(String name, Supplier<Family> collector) {
-    synchronized (metrics) {
-      if (metrics.putIfAbsent(name, collector) != null) {
-        throw new IllegalArgumentException("metric " + name + " is already registered");
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16384);
+    List<MetricSnapshot> batch = new ArrayList<>();
+    try {
+      for (MetricSnapshot snapshot : prometheus.scrape()) {
+        if (snapshot.getDataPoints().isEmpty() && snapshot instanceof CounterSnapshot) {
+          WRITER.write(out, new MetricSnapshots(batch));
+          batch.clear();
+          out.write(counterWithoutSeries(snapshot.getMetadata()).getBytes(StandardCharsets.UTF_8));
+        } else {
+          batch.add(snapshot);
+        }
       }
+      WRITER.write(out, new MetricSnapshots(batch));
+    } catch (IOException e) {
+      throw new UncheckedIOException("a ByteArrayOutputStream does not fail", e);
     }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static String counterWithoutSeries(MetricMetadata metadata) {
+    String name = metadata.getPrometheusName();
+    name = name.endsWith("_total") ? name : name + "_total";
+    String help =
+        metadata.getHelp() == null
+            ? ""
+            : "# HELP "
+                + name
+                + " "
+                + metadata.getHelp().replace("\\", "\\\\").replace("\n", "\\n")
+                + "\n";
+    return help + "# TYPE " + name + " counter\n";
   }
 }

@@ -1,5 +1,7 @@
 package dev.parley.metrics;
 
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -37,14 +39,14 @@ public final class Metrics implements ConversationMetrics {
   private Metrics(MetricRegistry registry) {
     this.registry = registry;
     webhooks =
-        registry.counter(
+        counter(
             "parley_webhooks_total",
             "Inbound deliveries (webhooks and chat API posts) by channel and outcome: accepted,"
                 + " duplicate, rejected, ignored, invalid, unauthorized, unavailable, error.",
             "channel",
             "outcome");
     refusals =
-        registry.counter(
+        counter(
             "parley_webhook_refusals_total",
             "Webhook requests refused before they were authenticated, by channel and reason:"
                 + " bad-signature, bad-verify-token, too-large, busy (the node's budget of"
@@ -52,53 +54,51 @@ public final class Metrics implements ConversationMetrics {
             "channel",
             "reason");
     for (String reason : REFUSAL_REASONS) {
-      refusals.init("wa", reason);
+      refusals.initLabelValues("wa", reason);
     }
     receipts =
-        registry.counter(
+        counter(
             "parley_receipts_total",
             "Messages received by conversations: accepted, duplicate (already had it) or"
                 + " rejected with a notice.",
             "outcome");
     for (Receipt r : Receipt.values()) {
-      receipts.init(r.label);
+      receipts.initLabelValues(r.label);
     }
     turns =
-        registry.counter(
-            "parley_turns_total", "Turns ended, by outcome: completed or failed.", "outcome");
-    turns.init("completed").init("failed");
-    turnFailures =
-        registry.counter("parley_turn_failures_total", "Failed turns by failure code.", "code");
+        counter("parley_turns_total", "Turns ended, by outcome: completed or failed.", "outcome");
+    turns.initLabelValues("completed");
+    turns.initLabelValues("failed");
+    turnFailures = counter("parley_turn_failures_total", "Failed turns by failure code.", "code");
     turnSeconds =
-        registry.histogram(
+        histogram(
             "parley_turn_seconds",
             "Time from a turn's start to its completed or failed event, in seconds.",
             TURN_BUCKETS);
     modelSeconds =
-        registry.histogram(
+        histogram(
             "parley_model_seconds",
             "Duration of model calls (the client's retries included), in seconds.",
             MODEL_BUCKETS);
     modelErrors =
-        registry.counter(
+        counter(
             "parley_model_errors_total",
             "Model calls that failed after the client's retries, by error code.",
             "code");
     toolCalls =
-        registry.counter(
+        counter(
             "parley_tool_calls_total",
             "Tool calls by tool and outcome: ok, error, timeout, unknown-tool, bad-arguments.",
             "tool",
             "outcome");
     deliveries =
-        registry.counter(
+        counter(
             "parley_deliveries_total",
             "Reply sends by channel and outcome: delivered, failed, abandoned.",
             "channel",
             "outcome");
     deliveryRetries =
-        registry.counter(
-            "parley_delivery_retries_total", "Reply sends tried again, by channel.", "channel");
+        counter("parley_delivery_retries_total", "Reply sends tried again, by channel.", "channel");
     registry.gauge(
         "parley_inbox_depth",
         "Accepted messages waiting in the inboxes of this node's conversations.",
@@ -109,7 +109,7 @@ public final class Metrics implements ConversationMetrics {
   public static Metrics create() {
     MetricRegistry registry = new MetricRegistry();
     Metrics metrics = new Metrics(registry);
-    JvmMetrics.register(registry);
+    ParleyJvmMetrics.register(registry);
     return metrics;
   }
 
@@ -122,7 +122,7 @@ public final class Metrics implements ConversationMetrics {
    * outcome} one of the vocabulary in the metric's help text.
    */
   public void webhook(String channel, String outcome) {
-    webhooks.inc(channel, outcome);
+    webhooks.labelValues(channel, outcome).inc();
   }
 
   /**
@@ -130,7 +130,7 @@ public final class Metrics implements ConversationMetrics {
    * vocabulary); counted instead of logged, since anyone can send them.
    */
   public void webhookRefused(String channel, String reason) {
-    refusals.inc(channel, reason);
+    refusals.labelValues(channel, reason).inc();
   }
 
   /**
@@ -145,16 +145,16 @@ public final class Metrics implements ConversationMetrics {
   }
 
   public void modelAnswered(Duration took) {
-    modelSeconds.observe(took);
+    modelSeconds.observe(seconds(took));
   }
 
   public void modelFailed(Duration took, String code) {
-    modelSeconds.observe(took);
-    modelErrors.inc(code);
+    modelSeconds.observe(seconds(took));
+    modelErrors.labelValues(code).inc();
   }
 
   public void toolCall(String tool, String outcome) {
-    toolCalls.inc(tool, outcome);
+    toolCalls.labelValues(tool, outcome).inc();
   }
 
   /**
@@ -174,20 +174,20 @@ public final class Metrics implements ConversationMetrics {
 
   @Override
   public void receipt(Receipt outcome) {
-    receipts.inc(outcome.label);
+    receipts.labelValues(outcome.label).inc();
   }
 
   @Override
   public void turnCompleted(Duration took) {
-    turns.inc("completed");
-    turnSeconds.observe(took);
+    turns.labelValues("completed").inc();
+    turnSeconds.observe(seconds(took));
   }
 
   @Override
   public void turnFailed(String code, Duration took) {
-    turns.inc("failed");
-    turnFailures.inc(code);
-    turnSeconds.observe(took);
+    turns.labelValues("failed").inc();
+    turnFailures.labelValues(code).inc();
+    turnSeconds.observe(seconds(took));
   }
 
   @Override
@@ -197,11 +197,36 @@ public final class Metrics implements ConversationMetrics {
 
   @Override
   public void delivery(String channel, String outcome) {
-    deliveries.inc(channel, outcome);
+    deliveries.labelValues(channel, outcome).inc();
   }
 
   @Override
   public void deliveryRetry(String channel) {
-    deliveryRetries.inc(channel);
+    deliveryRetries.labelValues(channel).inc();
+  }
+
+  private Counter counter(String name, String help, String... labelNames) {
+    return Counter.builder()
+        .name(name)
+        .help(help)
+        .labelNames(labelNames)
+        .withoutExemplars()
+        .register(registry.prometheus());
+  }
+
+  /** A classic histogram: the text format 0.0.4 carries no native one. */
+  private Histogram histogram(String name, String help, double[] buckets) {
+    return Histogram.builder()
+        .name(name)
+        .help(help)
+        .classicOnly()
+        .classicUpperBounds(buckets)
+        .withoutExemplars()
+        .register(registry.prometheus());
+  }
+
+  /** In seconds, the base unit Prometheus names use. */
+  private static double seconds(Duration took) {
+    return took.toNanos() / 1e9;
   }
 }

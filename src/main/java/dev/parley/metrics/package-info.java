@@ -1,13 +1,16 @@
 /**
- * Parley's metrics: a small registry of counters, gauges and fixed-bucket histograms, the
- * Prometheus text exposition of it (format 0.0.4), the named metrics a node publishes ({@link
- * Metrics}, every name starting {@code parley_}), and decorators that time the model client and
- * count tool calls.
+ * Parley's metrics: the named metrics a node publishes ({@link Metrics}, every name starting {@code
+ * parley_}), the node's registry and its Prometheus text exposition (format 0.0.4), the JVM's
+ * figures, and decorators that time the model client and count tool calls.
  *
- * <p>Why our own registry: the exposition format is a page of text, and the few instrument types we
- * need fit in a few hundred lines with LongAdder and atomics; a metrics library would bring its own
- * registry, naming rules and dependencies for that. The registry and writer use no other package of
- * Parley; the decorators know only the {@code llm} and {@code tool} interfaces they wrap. Must not
- * use conversation, channel, http or cluster: those call into this package, never the other way.
+ * <p>Counters, histograms, gauges, the registry, the JVM metrics ({@code jvm_*}, {@code process_*})
+ * and the text writer are the official Prometheus Java client's ({@code io.prometheus}
+ * prometheus-metrics-*, text formats only, no protobuf); this package keeps only what it lacks: the
+ * {@code parley_jvm_*} names documented before we used it, hooks that refresh values needing an
+ * actor's answer before a scrape, and the {@code # HELP}/{@code # TYPE} lines of a labelled counter
+ * that has no series yet. The library is used only in this package (the route serving {@code
+ * /metrics} takes text and a Content-Type from {@link MetricRegistry}); the decorators know only
+ * the {@code llm} and {@code tool} interfaces they wrap. Must not use conversation, channel, http
+ * or cluster: those call into this package, never the other way.
  */
 package dev.parley.metrics;

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -248,10 +249,21 @@ class ManagementEndpointsTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** The value of one sample, {@code labels} as written inside the braces ("" for none). */
+  /**
+   * The value of one sample, {@code labels} as written inside the braces ("" for none), in any
+   * order: the exposition writes a series' labels sorted by name.
+   */
   private static long value(String text, String name, String labels) {
-    String series = labels.isEmpty() ? name : name + "{" + labels + "}";
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(text);
-    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    Set<String> wanted = labels.isEmpty() ? Set.of() : Set.of(labels.split(","));
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{([^}]*)\\})? ([0-9.eE+-]+)$")
+            .matcher(text);
+    while (m.find()) {
+      Set<String> got = m.group(1) == null ? Set.of() : Set.of(m.group(1).split(","));
+      if (got.equals(wanted)) {
+        return (long) Double.parseDouble(m.group(2));
+      }
+    }
+    return 0;
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.metrics;
 
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -8,14 +9,18 @@ import java.lang.management.ThreadMXBean;
 import java.util.List;
 
 /**
- * The JVM figures an operator needs next to Parley's own: heap used and maximum, live threads,
- * garbage collections (count and time, summed over collectors) and uptime, read from {@code
+ * The JVM figures on {@code /metrics}: the client library's standard set ({@code jvm_*}, {@code
+ * process_*}) and the six {@code parley_jvm_*} names Parley documented before it used the library
+ * (heap used and maximum, live threads, garbage collections and their time summed over collectors,
+ * uptime). The library has no series under those names or with those meanings (its GC time is a
+ * summary per collector, its heap a gauge per area), so they stay, read from {@code
  * java.lang.management} at each scrape (cheap, non-blocking reads).
  */
-final class JvmMetrics {
-  private JvmMetrics() {}
+final class ParleyJvmMetrics {
+  private ParleyJvmMetrics() {}
 
   static void register(MetricRegistry registry) {
+    JvmMetrics.builder().register(registry.prometheus());
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
