@@ -156,7 +156,7 @@ public final class ToolRegistry {
     if (violations.isPresent()) {
       listener.called(tool.name(), "bad-arguments");
       return CompletableFuture.completedFuture(
-          bounded("error: invalid arguments: " + violations.get()));
+          bounded(tool, "error: invalid arguments: " + violations.get()));
     }
     CompletionStage<String> stage;
     try {
@@ -166,15 +166,15 @@ public final class ToolRegistry {
       log.warn(
           "tool {} threw in {} (call {})", tool.name(), context.conversationKey(), call.id(), e);
       listener.called(tool.name(), "error");
-      return CompletableFuture.completedFuture(bounded(failed(tool, e)));
+      return CompletableFuture.completedFuture(bounded(tool, failed(tool, e)));
     }
     if (stage == null) {
       listener.called(tool.name(), "error");
       return CompletableFuture.completedFuture(
-          bounded("error: " + tool.name() + " failed: it returned no result"));
+          bounded(tool, "error: " + tool.name() + " failed: it returned no result"));
     }
     return withTimeout(stage, timeoutOf(tool))
-        .thenApply(outcome -> bounded(render(tool, call, context, outcome)));
+        .thenApply(outcome -> bounded(tool, render(tool, call, context, outcome)));
   }
 
   private List<String> names() {
@@ -194,8 +194,13 @@ public final class ToolRegistry {
     return outcome.completeOnTimeout(TimedOut.INSTANCE, timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** The policy's timeout for the tool, else the tool's own, else call-timeout. */
   private Duration timeoutOf(Tool tool) {
-    return tool.timeout().orElse(settings.callTimeout());
+    return settings
+        .policies()
+        .timeout(tool.name())
+        .or(tool::timeout)
+        .orElse(settings.callTimeout());
   }
 
   private String render(Tool tool, ToolCall call, ToolContext context, Outcome outcome) {
@@ -250,7 +255,16 @@ public final class ToolRegistry {
    * cut never splits a surrogate pair.
    */
   String bounded(String text) {
-    int max = settings.maxResultChars();
+    return cut(text, settings.maxResultChars());
+  }
+
+  /** {@link #bounded(String)} with the tool's own budget when a policy sets one. */
+  private String bounded(Tool tool, String text) {
+    return cut(
+        text, settings.policies().maxResultChars(tool.name()).orElse(settings.maxResultChars()));
+  }
+
+  private static String cut(String text, int max) {
     if (text.length() <= max) {
       return text;
     }

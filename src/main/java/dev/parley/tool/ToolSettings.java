@@ -4,10 +4,15 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
- * Settings of the tool package, read once at start-up from {@code parley.tool}. Both values are
- * positive: a zero timeout would fail every call and a zero budget would cut every result.
+ * Settings of the tool package, read once at start-up from {@code parley.tool}: the defaults, and
+ * the per-tool {@link ToolPolicies} that override them. Both defaults are positive: a zero timeout
+ * would fail every call and a zero budget would cut every result.
  */
-public record ToolSettings(Duration callTimeout, int maxResultChars) {
+public record ToolSettings(Duration callTimeout, int maxResultChars, ToolPolicies policies) {
+
+  public ToolSettings(Duration callTimeout, int maxResultChars) {
+    this(callTimeout, maxResultChars, ToolPolicies.none());
+  }
 
   public ToolSettings {
     if (callTimeout == null || callTimeout.isZero() || callTimeout.isNegative()) {
@@ -23,6 +28,9 @@ public record ToolSettings(Duration callTimeout, int maxResultChars) {
   /** Reads {@code parley.tool.*} from the application's whole (root) configuration. */
   public static ToolSettings from(Config config) {
     Config tool = config.getConfig("parley.tool");
-    return new ToolSettings(tool.getDuration("call-timeout"), tool.getInt("max-result-chars"));
+    return new ToolSettings(
+        tool.getDuration("call-timeout"),
+        tool.getInt("max-result-chars"),
+        ToolPolicies.from(config));
   }
 }
