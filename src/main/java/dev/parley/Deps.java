@@ -11,18 +11,20 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * The parts a node is assembled from that tests replace: the model, the tools and the clock. {@link
- * #fromConfig} picks the production ones from the configuration.
+ * #from} picks the production ones from the settings.
  */
 public record Deps(ModelClient model, ToolRegistry tools, Clock clock) {
 
+  /** The production parts, their settings read from {@code system}'s configuration. */
   public static Deps fromConfig(ActorSystem<?> system) {
     var config = system.settings().config();
-    LlmSettings llm = LlmSettings.from(config).validate();
+    return from(system, LlmSettings.from(config).validate(), ToolSettings.from(config));
+  }
+
+  /** The production parts: the offline model or the OpenAI-compatible client, built-in tools. */
+  public static Deps from(ActorSystem<?> system, LlmSettings llm, ToolSettings tools) {
     ModelClient model =
         llm.isOffline() ? new OfflineModel() : OpenAiModelClient.create(system, llm);
-    return new Deps(
-        model,
-        ToolRegistry.builtIn(ToolSettings.from(config), Clock.systemUTC()),
-        Clock.systemUTC());
+    return new Deps(model, ToolRegistry.builtIn(tools, Clock.systemUTC()), Clock.systemUTC());
   }
 }
