@@ -1,14 +1,9 @@
 package dev.parley.db;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -78,31 +73,6 @@ public final class PostgresSchema {
 
   /** The file's statements: comment lines dropped, split at a semicolon that ends a line. */
   static List<String> statements() {
-    String text;
-    try (InputStream in = PostgresSchema.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is not on the classpath");
-      }
-      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    List<String> statements = new ArrayList<>();
-    StringBuilder current = new StringBuilder();
-    for (String line : text.split("\n")) {
-      if (line.strip().startsWith("--")) {
-        continue;
-      }
-      current.append(line).append('\n');
-      if (line.strip().endsWith(";")) {
-        String sql = current.toString().strip();
-        statements.add(sql.substring(0, sql.length() - 1));
-        current.setLength(0);
-      }
-    }
-    if (!current.toString().isBlank()) {
-      throw new IllegalStateException(RESOURCE + " ends without a semicolon");
-    }
-    return statements;
+    return SchemaScript.statements(RESOURCE);
   }
 }

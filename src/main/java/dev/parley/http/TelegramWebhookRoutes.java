@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.channel.telegram.BotIdentity;
 import dev.parley.channel.telegram.TelegramAction;
 import dev.parley.channel.telegram.TelegramBotApi;
-import dev.parley.channel.telegram.TelegramBotStartup;
-import dev.parley.channel.telegram.TelegramHealth;
 import dev.parley.channel.telegram.TelegramSettings;
 import dev.parley.channel.telegram.TelegramUpdateReader;
 import dev.parley.channel.telegram.TelegramWire;
@@ -23,7 +21,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
@@ -37,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * update means (receipt, rejection or note); when it cannot now, 503 with {@code Retry-After}, and
  * Telegram delivers the same update again (its id makes that safe). Updates Parley deliberately
  * does not act on, cannot read, or refuses for good, get 200, or Telegram would retry them for a
- * day.
+ * day. The bot's start-up calls (getMe, setWebhook) are not the route's business: {@code
+ * TelegramBot} runs them and hands the route its Bot API client and the bot's identity.
  */
 public final class TelegramWebhookRoutes {
   private static final Logger log = LoggerFactory.getLogger(TelegramWebhookRoutes.class);
@@ -80,27 +78,8 @@ public final class TelegramWebhookRoutes {
     this.http = http;
   }
 
-  /**
-   * The route for this node: with a bot token, the webhook (and the start-up calls to the Bot API
-   * begin, reporting to {@code health}); without one, a route that says Telegram is off.
-   */
-  public static Route create(
-      ActorSystem<?> system,
-      TelegramSettings settings,
-      Conversations conversations,
-      TelegramHealth health,
-      Metrics metrics) {
-    if (!settings.configured()) {
-      return off();
-    }
-    TelegramBotApi api = new TelegramBotApi(system, settings);
-    TelegramBotStartup startup = new TelegramBotStartup(system, api, settings, health).start();
-    HttpSettings http = HttpSettings.from(system.settings().config());
-    return new TelegramWebhookRoutes(conversations, settings, api, startup::identity, http, metrics)
-        .route();
-  }
-
-  static Route off() {
+  /** The route of a node without a bot token: it says that Telegram is off. */
+  public static Route off() {
     return pathPrefix("webhooks", () -> path("telegram", () -> complete(notConfigured())));
   }
 

@@ -1,6 +1,7 @@
 package dev.parley.llm;
 
 import com.typesafe.config.Config;
+import dev.parley.async.Backoff;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -45,6 +46,17 @@ public record LlmSettings(
         c.getInt("max-open-requests"),
         c.getBytes("max-response-bytes"),
         c.getDuration("max-queue-wait"));
+  }
+
+  /**
+   * The model client's retries: max-retries after the first attempt, doubling from retry-backoff;
+   * the cap (2^16 times the base) is far beyond any useful pause and only bounds the arithmetic.
+   */
+  public Backoff retryPolicy() {
+    return Backoff.exponential(
+        retryBackoff,
+        retryBackoff.multipliedBy(1L << 16),
+        (int) Math.min(Backoff.UNLIMITED, maxRetries + 1L));
   }
 
   public boolean isOffline() {

@@ -1,5 +1,6 @@
 package dev.parley.llm;
 
+import dev.parley.async.Backoff;
 import dev.parley.async.Stages;
 import dev.parley.text.Utf16;
 import java.time.Duration;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * A {@link ModelClient} for any OpenAI-compatible chat-completions server, on pekko-http's
  * non-blocking client with a pool sized from {@link LlmSettings}. Every attempt is bounded by the
  * request timeout and always reads or discards the response entity, so a pool connection is never
- * left hanging; retryable failures are tried again with exponential backoff on the actor system's
- * scheduler.
+ * left hanging; retryable failures are tried again with the shared {@link Backoff} (from
+ * max-retries and retry-backoff, with jitter) on the actor system's scheduler.
  */
 public final class OpenAiModelClient implements ModelClient {
   private static final Logger log = LoggerFactory.getLogger(OpenAiModelClient.class);
@@ -36,11 +37,9 @@ public final class OpenAiModelClient implements ModelClient {
   /** Enough of a server's error text to diagnose a 4xx without flooding the log or a notice. */
   private static final int MAX_ERROR_CHARS = 200;
 
-  /** Caps the backoff doubling: 2^16 times the base is already far beyond any useful pause. */
-  private static final int MAX_BACKOFF_SHIFT = 16;
-
   private final ActorSystem<?> system;
   private final LlmSettings settings;
+  private final Backoff retries;
   private final Http http;
   private final HttpsConnectionContext httpsContext;
   private final ConnectionPoolSettings poolSettings;
@@ -51,6 +50,7 @@ public final class OpenAiModelClient implements ModelClient {
   private OpenAiModelClient(ActorSystem<?> system, LlmSettings settings) {
     this.system = system;
     this.settings = settings;
+    this.retries = settings.retryPolicy();
     this.http = Http.get(system);
     this.httpsContext = http.defaultClientHttpsContext();
     this.poolSettings =
@@ -110,12 +110,12 @@ public final class OpenAiModelClient implements ModelClient {
                 return;
               }
               ModelException failure = toModelException(error);
-              if (!failure.retryable() || attempt >= settings.maxRetries()) {
+              if (!failure.retryable() || !retries.allowsRetryAfter(attempt + 1)) {
                 log.debug("Model call failed for good with {}", failure.code());
                 result.completeExceptionally(failure);
                 return;
               }
-              Duration pause = backoff(attempt);
+              Duration pause = retries.delay(attempt + 1);
               log.warn(
                   "Model call failed with {} (attempt {} of {}), retrying in {} ms",
                   failure.code(),
@@ -223,10 +223,6 @@ public final class OpenAiModelClient implements ModelClient {
     }
     return new ModelException(
         "connection", "the exchange with the model server failed: " + describe(cause), true);
-  }
-
-  private Duration backoff(int attempt) {
-    return settings.retryBackoff().multipliedBy(1L << Math.min(attempt, MAX_BACKOFF_SHIFT));
   }
 
   private static Throwable unwrap(Throwable error) {

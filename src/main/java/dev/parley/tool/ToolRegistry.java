@@ -109,13 +109,13 @@ public final class ToolRegistry {
    *
    * @throws IllegalArgumentException when a configured tool is unusable (see the constructor)
    */
-  public static ToolRegistry fromConfig(ActorSystem<?> system, Clock clock) {
+  public static ToolRegistry fromConfig(ActorSystem<?> system, ToolSettings settings, Clock clock) {
     Config config = system.settings().config();
     List<Tool> all = new ArrayList<>(builtInTools(clock));
     for (HttpToolSettings http : HttpToolSettings.allFrom(config)) {
       all.add(new HttpTool(http, system));
     }
-    return new ToolRegistry(all, ToolSettings.from(config));
+    return new ToolRegistry(all, settings);
   }
 
   private static List<Tool> builtInTools(Clock clock) {

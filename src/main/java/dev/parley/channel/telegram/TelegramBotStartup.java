@@ -2,6 +2,7 @@ package dev.parley.channel.telegram;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.async.Backoff;
 import dev.parley.async.Stages;
 import dev.parley.channel.telegram.TelegramWire.ApiResponse;
 import java.time.Duration;
@@ -32,6 +33,7 @@ public final class TelegramBotStartup {
   private final TelegramBotApi api;
   private final TelegramSettings settings;
   private final TelegramHealth health;
+  private final Backoff retries;
   private final AtomicReference<BotIdentity> identity = new AtomicReference<>();
 
   public TelegramBotStartup(
@@ -40,6 +42,7 @@ public final class TelegramBotStartup {
     this.api = api;
     this.settings = settings;
     this.health = health;
+    this.retries = settings.startupBackoff();
   }
 
   /** Starts the background work; returns at once. */
@@ -160,7 +163,7 @@ public final class TelegramBotStartup {
     }
   }
 
-  /** Calls {@code method} until Telegram says ok, with a growing pause between attempts. */
+  /** Calls {@code method} until Telegram says ok, pausing by the shared {@link Backoff}. */
   private CompletionStage<ApiResponse> untilOk(String method, ObjectNode body, int attempt) {
     return api.call(method, body)
         .handle(
@@ -168,7 +171,7 @@ public final class TelegramBotStartup {
               if (error == null && answer.ok()) {
                 return CompletableFuture.completedFuture(answer);
               }
-              Duration pause = backoff(attempt);
+              Duration pause = retries.delay(attempt);
               if (method.equals("getMe")) {
                 health.getMeFailed(
                     error != null
@@ -176,7 +179,9 @@ public final class TelegramBotStartup {
                         : answer.errorCode() + " " + answer.description());
               }
               if (error == null && answer.errorCode() != null && answer.errorCode() == 429) {
-                pause = Duration.ofSeconds(Math.max(answer.retryAfter(), pause.toSeconds()));
+                // Telegram's retry_after is a floor: never retry sooner than it asks.
+                Duration asked = Duration.ofSeconds(answer.retryAfter());
+                pause = asked.compareTo(pause) > 0 ? asked : pause;
               }
               log.warn(
                   "telegram: {} failed ({}), again in {} s",
@@ -198,10 +203,5 @@ public final class TelegramBotStartup {
       // Shutting down: stop trying.
       return new CompletableFuture<>();
     }
-  }
-
-  private Duration backoff(int attempt) {
-    Duration pause = settings.startupRetryMin().multipliedBy(1L << Math.min(attempt - 1, 20));
-    return pause.compareTo(settings.startupRetryMax()) > 0 ? settings.startupRetryMax() : pause;
   }
 }

@@ -2,6 +2,7 @@ package dev.parley.channel.telegram;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.async.Backoff;
 import dev.parley.async.Stages;
 import dev.parley.channel.telegram.TelegramHtml.Rendered;
 import dev.parley.channel.telegram.TelegramWire.ApiResponse;
@@ -28,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * Sends a conversation's reply to Telegram: Markdown capped and split into parts that fit, rendered
  * as HTML (on the default dispatcher, never on the caller's thread), sent in order with sendMessage
  * (the first part replying to the user's message in groups), paced by token buckets. A 429 waits
- * its retry_after, never less; a 5xx or a network error is retried with backoff a bounded number of
- * times, then the stage fails so that the conversation retries later; a 403 or "chat not found"
- * abandons the reply. Parts already sent are remembered per reply (and conversation incarnation) in
- * this process, so a retry of the reply does not send them again. Nothing here blocks.
+ * its retry_after, never less; a 5xx or a network error is retried with the shared {@link Backoff}
+ * (send.*) a bounded number of times, then the stage fails so that the conversation retries later;
+ * a 403 or "chat not found" abandons the reply. Parts already sent are remembered per reply (and
+ * conversation incarnation) in this process, so a retry of the reply does not send them again.
+ * Nothing here blocks.
  */
 public final class TelegramReplySender implements ReplySender {
   private static final Logger log = LoggerFactory.getLogger(TelegramReplySender.class);
@@ -45,7 +47,7 @@ public final class TelegramReplySender implements ReplySender {
 
   private final ActorSystem<?> system;
   private final TelegramBotApi api;
-  private final TelegramSettings settings;
+  private final Backoff retries;
   private final TelegramPacer pacer;
   private final TelegramReplyText replyText;
   private final Map<String, List<String>> sentParts = new ConcurrentHashMap<>();
@@ -53,7 +55,7 @@ public final class TelegramReplySender implements ReplySender {
   public TelegramReplySender(ActorSystem<?> system, TelegramBotApi api, TelegramSettings settings) {
     this.system = system;
     this.api = api;
-    this.settings = settings;
+    this.retries = settings.sendBackoff();
     this.pacer = new TelegramPacer(settings.pacing(), System::nanoTime);
     this.replyText =
         new TelegramReplyText(
@@ -201,7 +203,13 @@ public final class TelegramReplySender implements ReplySender {
     if (code >= 500 || code == 401 || code == 404 || code == 0) {
       // 401/404 mean a wrong token or API URL: fixable by configuration, so not abandoned.
       return retryOrFail(
-          reply, part, first, html, attempt, backoff(attempt), "HTTP " + code + " " + description);
+          reply,
+          part,
+          first,
+          html,
+          attempt,
+          retries.delay(attempt),
+          "HTTP " + code + " " + description);
     }
     return abandon("telegram " + code + ": " + description);
   }
@@ -214,7 +222,8 @@ public final class TelegramReplySender implements ReplySender {
       int attempt,
       Throwable error) {
     Throwable cause = error.getCause() != null ? error.getCause() : error;
-    return retryOrFail(reply, part, first, html, attempt, backoff(attempt), cause.getMessage());
+    return retryOrFail(
+        reply, part, first, html, attempt, retries.delay(attempt), cause.getMessage());
   }
 
   private CompletionStage<PartOutcome> retryOrFail(
@@ -225,7 +234,7 @@ public final class TelegramReplySender implements ReplySender {
       int attempt,
       Duration pause,
       String why) {
-    if (attempt >= settings.sendMaxAttempts()) {
+    if (!retries.allowsRetryAfter(attempt)) {
       return CompletableFuture.failedFuture(
           new IllegalStateException("sendMessage failed " + attempt + " times, last: " + why));
     }
@@ -240,11 +249,6 @@ public final class TelegramReplySender implements ReplySender {
 
   private static CompletionStage<PartOutcome> abandon(String reason) {
     return CompletableFuture.completedFuture(new PartOutcome(null, reason));
-  }
-
-  private Duration backoff(int attempt) {
-    Duration pause = settings.sendRetryMin().multipliedBy(1L << Math.min(attempt - 1, 20));
-    return pause.compareTo(settings.sendRetryMax()) > 0 ? settings.sendRetryMax() : pause;
   }
 
   /** Runs {@code work} once the pacer books a slot for the chat, asking again until it does. */

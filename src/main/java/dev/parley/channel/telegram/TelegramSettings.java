@@ -1,6 +1,7 @@
 package dev.parley.channel.telegram;
 
 import com.typesafe.config.Config;
+import dev.parley.async.Backoff;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -90,6 +91,16 @@ public record TelegramSettings(
   /** On when a bot token is configured. */
   public boolean configured() {
     return !botToken.isEmpty();
+  }
+
+  /** Retries of one part of a reply: send.max-attempts in all, send.retry-min up to retry-max. */
+  public Backoff sendBackoff() {
+    return Backoff.exponential(sendRetryMin, sendRetryMax, Math.max(1, sendMaxAttempts));
+  }
+
+  /** getMe and setWebhook at start-up: tried until they succeed, startup.retry-min up to max. */
+  public Backoff startupBackoff() {
+    return Backoff.exponential(startupRetryMin, startupRetryMax, Backoff.UNLIMITED);
   }
 
   public boolean registersWebhook() {

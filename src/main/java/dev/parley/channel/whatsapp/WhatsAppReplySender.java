@@ -1,5 +1,6 @@
 package dev.parley.channel.whatsapp;
 
+import dev.parley.async.Backoff;
 import dev.parley.async.Stages;
 import dev.parley.channel.whatsapp.GraphOutcome.Abandon;
 import dev.parley.channel.whatsapp.GraphOutcome.BadToken;
@@ -28,18 +29,16 @@ import org.slf4j.LoggerFactory;
  * Sends a conversation's replies as WhatsApp text messages: cut at max-reply-chars with a notice
  * and split at 4096 characters (on the default dispatcher, never on the caller's thread), parts in
  * order, the first replying to the user's message; paced per number without blocking; transient
- * Graph errors retried with bounded exponential backoff, 131047 and other 4xx abandoned with a
- * reason, 190 raised as an operator alert. Parts already sent are remembered per reply (and
- * conversation incarnation), so when the conversation retries a reply whose later part failed, the
- * earlier parts are not sent twice (within this node's life).
+ * Graph errors retried with the shared {@link Backoff} (max-retries, retry-min to retry-max),
+ * 131047 and other 4xx abandoned with a reason, 190 raised as an operator alert. Parts already sent
+ * are remembered per reply (and conversation incarnation), so when the conversation retries a reply
+ * whose later part failed, the earlier parts are not sent twice (within this node's life).
  */
 public final class WhatsAppReplySender implements ReplySender {
   private static final Logger log = LoggerFactory.getLogger(WhatsAppReplySender.class);
 
   /** Bounds the per-reply and per-conversation memories under a flood of conversations. */
   private static final int MAX_REMEMBERED = 10_000;
-
-  private static final int MAX_BACKOFF_SHIFT = 16;
 
   private record Typed(String wamid, long atNanos) {}
 
@@ -48,6 +47,7 @@ public final class WhatsAppReplySender implements ReplySender {
   private final GraphApiClient client;
   private final PacingBucket bucket;
   private final WhatsAppHealth health;
+  private final Backoff retries;
   private final Map<String, List<String>> progress = new ConcurrentHashMap<>();
   private final Map<String, Typed> typed = new ConcurrentHashMap<>();
 
@@ -59,6 +59,7 @@ public final class WhatsAppReplySender implements ReplySender {
     this.bucket =
         new PacingBucket(settings.messagesPerSecond(), settings.burst(), System::nanoTime);
     this.health = health;
+    this.retries = settings.retryPolicy();
   }
 
   public static WhatsAppReplySender create(
@@ -195,12 +196,12 @@ public final class WhatsAppReplySender implements ReplySender {
                 return CompletableFuture.failedFuture(new IllegalStateException(bad.reason()));
               }
               String reason = ((Retry) outcome).reason();
-              if (attempt >= settings.maxRetries()) {
+              if (!retries.allowsRetryAfter(attempt + 1)) {
                 return CompletableFuture.failedFuture(
                     new IllegalStateException(
                         "gave up after " + (attempt + 1) + " attempts (" + reason + ")"));
               }
-              Duration pause = backoff(attempt);
+              Duration pause = retries.delay(attempt + 1);
               log.debug(
                   "{}: part {} of reply {} not sent ({}), again in {} ms",
                   reply.conversationKey(),
@@ -224,11 +225,6 @@ public final class WhatsAppReplySender implements ReplySender {
       // The scheduler refuses new timers while the actor system shuts down.
       return CompletableFuture.failedFuture(new IllegalStateException("shutting down"));
     }
-  }
-
-  private Duration backoff(int attempt) {
-    Duration pause = settings.retryMin().multipliedBy(1L << Math.min(attempt, MAX_BACKOFF_SHIFT));
-    return pause.compareTo(settings.retryMax()) > 0 ? settings.retryMax() : pause;
   }
 
   private void finish(String job, OutboundReply reply, DeliveryResult result, Throwable error) {

@@ -1,6 +1,7 @@
 package dev.parley.channel.whatsapp;
 
 import com.typesafe.config.Config;
+import dev.parley.async.Backoff;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +63,12 @@ public record WhatsAppSettings(
             c.getString("reply-cut-notice"));
     s.validate();
     return s;
+  }
+
+  /** Retries of one part of a reply: max-retries after the first attempt, retry-min up to max. */
+  public Backoff retryPolicy() {
+    return Backoff.exponential(
+        retryMin, retryMax, (int) Math.min(Backoff.UNLIMITED, Math.max(0, maxRetries) + 1L));
   }
 
   /** True when the channel is on (all credentials are set; {@link #from} refuses a partial set). */

@@ -1,6 +1,5 @@
-package dev.parley.conversation;
+package dev.parley.db;
 
-import dev.parley.db.JdbcConnections;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -10,11 +9,12 @@ import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
 
 /**
- * Erases a conversation's rows from pekko-persistence-jdbc's tables (event_tag, event_journal,
+ * Erases one persistence id's rows from pekko-persistence-jdbc's tables (event_tag, event_journal,
  * snapshot) in one transaction, on the blocking executor: an erasure either removes everything or
- * nothing.
+ * nothing. The journal's own delete keeps the highest event row, payload included, which an erasure
+ * must not leave behind.
  */
-public final class JdbcConversationEraser implements ConversationEraser {
+public final class JournalEraser {
   private static final String[] STATEMENTS = {
     "DELETE FROM \"event_tag\" WHERE \"event_id\" IN "
         + "(SELECT \"ordering\" FROM \"event_journal\" WHERE \"persistence_id\" = ?)",
@@ -25,12 +25,12 @@ public final class JdbcConversationEraser implements ConversationEraser {
   private final JdbcConnections connections;
   private final Executor blocking;
 
-  public JdbcConversationEraser(JdbcConnections connections, Executor blocking) {
+  public JournalEraser(JdbcConnections connections, Executor blocking) {
     this.connections = connections;
     this.blocking = blocking;
   }
 
-  @Override
+  /** Removes every row of {@code persistenceId}; fails (and removes nothing) on an SQL error. */
   public CompletionStage<Done> erase(String persistenceId) {
     return CompletableFuture.supplyAsync(() -> eraseNow(persistenceId), blocking);
   }
