@@ -29,6 +29,6 @@ public record Deps(ModelClient model, ToolRegistry tools, Clock clock) {
     ModelClient model =
         llm.isOffline() ? new OfflineModel() : OpenAiModelClient.create(system, llm);
     return new Deps(
-        model, ToolRegistry.fromConfig(system, tools, Clock.systemUTC()), Clock.systemUTC());
+        model, ToolRegistry.configured(system, tools, Clock.systemUTC()), Clock.systemUTC());
   }
 }

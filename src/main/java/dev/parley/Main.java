@@ -2,7 +2,6 @@ package dev.parley;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
 import dev.parley.channel.telegram.TelegramHealth;
 import dev.parley.channel.whatsapp.WhatsAppHealth;
 import dev.parley.cluster.Management;
@@ -20,7 +19,6 @@ import dev.parley.http.HttpServer;
 import dev.parley.http.MetricsRoutes;
 import dev.parley.metrics.MeteredModelClient;
 import dev.parley.metrics.Metrics;
-import dev.parley.tool.ToolSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +49,9 @@ public final class Main {
   public static void main(String[] args) {
     NodeSettings settings;
     try {
-      settings = NodeSettings.of(NodeConfig.resolve(ConfigFactory.load()));
+      settings =
+          NodeSettings.of(
+              NodeConfig.resolve(ConfigLayers.load(System.getenv(ConfigLayers.VARIABLE))));
     } catch (IllegalArgumentException | ConfigException e) {
       System.err.println("parley: cannot start: " + e.getMessage());
       System.exit(2);
@@ -61,7 +61,7 @@ public final class Main {
     ActorSystem<Void> system =
         ActorSystem.create(Behaviors.empty(), config.getString("parley.system-name"), config);
     AtomicInteger exitCode = new AtomicInteger();
-    init(system, settings, Deps.from(system, settings.llm(), ToolSettings.from(config)))
+    init(system, settings, Deps.from(system, settings.llm(), settings.tools()))
         .whenComplete(
             (binding, error) -> {
               if (error != null) {

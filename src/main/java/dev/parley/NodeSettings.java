@@ -9,6 +9,7 @@ import dev.parley.conversation.ConversationSettings;
 import dev.parley.db.DatabaseCheck;
 import dev.parley.http.HttpSettings;
 import dev.parley.llm.LlmSettings;
+import dev.parley.tool.ToolSettings;
 import java.time.Duration;
 
 /**
@@ -22,6 +23,7 @@ record NodeSettings(
     HttpSettings http,
     LlmSettings llm,
     ConversationSettings conversation,
+    ToolSettings tools,
     TelegramSettings telegram,
     WhatsAppSettings whatsApp,
     Database database,
@@ -42,12 +44,14 @@ record NodeSettings(
 
   /**
    * Reads and checks the settings of a configuration already resolved by {@link
-   * NodeConfig#resolve}, in the order a person would fix them: HTTP, model, conversation, channels.
+   * NodeConfig#resolve}, in the order a person would fix them: HTTP, model, conversation, tools,
+   * channels.
    */
   static NodeSettings of(Config config) {
     HttpSettings http = HttpSettings.from(config);
     LlmSettings llm = LlmSettings.from(config).validate();
     ConversationSettings conversation = ConversationSettings.from(config);
+    ToolSettings tools = ToolSettings.from(config);
     TelegramSettings telegram = TelegramSettings.from(config).validate(http.apiToken());
     WhatsAppSettings whatsApp = WhatsAppSettings.from(config);
     whatsApp.requireApiToken(config.getString("parley.http.api-token"));
@@ -56,6 +60,7 @@ record NodeSettings(
         http,
         llm,
         conversation,
+        tools,
         telegram,
         whatsApp,
         new Database(

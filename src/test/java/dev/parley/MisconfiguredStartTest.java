@@ -43,6 +43,18 @@ class MisconfiguredStartTest {
     assertRefused(env, "PostgreSQL needs PARLEY_SEED_NODES or PARLEY_DISCOVERY=kubernetes-api");
   }
 
+  @Test
+  void anOperatorsFileWithAnUnusableToolIsRefused() throws Exception {
+    Path file = Files.createTempFile("parley-operator-", ".conf");
+    Files.writeString(
+        file, "parley.tool.http.lookup { description = \"d\", url = \"ftp://x/y\" }\n");
+    Map<String, String> env = baseEnvironment();
+    env.put("PARLEY_DATA_DIR", Files.createTempDirectory("parley-refused-").toString());
+    env.put("PARLEY_CONFIG", file.toString());
+    assertRefused(env, "parley.tool.http.lookup.url must be an absolute http(s) URL");
+    Files.delete(file);
+  }
+
   private static Map<String, String> baseEnvironment() throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("PARLEY_CLASSPATH", ParleyProcess.testClasspathWithoutTestClasses());

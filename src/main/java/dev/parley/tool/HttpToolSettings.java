@@ -91,6 +91,11 @@ public record HttpToolSettings(
           c.hasPath("parameters")
               ? c.getConfig("parameters").root().render(ConfigRenderOptions.concise())
               : DEFAULT_SCHEMA;
+      try {
+        ArgumentSchema.compile(ToolArguments.schemaObject(schema));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(at + ".parameters: " + e.getMessage(), e);
+      }
       Map<String, String> headers = new LinkedHashMap<>();
       if (c.hasPath("headers")) {
         Config h = c.getConfig("headers");

@@ -1,6 +1,5 @@
 package dev.parley.tool;
 
-import com.typesafe.config.Config;
 import dev.parley.llm.ToolCall;
 import dev.parley.llm.ToolSpec;
 import dev.parley.text.Utf16;
@@ -105,14 +104,13 @@ public final class ToolRegistry {
   }
 
   /**
-   * The node's tools: the built-in ones and every HTTP tool under {@code parley.tool.http}.
+   * The node's tools: the built-in ones and the HTTP tools of {@code settings}.
    *
    * @throws IllegalArgumentException when a configured tool is unusable (see the constructor)
    */
-  public static ToolRegistry fromConfig(ActorSystem<?> system, ToolSettings settings, Clock clock) {
-    Config config = system.settings().config();
+  public static ToolRegistry configured(ActorSystem<?> system, ToolSettings settings, Clock clock) {
     List<Tool> all = new ArrayList<>(builtInTools(clock));
-    for (HttpToolSettings http : HttpToolSettings.allFrom(config)) {
+    for (HttpToolSettings http : settings.httpTools()) {
       all.add(new HttpTool(http, system));
     }
     return new ToolRegistry(all, settings);

@@ -2,19 +2,25 @@ package dev.parley.tool;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Settings of the tool package, read once at start-up from {@code parley.tool}: the defaults, and
- * the per-tool {@link ToolPolicies} that override them. Both defaults are positive: a zero timeout
- * would fail every call and a zero budget would cut every result.
+ * Settings of the tool package, read once at start-up from {@code parley.tool}: the defaults, the
+ * per-tool {@link ToolPolicies} that override them, and the configured HTTP tools. Both defaults
+ * are positive: a zero timeout would fail every call and a zero budget would cut every result.
  */
-public record ToolSettings(Duration callTimeout, int maxResultChars, ToolPolicies policies) {
+public record ToolSettings(
+    Duration callTimeout,
+    int maxResultChars,
+    ToolPolicies policies,
+    List<HttpToolSettings> httpTools) {
 
   public ToolSettings(Duration callTimeout, int maxResultChars) {
-    this(callTimeout, maxResultChars, ToolPolicies.none());
+    this(callTimeout, maxResultChars, ToolPolicies.none(), List.of());
   }
 
   public ToolSettings {
+    httpTools = List.copyOf(httpTools);
     if (callTimeout == null || callTimeout.isZero() || callTimeout.isNegative()) {
       throw new IllegalArgumentException(
           "parley.tool.call-timeout must be positive, was " + callTimeout);
@@ -31,6 +37,7 @@ public record ToolSettings(Duration callTimeout, int maxResultChars, ToolPolicie
     return new ToolSettings(
         tool.getDuration("call-timeout"),
         tool.getInt("max-result-chars"),
-        ToolPolicies.from(config));
+        ToolPolicies.from(config),
+        HttpToolSettings.allFrom(config));
   }
 }

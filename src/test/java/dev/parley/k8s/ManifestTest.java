@@ -40,7 +40,8 @@ class ManifestTest {
   private static final Map<String, Path> READ_ELSEWHERE =
       Map.of(
           "JAVA_OPTS", Path.of("Dockerfile"),
-          "PARLEY_LOG_LEVEL", Path.of("src/main/resources/logback.xml"));
+          "PARLEY_LOG_LEVEL", Path.of("src/main/resources/logback.xml"),
+          "PARLEY_CONFIG", Path.of("src/main/java/dev/parley/ConfigLayers.java"));
 
   /** Variables of application.conf deliberately not set on Kubernetes, with the reason. */
   private static final Map<String, String> NOT_SET_ON_KUBERNETES =
@@ -266,6 +267,19 @@ class ManifestTest {
             .orElseThrow();
     assertEquals("/app/application.conf", mount.path("mountPath").asText());
     assertEquals("application.conf", mount.path("subPath").asText());
+  }
+
+  @Test
+  void theOperatorsFileIsMountedWherePARLEY_CONFIGPointsAndParses() {
+    String path = k8s.environment().get("PARLEY_CONFIG");
+    JsonNode mount =
+        list(k8s.parley().path("volumeMounts")).stream()
+            .filter(m -> m.path("mountPath").asText().equals(path))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("nothing is mounted at " + path));
+    assertEquals("parley.conf", mount.path("subPath").asText());
+    // The shipped file is a commented template: it parses, and sets nothing.
+    assertTrue(ConfigFactory.parseFile(BASE.resolve("parley.conf").toFile()).isEmpty());
   }
 
   @Test
