@@ -78,8 +78,8 @@ final class OutcomeWaiters {
 
   static MessageOutcome outcomeOf(ConversationState state, Entry entry) {
     if ("completed".equals(entry.outcome())) {
-      Turn turn = state.turn(entry.turnId());
-      return new MessageOutcome(entry.messageId(), "completed", turn == null ? null : turn.reply());
+      return new MessageOutcome(
+          entry.messageId(), "completed", state.turn(entry.turnId()).map(Turn::reply).orElse(null));
     }
     return new MessageOutcome(entry.messageId(), entry.outcome(), entry.notice());
   }
