@@ -2,11 +2,11 @@ package dev.parley.conversation;
 
 import dev.parley.conversation.ConversationCommand.AcceptMessage;
 import dev.parley.conversation.ConversationCommand.Accepted;
-import dev.parley.conversation.ConversationCommand.ConfirmationTimedOut;
 import dev.parley.conversation.ConversationCommand.PressButton;
 import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
 import dev.parley.conversation.ConversationEvent.ConfirmationResolved;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
+import dev.parley.conversation.InternalCommand.ConfirmationTimedOut;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +23,6 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * timeout. In a group only the user who asked counts.
  */
 final class ConfirmationFlow {
-  static final String TIMER = "confirmation";
   private static final Set<String> YES = Set.of("yes", "y", "ok", "okay", "sure", "go ahead");
   private static final Set<String> NO = Set.of("no", "n", "nope", "cancel", "stop");
 
@@ -76,7 +75,7 @@ final class ConfirmationFlow {
     if (left.isNegative() || left.isZero()) {
       context.getSelf().tell(timeout);
     } else {
-      timers.startSingleTimer(TIMER, timeout, left);
+      timers.startSingleTimer(TimerKey.CONFIRMATION, timeout, left);
     }
   }
 
@@ -201,7 +200,7 @@ final class ConfirmationFlow {
       PendingConfirmation pending,
       ConfirmationResolved resolved,
       UserLine answer) {
-    timers.cancel(TIMER);
+    timers.cancel(TimerKey.CONFIRMATION);
     context
         .getLog()
         .info(

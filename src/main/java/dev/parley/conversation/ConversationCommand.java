@@ -1,22 +1,31 @@
 package dev.parley.conversation;
 
 import dev.parley.CborSerializable;
-import dev.parley.llm.ChatResponse;
 import dev.parley.text.Utf16;
 import java.time.Duration;
-import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * What a conversation entity understands. The public commands cross nodes through sharding; the
- * private ones (model and tool results, timers) only ever come from the entity itself and carry the
- * turn id and attempt, so a late answer of an abandoned attempt is ignored. Strings from outside
- * are made well-formed UTF-16 as a command is built: Jackson could not serialize a lone surrogate
- * to another node, nor the journal store it.
+ * What a conversation entity understands. These commands cross nodes through sharding ({@link
+ * Advance} too: a stopping entity sends it to its next incarnation); the ones only the entity sends
+ * itself (model and tool results, timers) are package-private, in {@link InternalCommand}. Strings
+ * from outside are made well-formed UTF-16 as a command is built: Jackson could not serialize a
+ * lone surrogate to another node, nor the journal store it.
  */
-public sealed interface ConversationCommand extends CborSerializable {
+public sealed interface ConversationCommand extends CborSerializable
+    permits ConversationCommand.AcceptMessage,
+        ConversationCommand.RejectMessage,
+        ConversationCommand.UpdateDeliveryStatus,
+        ConversationCommand.PressButton,
+        ConversationCommand.RecordNote,
+        ConversationCommand.AwaitOutcome,
+        ConversationCommand.GetConversation,
+        ConversationCommand.Erase,
+        ConversationCommand.Stop,
+        ConversationCommand.Advance,
+        InternalCommand {
 
   /** Take a message into the inbox; answered once its receipt is persisted. */
   record AcceptMessage(
@@ -79,9 +88,6 @@ public sealed interface ConversationCommand extends CborSerializable {
     }
   }
 
-  /** The parked turn's question went unanswered for too long. */
-  record ConfirmationTimedOut(String confirmationId) implements ConversationCommand {}
-
   /** Record something about the chat that starts no turn (bot added, group migrated). */
   record RecordNote(String noteId, String kind, String detail, ActorRef<StatusReply<Done>> replyTo)
       implements ConversationCommand {
@@ -122,50 +128,6 @@ public sealed interface ConversationCommand extends CborSerializable {
   enum Advance implements ConversationCommand {
     INSTANCE
   }
-
-  /** The idle timer fired: passivate if there is still nothing to do. */
-  enum IdleTimeout implements ConversationCommand {
-    INSTANCE
-  }
-
-  record ModelAnswered(long turnId, int attempt, ChatResponse response)
-      implements ConversationCommand {}
-
-  record ModelFailed(long turnId, int attempt, String code, String reason)
-      implements ConversationCommand {}
-
-  record ToolsFinished(long turnId, int attempt, List<String> results)
-      implements ConversationCommand {}
-
-  record TurnTimedOut(long turnId, int attempt) implements ConversationCommand {}
-
-  /**
-   * How send number {@code generation} of a reply ended, ignored unless that send is under way;
-   * also what the send's watchdog sends (as an error) when no result came in time.
-   */
-  record DeliveryFinished(String replyId, long generation, DeliveryResult result, String error)
-      implements ConversationCommand {}
-
-  /** Try the head of the outbox again after a failed send. */
-  enum RetryDelivery implements ConversationCommand {
-    INSTANCE
-  }
-
-  /**
-   * After a restart caused by the journal refusing an event: record a handled failure in place of
-   * what was refused (see {@link RejectedWrites}).
-   */
-  enum ResolveRejection implements ConversationCommand {
-    INSTANCE
-  }
-
-  /** Refresh the channel's "typing…" while a turn runs. */
-  enum Typing implements ConversationCommand {
-    INSTANCE
-  }
-
-  record EraseFinished(ActorRef<StatusReply<Done>> replyTo, String error)
-      implements ConversationCommand {}
 
   /** Reply to {@link AcceptMessage}: the id as stored and whether it was seen before. */
   record Accepted(String messageId, boolean duplicate) implements CborSerializable {

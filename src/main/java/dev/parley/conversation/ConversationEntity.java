@@ -3,23 +3,12 @@ package dev.parley.conversation;
 import dev.parley.conversation.ConversationCommand.AcceptMessage;
 import dev.parley.conversation.ConversationCommand.Advance;
 import dev.parley.conversation.ConversationCommand.AwaitOutcome;
-import dev.parley.conversation.ConversationCommand.ConfirmationTimedOut;
-import dev.parley.conversation.ConversationCommand.DeliveryFinished;
 import dev.parley.conversation.ConversationCommand.Erase;
-import dev.parley.conversation.ConversationCommand.EraseFinished;
 import dev.parley.conversation.ConversationCommand.GetConversation;
-import dev.parley.conversation.ConversationCommand.IdleTimeout;
-import dev.parley.conversation.ConversationCommand.ModelAnswered;
-import dev.parley.conversation.ConversationCommand.ModelFailed;
 import dev.parley.conversation.ConversationCommand.PressButton;
 import dev.parley.conversation.ConversationCommand.RecordNote;
 import dev.parley.conversation.ConversationCommand.RejectMessage;
-import dev.parley.conversation.ConversationCommand.ResolveRejection;
-import dev.parley.conversation.ConversationCommand.RetryDelivery;
 import dev.parley.conversation.ConversationCommand.Stop;
-import dev.parley.conversation.ConversationCommand.ToolsFinished;
-import dev.parley.conversation.ConversationCommand.TurnTimedOut;
-import dev.parley.conversation.ConversationCommand.Typing;
 import dev.parley.conversation.ConversationCommand.UpdateDeliveryStatus;
 import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
 import dev.parley.conversation.ConversationEvent.ConfirmationResolved;
@@ -33,6 +22,17 @@ import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnInterrupted;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
+import dev.parley.conversation.InternalCommand.ConfirmationTimedOut;
+import dev.parley.conversation.InternalCommand.DeliveryFinished;
+import dev.parley.conversation.InternalCommand.EraseFinished;
+import dev.parley.conversation.InternalCommand.IdleTimeout;
+import dev.parley.conversation.InternalCommand.ModelAnswered;
+import dev.parley.conversation.InternalCommand.ModelFailed;
+import dev.parley.conversation.InternalCommand.ResolveRejection;
+import dev.parley.conversation.InternalCommand.RetryDelivery;
+import dev.parley.conversation.InternalCommand.ToolsFinished;
+import dev.parley.conversation.InternalCommand.TurnTimedOut;
+import dev.parley.conversation.InternalCommand.Typing;
 import dev.parley.conversation.RecentMessages.Entry;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -160,7 +160,7 @@ public final class ConversationEntity
             () -> {
               runner.abandon();
               delivery.abandon();
-              timers.cancel(ConfirmationFlow.TIMER);
+              timers.cancel(TimerKey.CONFIRMATION);
               waiters.abandonAll("erased");
             },
             () -> context.getSelf().tell(Advance.INSTANCE));
@@ -413,7 +413,7 @@ public final class ConversationEntity
 
   private void scheduleIdleCheck(ConversationState state) {
     if (state.isIdle()) {
-      timers.startSingleTimer("idle", IdleTimeout.INSTANCE, settings.passivateIdleAfter());
+      timers.startSingleTimer(TimerKey.IDLE, IdleTimeout.INSTANCE, settings.passivateIdleAfter());
     }
   }
 

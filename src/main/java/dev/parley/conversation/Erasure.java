@@ -1,7 +1,7 @@
 package dev.parley.conversation;
 
 import dev.parley.conversation.ConversationCommand.Erase;
-import dev.parley.conversation.ConversationCommand.EraseFinished;
+import dev.parley.conversation.InternalCommand.EraseFinished;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.pattern.StatusReply;

@@ -1,7 +1,6 @@
 package dev.parley.conversation;
 
 import dev.parley.conversation.ConversationCommand.AcceptMessage;
-import dev.parley.conversation.ConversationCommand.ResolveRejection;
 import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
 import dev.parley.conversation.ConversationEvent.ConfirmationResolved;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
@@ -11,6 +10,7 @@ import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
+import dev.parley.conversation.InternalCommand.ResolveRejection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,14 +1,14 @@
 package dev.parley.conversation;
 
 import dev.parley.conversation.ConversationCommand.Advance;
-import dev.parley.conversation.ConversationCommand.ModelAnswered;
-import dev.parley.conversation.ConversationCommand.ModelFailed;
-import dev.parley.conversation.ConversationCommand.ToolsFinished;
-import dev.parley.conversation.ConversationCommand.TurnTimedOut;
 import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
+import dev.parley.conversation.InternalCommand.ModelAnswered;
+import dev.parley.conversation.InternalCommand.ModelFailed;
+import dev.parley.conversation.InternalCommand.ToolsFinished;
+import dev.parley.conversation.InternalCommand.TurnTimedOut;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
