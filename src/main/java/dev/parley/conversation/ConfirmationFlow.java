@@ -84,7 +84,7 @@ final class ConfirmationFlow {
       ConversationState state,
       PressButton cmd) {
     if (erasing.getAsBoolean()) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
+      return effect.reply(cmd.replyTo(), ConversationError.ERASING.reply());
     }
     PendingConfirmation pending = state.pendingConfirmation();
     boolean yes = pending != null && cmd.data().equals(pending.buttonData(true));

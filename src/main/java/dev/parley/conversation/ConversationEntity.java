@@ -161,7 +161,7 @@ public final class ConversationEntity
               runner.abandon();
               delivery.abandon();
               timers.cancel(TimerKey.CONFIRMATION);
-              waiters.abandonAll("erased");
+              waiters.abandonAll(ConversationError.ERASED);
             },
             () -> context.getSelf().tell(Advance.INSTANCE));
     this.confirmation =
@@ -297,7 +297,7 @@ public final class ConversationEntity
             PostStop.instance(),
             state -> {
               uncountInbox(state);
-              waiters.abandonAll("stopped");
+              waiters.abandonAll(ConversationError.STOPPED);
             })
         // A journal failure restarts the entity (backoff); recovery redoes the running turn.
         .onSignal(
@@ -348,7 +348,7 @@ public final class ConversationEntity
       return Effect().noReply();
     }
     if (erasure.inProgress()) {
-      RejectionFlow.refuse(rejection.command(), "erasing");
+      RejectionFlow.refuse(rejection.command(), ConversationError.ERASING);
       return Effect().noReply().thenUnstashAll();
     }
     return rejectionFlow.resolve(Effect(), state, rejection);
@@ -364,7 +364,7 @@ public final class ConversationEntity
       ConversationState state, AwaitOutcome cmd) {
     Entry entry = state.recent().find(cmd.messageId());
     if (entry == null) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("unknown-message"));
+      return Effect().reply(cmd.replyTo(), ConversationError.UNKNOWN_MESSAGE.reply());
     }
     if (entry.outcome() != null) {
       return Effect()
@@ -372,7 +372,7 @@ public final class ConversationEntity
     }
     if (!waiters.add(
         cmd.messageId(), cmd.replyTo(), deps.clock().instant().plus(cmd.maxWait()), deps.clock())) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("too-many-waiting"));
+      return Effect().reply(cmd.replyTo(), ConversationError.TOO_MANY_WAITING.reply());
     }
     return Effect().noReply();
   }

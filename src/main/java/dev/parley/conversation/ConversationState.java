@@ -95,7 +95,7 @@ public record ConversationState(
     RecentMessages next =
         recent
             .add(e.messageId(), e.at(), limits)
-            .resolve(List.of(e.messageId()), "rejected", 0, e.notice());
+            .resolve(List.of(e.messageId()), Outcome.REJECTED, 0, e.notice());
     ConversationState recorded = withRecent(next);
     return sends && e.notice() != null
         ? recorded.queued(
@@ -109,7 +109,7 @@ public record ConversationState(
       return this;
     }
     RecentMessages next =
-        recent.add(e.noteId(), e.at(), limits).resolve(List.of(e.noteId()), "noted", 0, null);
+        recent.add(e.noteId(), e.at(), limits).resolve(List.of(e.noteId()), Outcome.NOTED, 0, null);
     return withRecent(next);
   }
 
@@ -178,7 +178,7 @@ public record ConversationState(
     ConversationState ended =
         turnEnded(ids, e.turnId())
             .withTurns(nextTurns)
-            .withRecent(recent.resolve(ids, "completed", e.turnId(), null));
+            .withRecent(recent.resolve(ids, Outcome.COMPLETED, e.turnId(), null));
     return sends
         ? ended.queued(
             new PendingReply(PendingReply.forTurn(e.turnId()), e.turnId(), e.reply(), address))
@@ -195,7 +195,7 @@ public record ConversationState(
     }
     ConversationState ended =
         turnEnded(e.messageIds(), e.turnId())
-            .withRecent(recent.resolve(e.messageIds(), "failed", e.turnId(), e.notice()));
+            .withRecent(recent.resolve(e.messageIds(), Outcome.FAILED, e.turnId(), e.notice()));
     return sends
         ? ended.queued(
             new PendingReply(PendingReply.forTurn(e.turnId()), e.turnId(), e.notice(), address))

@@ -45,7 +45,7 @@ final class Erasure {
   ReplyEffect<ConversationEvent, ConversationState> onErase(
       EffectFactories<ConversationEvent, ConversationState> effect, Erase cmd) {
     if (inProgress) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
+      return effect.reply(cmd.replyTo(), ConversationError.ERASING.reply());
     }
     context.getLog().info("{}: erasing the conversation", key);
     inProgress = true;
@@ -64,7 +64,7 @@ final class Erasure {
       context.getLog().error("{}: erasing failed: {}", key, cmd.error());
       inProgress = false;
       resume.run();
-      return effect.reply(cmd.replyTo(), StatusReply.error("erase-failed"));
+      return effect.reply(cmd.replyTo(), ConversationError.ERASE_FAILED.reply());
     }
     // The next incarnation recovers an empty journal.
     passivate.run();

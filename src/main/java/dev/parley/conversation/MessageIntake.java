@@ -12,6 +12,7 @@ import dev.parley.conversation.ConversationEvent.MessageRejected;
 import dev.parley.conversation.ConversationEvent.NoteRecorded;
 import dev.parley.metrics.ConversationMetrics;
 import dev.parley.metrics.ConversationMetrics.Receipt;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.pattern.StatusReply;
@@ -56,14 +57,14 @@ final class MessageIntake {
       ConversationState state,
       AcceptMessage cmd) {
     if (erasing.getAsBoolean()) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
+      return effect.reply(cmd.replyTo(), ConversationError.ERASING.reply());
     }
     if (state.alreadyAccepted(cmd.messageId())) {
       metrics.receipt(Receipt.DUPLICATE);
       return effect.reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
     }
     if (cmd.text() == null || cmd.text().length() > settings.maxTextChars()) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("text-too-long"));
+      return effect.reply(cmd.replyTo(), ConversationError.TEXT_TOO_LONG.reply());
     }
     MessageAccepted receipt =
         new MessageAccepted(
@@ -74,16 +75,19 @@ final class MessageIntake {
       return confirmation.onMessage(effect, state, cmd, receipt);
     }
     Accepted accepted = new Accepted(cmd.messageId(), false);
-    String refusal = refusal(state);
-    if (refusal != null) {
-      context.getLog().info("{}: {}, rejecting {}", key, refusal, cmd.messageId());
+    Optional<Refusal> refusal = refusal(state);
+    if (refusal.isPresent()) {
+      String reason = refusal.get().reason;
+      context.getLog().info("{}: {}, rejecting {}", key, reason, cmd.messageId());
       String notice =
-          refusal.equals("too-fast") ? settings.slowDownNotice() : settings.inboxFullNotice();
+          refusal.get() == Refusal.TOO_FAST
+              ? settings.slowDownNotice()
+              : settings.inboxFullNotice();
       return effect
           .persist(
               new MessageRejected(
                   cmd.messageId(),
-                  refusal,
+                  reason,
                   noticeToQueue(state, notice),
                   deps.clock().instant(),
                   cmd.address()))
@@ -126,29 +130,39 @@ final class MessageIntake {
     return told || queued ? null : notice;
   }
 
-  /**
-   * Why a new message would start no turn now, or null: inbox full, outbox full (replies are not
-   * getting out, so a turn would cost a model call for one more reply that cannot be sent), or a
-   * group too fast.
-   */
-  private String refusal(ConversationState state) {
+  /** Why a message is refused at the door; {@code reason} is what {@code MessageRejected} keeps. */
+  private enum Refusal {
+    INBOX_FULL("inbox-full"),
+    // Replies are not getting out: a turn would cost a model call for one more unsendable reply.
+    OUTBOX_FULL("outbox-full"),
+    TOO_FAST("too-fast");
+
+    private final String reason;
+
+    Refusal(String reason) {
+      this.reason = reason;
+    }
+  }
+
+  /** Why a new message would start no turn now, if it would not. */
+  private Optional<Refusal> refusal(ConversationState state) {
     if (state.inbox().size() >= settings.maxInbox()) {
-      return "inbox-full";
+      return Optional.of(Refusal.INBOX_FULL);
     }
     if (state.outbox().size() >= settings.maxOutbox()) {
-      return "outbox-full";
+      return Optional.of(Refusal.OUTBOX_FULL);
     }
     if (key.startsWith("group:")) {
       var minuteAgo = deps.clock().instant().minusSeconds(60);
       long lastMinute =
           state.recent().entries().stream()
-              .filter(e -> e.at().isAfter(minuteAgo) && !"rejected".equals(e.outcome()))
+              .filter(e -> e.at().isAfter(minuteAgo) && !Outcome.REJECTED.is(e.outcome()))
               .count();
       if (lastMinute >= settings.groupMaxPerMinute()) {
-        return "too-fast";
+        return Optional.of(Refusal.TOO_FAST);
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onReject(
@@ -156,7 +170,7 @@ final class MessageIntake {
       ConversationState state,
       RejectMessage cmd) {
     if (erasing.getAsBoolean()) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
+      return effect.reply(cmd.replyTo(), ConversationError.ERASING.reply());
     }
     if (state.alreadyAccepted(cmd.messageId())) {
       return effect.reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
@@ -180,10 +194,10 @@ final class MessageIntake {
       ConversationState state,
       UpdateDeliveryStatus cmd) {
     if (erasing.getAsBoolean()) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
+      return effect.reply(cmd.replyTo(), ConversationError.ERASING.reply());
     }
     if (!ChannelStatus.known(cmd.status())) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("unknown-status"));
+      return effect.reply(cmd.replyTo(), ConversationError.UNKNOWN_STATUS.reply());
     }
     DeliveryStatusChanged changed =
         new DeliveryStatusChanged(cmd.channelMessageId(), cmd.status(), deps.clock().instant());
@@ -203,7 +217,7 @@ final class MessageIntake {
       ConversationState state,
       RecordNote cmd) {
     if (erasing.getAsBoolean()) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
+      return effect.reply(cmd.replyTo(), ConversationError.ERASING.reply());
     }
     if (cmd.noteId() != null && state.alreadyAccepted(cmd.noteId())) {
       return effect.reply(cmd.replyTo(), StatusReply.success(org.apache.pekko.Done.getInstance()));

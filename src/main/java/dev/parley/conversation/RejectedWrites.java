@@ -52,9 +52,13 @@ final class RejectedWrites {
       List<ConversationEvent> out = new ArrayList<>();
       for (ConversationEvent event : events) {
         if (event instanceof MessageAccepted m && !state.alreadyAccepted(m.messageId())) {
-          out.add(new MessageRejected(m.messageId(), "unstorable", notice, now, m.address()));
+          out.add(
+              new MessageRejected(
+                  m.messageId(), ConversationError.UNSTORABLE.code(), notice, now, m.address()));
         } else if (event instanceof MessageRejected m && !state.alreadyAccepted(m.messageId())) {
-          out.add(new MessageRejected(m.messageId(), "unstorable", notice, now, m.address()));
+          out.add(
+              new MessageRejected(
+                  m.messageId(), ConversationError.UNSTORABLE.code(), notice, now, m.address()));
         } else if (event instanceof ReplyDelivered d) {
           // Sent, but its channel ids could not be stored: marked without them, so that it is
           // not sent again and again.
@@ -109,7 +113,7 @@ final class RejectedWrites {
       return new TurnFailed(
           turnId,
           List.copyOf(ids),
-          "unstorable",
+          ConversationError.UNSTORABLE.code(),
           "the journal refused to store the turn: " + cause,
           notice,
           now);

@@ -68,7 +68,7 @@ final class RejectionFlow {
               names(rejection.events()),
               rejection.cause(),
               rejection.messageId());
-      refuse(rejection.command(), "unstorable");
+      refuse(rejection.command(), ConversationError.UNSTORABLE);
       return effect.noReply().thenUnstashAll();
     }
     List<ConversationEvent> instead =
@@ -110,17 +110,17 @@ final class RejectionFlow {
   }
 
   /** Answers the command that owes a reply with an error (a sender retries past it). */
-  static void refuse(ConversationCommand command, String code) {
+  static void refuse(ConversationCommand command, ConversationError error) {
     if (command instanceof AcceptMessage a) {
-      a.replyTo().tell(StatusReply.error(code));
+      a.replyTo().tell(error.reply());
     } else if (command instanceof RejectMessage r) {
-      r.replyTo().tell(StatusReply.error(code));
+      r.replyTo().tell(error.reply());
     } else if (command instanceof UpdateDeliveryStatus u) {
-      u.replyTo().tell(StatusReply.error(code));
+      u.replyTo().tell(error.reply());
     } else if (command instanceof RecordNote n) {
-      n.replyTo().tell(StatusReply.error(code));
+      n.replyTo().tell(error.reply());
     } else if (command instanceof PressButton p) {
-      p.replyTo().tell(StatusReply.error(code));
+      p.replyTo().tell(error.reply());
     }
   }
 
