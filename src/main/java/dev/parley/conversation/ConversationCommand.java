@@ -15,17 +15,26 @@ import org.apache.pekko.pattern.StatusReply;
  * lone surrogate to another node, nor the journal store it.
  */
 public sealed interface ConversationCommand extends CborSerializable
-    permits ConversationCommand.AcceptMessage,
-        ConversationCommand.RejectMessage,
-        ConversationCommand.UpdateDeliveryStatus,
-        ConversationCommand.PressButton,
-        ConversationCommand.RecordNote,
-        ConversationCommand.AwaitOutcome,
+    permits ConversationCommand.Ask,
         ConversationCommand.GetConversation,
-        ConversationCommand.Erase,
         ConversationCommand.Stop,
         ConversationCommand.Advance,
         InternalCommand {
+
+  /**
+   * A command answered with a {@link StatusReply}: whatever the entity cannot do now (erasing, a
+   * refused write) it refuses with a {@link ConversationError}, the same way for each of them.
+   */
+  sealed interface Ask<R> extends ConversationCommand
+      permits AcceptMessage,
+          RejectMessage,
+          UpdateDeliveryStatus,
+          PressButton,
+          RecordNote,
+          AwaitOutcome,
+          Erase {
+    ActorRef<StatusReply<R>> replyTo();
+  }
 
   /** Take a message into the inbox; answered once its receipt is persisted. */
   record AcceptMessage(
@@ -34,7 +43,7 @@ public sealed interface ConversationCommand extends CborSerializable
       String sender,
       ReplyAddress address,
       ActorRef<StatusReply<Accepted>> replyTo)
-      implements ConversationCommand {
+      implements Ask<Accepted> {
     public AcceptMessage {
       messageId = Utf16.wellFormed(messageId);
       text = Utf16.wellFormed(text);
@@ -57,7 +66,7 @@ public sealed interface ConversationCommand extends CborSerializable
       String notice,
       ReplyAddress address,
       ActorRef<StatusReply<Accepted>> replyTo)
-      implements ConversationCommand {
+      implements Ask<Accepted> {
     public RejectMessage {
       messageId = Utf16.wellFormed(messageId);
       reason = Utf16.wellFormed(reason);
@@ -68,7 +77,7 @@ public sealed interface ConversationCommand extends CborSerializable
   /** A channel reports what became of a sent message (e.g. WhatsApp: delivered, read). */
   record UpdateDeliveryStatus(
       String channelMessageId, String status, ActorRef<StatusReply<Done>> replyTo)
-      implements ConversationCommand {
+      implements Ask<Done> {
     public UpdateDeliveryStatus {
       channelMessageId = Utf16.wellFormed(channelMessageId);
       status = Utf16.wellFormed(status);
@@ -81,7 +90,7 @@ public sealed interface ConversationCommand extends CborSerializable
    * not-yours} (a group confirmation counts only from the user it asked).
    */
   record PressButton(String data, String userId, ActorRef<StatusReply<String>> replyTo)
-      implements ConversationCommand {
+      implements Ask<String> {
     public PressButton {
       data = Utf16.wellFormed(data);
       userId = Utf16.wellFormed(userId);
@@ -90,7 +99,7 @@ public sealed interface ConversationCommand extends CborSerializable
 
   /** Record something about the chat that starts no turn (bot added, group migrated). */
   record RecordNote(String noteId, String kind, String detail, ActorRef<StatusReply<Done>> replyTo)
-      implements ConversationCommand {
+      implements Ask<Done> {
     public RecordNote {
       noteId = Utf16.wellFormed(noteId);
       kind = Utf16.wellFormed(kind);
@@ -101,7 +110,7 @@ public sealed interface ConversationCommand extends CborSerializable
   /** Answer once the given message's turn is over (or at once if it already is). */
   record AwaitOutcome(
       String messageId, Duration maxWait, ActorRef<StatusReply<MessageOutcome>> replyTo)
-      implements ConversationCommand {
+      implements Ask<MessageOutcome> {
     public AwaitOutcome {
       messageId = Utf16.wellFormed(messageId);
     }
@@ -117,7 +126,7 @@ public sealed interface ConversationCommand extends CborSerializable
       implements ConversationCommand {}
 
   /** Erase every stored event and snapshot of this conversation, then stop. */
-  record Erase(ActorRef<StatusReply<Done>> replyTo) implements ConversationCommand {}
+  record Erase(ActorRef<StatusReply<Done>> replyTo) implements Ask<Done> {}
 
   /** Sent by sharding on hand-off and passivation. */
   enum Stop implements ConversationCommand {

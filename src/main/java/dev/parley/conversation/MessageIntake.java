@@ -13,7 +13,7 @@ import dev.parley.conversation.ConversationEvent.NoteRecorded;
 import dev.parley.metrics.ConversationMetrics;
 import dev.parley.metrics.ConversationMetrics.Receipt;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
@@ -31,7 +31,7 @@ final class MessageIntake {
   private final ConversationDeps deps;
   private final ConversationSettings settings;
   private final DeliveryRunner delivery;
-  private final BooleanSupplier erasing;
+  private final EffectFactories<ConversationEvent, ConversationState> effect;
   private final ConfirmationFlow confirmation;
   private final ConversationMetrics metrics;
 
@@ -41,24 +41,19 @@ final class MessageIntake {
       ConversationDeps deps,
       DeliveryRunner delivery,
       ConfirmationFlow confirmation,
-      BooleanSupplier erasing) {
+      EffectFactories<ConversationEvent, ConversationState> effect) {
     this.key = key;
     this.context = context;
     this.deps = deps;
     this.settings = deps.settings();
     this.delivery = delivery;
-    this.erasing = erasing;
+    this.effect = effect;
     this.confirmation = confirmation;
     this.metrics = deps.metrics();
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onAccept(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      AcceptMessage cmd) {
-    if (erasing.getAsBoolean()) {
-      return effect.reply(cmd.replyTo(), ConversationError.ERASING.reply());
-    }
+      ConversationState state, AcceptMessage cmd) {
     if (state.alreadyAccepted(cmd.messageId())) {
       metrics.receipt(Receipt.DUPLICATE);
       return effect.reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
@@ -72,7 +67,7 @@ final class MessageIntake {
     // A yes or no to the parked question goes before the caps: refused, it would leave the turn
     // parked until the confirmation's timeout. It joins the running turn and starts none.
     if (confirmation.answersYesOrNo(state, cmd)) {
-      return confirmation.onMessage(effect, state, cmd, receipt);
+      return confirmation.onMessage(state, cmd, receipt);
     }
     Accepted accepted = new Accepted(cmd.messageId(), false);
     Optional<Refusal> refusal = refusal(state);
@@ -100,7 +95,7 @@ final class MessageIntake {
     }
     context.getLog().debug("{}: accepted {}", key, cmd.messageId());
     if (confirmation.answers(state, cmd)) {
-      return confirmation.onMessage(effect, state, cmd, receipt);
+      return confirmation.onMessage(state, cmd, receipt);
     }
     return effect
         .persist(receipt)
@@ -166,12 +161,7 @@ final class MessageIntake {
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onReject(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      RejectMessage cmd) {
-    if (erasing.getAsBoolean()) {
-      return effect.reply(cmd.replyTo(), ConversationError.ERASING.reply());
-    }
+      ConversationState state, RejectMessage cmd) {
     if (state.alreadyAccepted(cmd.messageId())) {
       return effect.reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
     }
@@ -190,12 +180,7 @@ final class MessageIntake {
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onDeliveryStatus(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      UpdateDeliveryStatus cmd) {
-    if (erasing.getAsBoolean()) {
-      return effect.reply(cmd.replyTo(), ConversationError.ERASING.reply());
-    }
+      ConversationState state, UpdateDeliveryStatus cmd) {
     if (!ChannelStatus.known(cmd.status())) {
       return effect.reply(cmd.replyTo(), ConversationError.UNKNOWN_STATUS.reply());
     }
@@ -205,25 +190,20 @@ final class MessageIntake {
       // A repeat, a late "sent" after "read", or a message that left the window: writing it
       // would change nothing, and the channel gets the same answer either way. (A status for a
       // send still in flight does change the state: it is held until its id is known.)
-      return effect.reply(cmd.replyTo(), StatusReply.success(org.apache.pekko.Done.getInstance()));
+      return effect.reply(cmd.replyTo(), StatusReply.success(Done.getInstance()));
     }
     return effect
         .persist(changed)
-        .thenReply(cmd.replyTo(), next -> StatusReply.success(org.apache.pekko.Done.getInstance()));
+        .thenReply(cmd.replyTo(), next -> StatusReply.success(Done.getInstance()));
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onNote(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      RecordNote cmd) {
-    if (erasing.getAsBoolean()) {
-      return effect.reply(cmd.replyTo(), ConversationError.ERASING.reply());
-    }
+      ConversationState state, RecordNote cmd) {
     if (cmd.noteId() != null && state.alreadyAccepted(cmd.noteId())) {
-      return effect.reply(cmd.replyTo(), StatusReply.success(org.apache.pekko.Done.getInstance()));
+      return effect.reply(cmd.replyTo(), StatusReply.success(Done.getInstance()));
     }
     return effect
         .persist(new NoteRecorded(cmd.kind(), cmd.detail(), deps.clock().instant(), cmd.noteId()))
-        .thenReply(cmd.replyTo(), next -> StatusReply.success(org.apache.pekko.Done.getInstance()));
+        .thenReply(cmd.replyTo(), next -> StatusReply.success(Done.getInstance()));
   }
 }
