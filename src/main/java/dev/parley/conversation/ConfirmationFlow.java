@@ -2,17 +2,21 @@ package dev.parley.conversation;
 
 import dev.parley.conversation.ConversationCommand.AcceptMessage;
 import dev.parley.conversation.ConversationCommand.Accepted;
-import dev.parley.conversation.ConversationCommand.ConfirmationTimedOut;
+import dev.parley.conversation.ConversationCommand.Advance;
 import dev.parley.conversation.ConversationCommand.PressButton;
 import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
 import dev.parley.conversation.ConversationEvent.ConfirmationResolved;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
+import dev.parley.conversation.InternalCommand.ConfirmationTimedOut;
+import dev.parley.metrics.ConversationMetrics.Receipt;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
@@ -20,10 +24,10 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * A turn waiting for the user's yes or no to a tool call. The question is persisted with everything
  * needed to resume, so a restart or a rebalance keeps it; it is resolved by a button press, a
  * "yes"/"no" message, any other message from the user it asked (a refusal: they moved on), or its
- * timeout. In a group only the user who asked counts.
+ * timeout. In a group only the user who asked counts. Its handlers are the awaiting-confirmation
+ * phase's (see {@link Phase}).
  */
 final class ConfirmationFlow {
-  static final String TIMER = "confirmation";
   private static final Set<String> YES = Set.of("yes", "y", "ok", "okay", "sure", "go ahead");
   private static final Set<String> NO = Set.of("no", "n", "nope", "cancel", "stop");
 
@@ -33,7 +37,7 @@ final class ConfirmationFlow {
   private final ConversationDeps deps;
   private final TurnRunner runner;
   private final DeliveryRunner delivery;
-  private final java.util.function.BooleanSupplier erasing;
+  private final EffectFactories<ConversationEvent, ConversationState> effect;
 
   ConfirmationFlow(
       String key,
@@ -42,19 +46,18 @@ final class ConfirmationFlow {
       ConversationDeps deps,
       TurnRunner runner,
       DeliveryRunner delivery,
-      java.util.function.BooleanSupplier erasing) {
+      EffectFactories<ConversationEvent, ConversationState> effect) {
     this.key = key;
     this.context = context;
     this.timers = timers;
     this.deps = deps;
     this.runner = runner;
     this.delivery = delivery;
-    this.erasing = erasing;
+    this.effect = effect;
   }
 
   /** The model asked for a tool that needs a yes: park the turn and ask. */
-  ReplyEffect<ConversationEvent, ConversationState> park(
-      EffectFactories<ConversationEvent, ConversationState> effect, ConfirmationRequested asked) {
+  ReplyEffect<ConversationEvent, ConversationState> park(ConfirmationRequested asked) {
     context.getLog().info("{}: turn {} waits for confirmation", key, asked.request().turnId());
     runner.park();
     delivery.stopTyping();
@@ -68,25 +71,30 @@ final class ConfirmationFlow {
         .thenNoReply();
   }
 
-  /** After a restart (or any Advance) while parked: the timer again, or the timeout now. */
-  void arm(ConversationState state) {
+  /**
+   * An {@code Advance} while parked (after a restart, or a failed erasure): what waits in the
+   * outbox goes out, and the question's timer runs again, or its timeout comes now.
+   */
+  ReplyEffect<ConversationEvent, ConversationState> onAdvance(
+      ConversationState state, Advance cmd) {
+    delivery.kick(state);
+    arm(state);
+    return effect.noReply();
+  }
+
+  private void arm(ConversationState state) {
     PendingConfirmation pending = state.pendingConfirmation();
     Duration left = Duration.between(deps.clock().instant(), pending.expiresAt());
     ConfirmationTimedOut timeout = new ConfirmationTimedOut(pending.confirmationId());
     if (left.isNegative() || left.isZero()) {
       context.getSelf().tell(timeout);
     } else {
-      timers.startSingleTimer(TIMER, timeout, left);
+      timers.startSingleTimer(TimerKey.CONFIRMATION, timeout, left);
     }
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onPress(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      PressButton cmd) {
-    if (erasing.getAsBoolean()) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
-    }
+      ConversationState state, PressButton cmd) {
     PendingConfirmation pending = state.pendingConfirmation();
     boolean yes = pending != null && cmd.data().equals(pending.buttonData(true));
     boolean no = pending != null && cmd.data().equals(pending.buttonData(false));
@@ -96,21 +104,16 @@ final class ConfirmationFlow {
     if (pending.askedUserId() != null && !pending.askedUserId().equals(cmd.userId())) {
       return effect.reply(cmd.replyTo(), StatusReply.success("not-yours"));
     }
-    return resolve(effect, state, yes, "button", null)
+    return resolve(state, yes, "button", null)
         .thenReply(cmd.replyTo(), next -> StatusReply.success("accepted"));
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onTimeout(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      ConfirmationTimedOut cmd) {
-    PendingConfirmation pending = state.pendingConfirmation();
-    if (erasing.getAsBoolean()
-        || pending == null
-        || !pending.confirmationId().equals(cmd.confirmationId())) {
-      return effect.noReply();
+      ConversationState state, ConfirmationTimedOut cmd) {
+    if (!state.pendingConfirmation().confirmationId().equals(cmd.confirmationId())) {
+      return effect.noReply(); // the timer of a question asked before
     }
-    return resolve(effect, state, false, "timeout", null).thenNoReply();
+    return resolve(state, false, "timeout", null).thenNoReply();
   }
 
   /** Whether a new message answers the parked question (it comes from the user asked). */
@@ -137,10 +140,7 @@ final class ConfirmationFlow {
    * call (the user moved on) and waits in the inbox for its own turn.
    */
   ReplyEffect<ConversationEvent, ConversationState> onMessage(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      AcceptMessage cmd,
-      MessageAccepted receipt) {
+      ConversationState state, AcceptMessage cmd, MessageAccepted receipt) {
     String said = answerWords(cmd.text());
     boolean yes = YES.contains(said);
     boolean answered = yes || NO.contains(said);
@@ -159,7 +159,7 @@ final class ConfirmationFlow {
         .thenRun(
             next -> {
               // Counted once stored: a receipt whose write fails is sent again and counted then.
-              deps.metrics().receipt(dev.parley.metrics.ConversationMetrics.Receipt.ACCEPTED);
+              deps.metrics().receipt(Receipt.ACCEPTED);
               deps.metrics().inboxDepthChanged(1);
               resumed(next, pending, resolved, answer);
             })
@@ -173,7 +173,7 @@ final class ConfirmationFlow {
    */
   static String answerWords(String text) {
     return text.trim()
-        .toLowerCase()
+        .toLowerCase(Locale.ROOT)
         .replaceAll("^(@\\w+[\\s,:]*)+", "")
         .replaceAll("^/(\\w+)@\\w+", "$1")
         .replaceAll("^/", "")
@@ -181,14 +181,8 @@ final class ConfirmationFlow {
         .trim();
   }
 
-  private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<
-          ConversationEvent, ConversationState>
-      resolve(
-          EffectFactories<ConversationEvent, ConversationState> effect,
-          ConversationState state,
-          boolean approved,
-          String reason,
-          String answerMessageId) {
+  private EffectBuilder<ConversationEvent, ConversationState> resolve(
+      ConversationState state, boolean approved, String reason, String answerMessageId) {
     PendingConfirmation pending = state.pendingConfirmation();
     ConfirmationResolved resolved =
         new ConfirmationResolved(
@@ -201,7 +195,7 @@ final class ConfirmationFlow {
       PendingConfirmation pending,
       ConfirmationResolved resolved,
       UserLine answer) {
-    timers.cancel(TIMER);
+    timers.cancel(TimerKey.CONFIRMATION);
     context
         .getLog()
         .info(

@@ -1,22 +1,40 @@
 package dev.parley.conversation;
 
 import dev.parley.CborSerializable;
-import dev.parley.llm.ChatResponse;
 import dev.parley.text.Utf16;
 import java.time.Duration;
-import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * What a conversation entity understands. The public commands cross nodes through sharding; the
- * private ones (model and tool results, timers) only ever come from the entity itself and carry the
- * turn id and attempt, so a late answer of an abandoned attempt is ignored. Strings from outside
- * are made well-formed UTF-16 as a command is built: Jackson could not serialize a lone surrogate
- * to another node, nor the journal store it.
+ * What a conversation entity understands. These commands cross nodes through sharding ({@link
+ * Advance} too: a stopping entity sends it to its next incarnation); the ones only the entity sends
+ * itself (model and tool results, timers) are package-private, in {@link InternalCommand}. Strings
+ * from outside are made well-formed UTF-16 as a command is built: Jackson could not serialize a
+ * lone surrogate to another node, nor the journal store it.
  */
-public sealed interface ConversationCommand extends CborSerializable {
+public sealed interface ConversationCommand extends CborSerializable
+    permits ConversationCommand.Ask,
+        ConversationCommand.GetConversation,
+        ConversationCommand.Stop,
+        ConversationCommand.Advance,
+        InternalCommand {
+
+  /**
+   * A command answered with a {@link StatusReply}: whatever the entity cannot do now (erasing, a
+   * refused write) it refuses with a {@link ConversationError}, the same way for each of them.
+   */
+  sealed interface Ask<R> extends ConversationCommand
+      permits AcceptMessage,
+          RejectMessage,
+          UpdateDeliveryStatus,
+          PressButton,
+          RecordNote,
+          AwaitOutcome,
+          Erase {
+    ActorRef<StatusReply<R>> replyTo();
+  }
 
   /** Take a message into the inbox; answered once its receipt is persisted. */
   record AcceptMessage(
@@ -25,7 +43,7 @@ public sealed interface ConversationCommand extends CborSerializable {
       String sender,
       ReplyAddress address,
       ActorRef<StatusReply<Accepted>> replyTo)
-      implements ConversationCommand {
+      implements Ask<Accepted> {
     public AcceptMessage {
       messageId = Utf16.wellFormed(messageId);
       text = Utf16.wellFormed(text);
@@ -48,7 +66,7 @@ public sealed interface ConversationCommand extends CborSerializable {
       String notice,
       ReplyAddress address,
       ActorRef<StatusReply<Accepted>> replyTo)
-      implements ConversationCommand {
+      implements Ask<Accepted> {
     public RejectMessage {
       messageId = Utf16.wellFormed(messageId);
       reason = Utf16.wellFormed(reason);
@@ -59,7 +77,7 @@ public sealed interface ConversationCommand extends CborSerializable {
   /** A channel reports what became of a sent message (e.g. WhatsApp: delivered, read). */
   record UpdateDeliveryStatus(
       String channelMessageId, String status, ActorRef<StatusReply<Done>> replyTo)
-      implements ConversationCommand {
+      implements Ask<Done> {
     public UpdateDeliveryStatus {
       channelMessageId = Utf16.wellFormed(channelMessageId);
       status = Utf16.wellFormed(status);
@@ -72,19 +90,16 @@ public sealed interface ConversationCommand extends CborSerializable {
    * not-yours} (a group confirmation counts only from the user it asked).
    */
   record PressButton(String data, String userId, ActorRef<StatusReply<String>> replyTo)
-      implements ConversationCommand {
+      implements Ask<String> {
     public PressButton {
       data = Utf16.wellFormed(data);
       userId = Utf16.wellFormed(userId);
     }
   }
 
-  /** The parked turn's question went unanswered for too long. */
-  record ConfirmationTimedOut(String confirmationId) implements ConversationCommand {}
-
   /** Record something about the chat that starts no turn (bot added, group migrated). */
   record RecordNote(String noteId, String kind, String detail, ActorRef<StatusReply<Done>> replyTo)
-      implements ConversationCommand {
+      implements Ask<Done> {
     public RecordNote {
       noteId = Utf16.wellFormed(noteId);
       kind = Utf16.wellFormed(kind);
@@ -95,7 +110,7 @@ public sealed interface ConversationCommand extends CborSerializable {
   /** Answer once the given message's turn is over (or at once if it already is). */
   record AwaitOutcome(
       String messageId, Duration maxWait, ActorRef<StatusReply<MessageOutcome>> replyTo)
-      implements ConversationCommand {
+      implements Ask<MessageOutcome> {
     public AwaitOutcome {
       messageId = Utf16.wellFormed(messageId);
     }
@@ -111,7 +126,7 @@ public sealed interface ConversationCommand extends CborSerializable {
       implements ConversationCommand {}
 
   /** Erase every stored event and snapshot of this conversation, then stop. */
-  record Erase(ActorRef<StatusReply<Done>> replyTo) implements ConversationCommand {}
+  record Erase(ActorRef<StatusReply<Done>> replyTo) implements Ask<Done> {}
 
   /** Sent by sharding on hand-off and passivation. */
   enum Stop implements ConversationCommand {
@@ -122,50 +137,6 @@ public sealed interface ConversationCommand extends CborSerializable {
   enum Advance implements ConversationCommand {
     INSTANCE
   }
-
-  /** The idle timer fired: passivate if there is still nothing to do. */
-  enum IdleTimeout implements ConversationCommand {
-    INSTANCE
-  }
-
-  record ModelAnswered(long turnId, int attempt, ChatResponse response)
-      implements ConversationCommand {}
-
-  record ModelFailed(long turnId, int attempt, String code, String reason)
-      implements ConversationCommand {}
-
-  record ToolsFinished(long turnId, int attempt, List<String> results)
-      implements ConversationCommand {}
-
-  record TurnTimedOut(long turnId, int attempt) implements ConversationCommand {}
-
-  /**
-   * How send number {@code generation} of a reply ended, ignored unless that send is under way;
-   * also what the send's watchdog sends (as an error) when no result came in time.
-   */
-  record DeliveryFinished(String replyId, long generation, DeliveryResult result, String error)
-      implements ConversationCommand {}
-
-  /** Try the head of the outbox again after a failed send. */
-  enum RetryDelivery implements ConversationCommand {
-    INSTANCE
-  }
-
-  /**
-   * After a restart caused by the journal refusing an event: record a handled failure in place of
-   * what was refused (see {@link RejectedWrites}).
-   */
-  enum ResolveRejection implements ConversationCommand {
-    INSTANCE
-  }
-
-  /** Refresh the channel's "typing…" while a turn runs. */
-  enum Typing implements ConversationCommand {
-    INSTANCE
-  }
-
-  record EraseFinished(ActorRef<StatusReply<Done>> replyTo, String error)
-      implements ConversationCommand {}
 
   /** Reply to {@link AcceptMessage}: the id as stored and whether it was seen before. */
   record Accepted(String messageId, boolean duplicate) implements CborSerializable {

@@ -2,24 +2,14 @@ package dev.parley.conversation;
 
 import dev.parley.conversation.ConversationCommand.AcceptMessage;
 import dev.parley.conversation.ConversationCommand.Advance;
+import dev.parley.conversation.ConversationCommand.Ask;
 import dev.parley.conversation.ConversationCommand.AwaitOutcome;
-import dev.parley.conversation.ConversationCommand.ConfirmationTimedOut;
-import dev.parley.conversation.ConversationCommand.DeliveryFinished;
 import dev.parley.conversation.ConversationCommand.Erase;
-import dev.parley.conversation.ConversationCommand.EraseFinished;
 import dev.parley.conversation.ConversationCommand.GetConversation;
-import dev.parley.conversation.ConversationCommand.IdleTimeout;
-import dev.parley.conversation.ConversationCommand.ModelAnswered;
-import dev.parley.conversation.ConversationCommand.ModelFailed;
 import dev.parley.conversation.ConversationCommand.PressButton;
 import dev.parley.conversation.ConversationCommand.RecordNote;
 import dev.parley.conversation.ConversationCommand.RejectMessage;
-import dev.parley.conversation.ConversationCommand.ResolveRejection;
-import dev.parley.conversation.ConversationCommand.RetryDelivery;
 import dev.parley.conversation.ConversationCommand.Stop;
-import dev.parley.conversation.ConversationCommand.ToolsFinished;
-import dev.parley.conversation.ConversationCommand.TurnTimedOut;
-import dev.parley.conversation.ConversationCommand.Typing;
 import dev.parley.conversation.ConversationCommand.UpdateDeliveryStatus;
 import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
 import dev.parley.conversation.ConversationEvent.ConfirmationResolved;
@@ -33,7 +23,19 @@ import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnInterrupted;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
+import dev.parley.conversation.InternalCommand.ConfirmationTimedOut;
+import dev.parley.conversation.InternalCommand.DeliveryFinished;
+import dev.parley.conversation.InternalCommand.EraseFinished;
+import dev.parley.conversation.InternalCommand.IdleTimeout;
+import dev.parley.conversation.InternalCommand.ModelAnswered;
+import dev.parley.conversation.InternalCommand.ModelFailed;
+import dev.parley.conversation.InternalCommand.ResolveRejection;
+import dev.parley.conversation.InternalCommand.RetryDelivery;
+import dev.parley.conversation.InternalCommand.ToolsFinished;
+import dev.parley.conversation.InternalCommand.TurnTimedOut;
+import dev.parley.conversation.InternalCommand.Typing;
 import dev.parley.conversation.RecentMessages.Entry;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -51,6 +53,7 @@ import org.apache.pekko.persistence.typed.JournalPersistRejected;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -63,6 +66,16 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * enters the journal only when its tool-call loop is over, as {@code TurnCompleted} or {@code
  * TurnFailed}. Unfinished work survives restarts: remember-entities brings the entity back, and
  * recovery resumes the inbox.
+ *
+ * <p>The command handler is a state machine over {@link Phase}: idle, running a turn, awaiting
+ * confirmation, erasing; one handler block per phase, and what a phase does not handle is dropped
+ * at the end of its block ({@link #ignore}), never by a flag tested in a helper. The phase is
+ * computed for each command from the persisted state and two facts of this incarnation's memory (an
+ * erasure in flight, a turn's calls in flight), not kept in the state's type: those two are not
+ * persisted and must not be, since a recovered entity has neither until it starts them again. The
+ * helpers each keep one concern: {@link MessageIntake} the front door, {@link TurnFlow} with {@link
+ * TurnRunner} the turn loop, {@link ConfirmationFlow} the parked question, {@link DeliveryRunner}
+ * the outbox, {@link Erasure} the eraser, {@link RejectionFlow} what replaces a refused write.
  */
 public final class ConversationEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -79,6 +92,7 @@ public final class ConversationEntity
   private final String key;
   private final TimerScheduler<ConversationCommand> timers;
   private final OutcomeWaiters waiters;
+  private final IdleTimer idle;
   private final TurnRunner runner;
   private final DeliveryRunner delivery;
   private final MessageIntake intake;
@@ -143,6 +157,7 @@ public final class ConversationEntity
     this.settings = deps.settings();
     this.dedupe = DedupeLimits.from(settings);
     this.waiters = new OutcomeWaiters(settings.maxWaitingAsks());
+    this.idle = new IdleTimer(timers, settings.passivateIdleAfter());
     this.runner = new TurnRunner(key, context, timers, deps);
     String channel = ConversationKey.parse(key).channel();
     // Decided by the key alone, so replaying events gives the same state whatever is
@@ -151,35 +166,14 @@ public final class ConversationEntity
     this.delivery =
         new DeliveryRunner(
             key, context, timers, deps.senders().forChannel(channel), settings, deps.metrics());
-    this.erasure =
-        new Erasure(
-            key,
-            context,
-            deps.eraser(),
-            this::passivate,
-            () -> {
-              runner.abandon();
-              delivery.abandon();
-              timers.cancel(ConfirmationFlow.TIMER);
-              waiters.abandonAll("erased");
-            },
-            () -> context.getSelf().tell(Advance.INSTANCE));
-    this.confirmation =
-        new ConfirmationFlow(key, context, timers, deps, runner, delivery, erasure::inProgress);
-    this.intake =
-        new MessageIntake(key, context, deps, delivery, confirmation, erasure::inProgress);
+    this.erasure = new Erasure(key, context, deps.eraser());
+    // Effect() is one stateless factory: the helpers build their effects with it directly.
+    EffectFactories<ConversationEvent, ConversationState> effect = Effect();
+    this.confirmation = new ConfirmationFlow(key, context, timers, deps, runner, delivery, effect);
+    this.intake = new MessageIntake(key, context, deps, delivery, confirmation, effect);
     this.turns =
-        new TurnFlow(
-            key,
-            context,
-            deps,
-            runner,
-            delivery,
-            confirmation,
-            waiters,
-            erasure::inProgress,
-            this::scheduleIdleCheck);
-    this.rejectionFlow = new RejectionFlow(key, context, deps, delivery, turns);
+        new TurnFlow(key, context, deps, runner, delivery, confirmation, waiters, idle, effect);
+    this.rejectionFlow = new RejectionFlow(key, context, deps, delivery, turns, effect);
   }
 
   @Override
@@ -192,41 +186,72 @@ public final class ConversationEntity
     return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
   }
 
+  private Phase phase(ConversationState state) {
+    return Phase.of(erasure.inProgress(), state, runner.busy());
+  }
+
+  private boolean in(Phase phase, ConversationState state) {
+    return phase(state) == phase;
+  }
+
+  /**
+   * One block per phase, first match wins: a phase's block handles what that phase does differently
+   * and ends in {@link #ignore} where nothing else may run (erasing); the last block holds what
+   * every other phase does alike, and ignores the rest: results and timers of work no longer in
+   * flight.
+   */
   @Override
   public CommandHandlerWithReply<ConversationCommand, ConversationEvent, ConversationState>
       commandHandler() {
-    CommandHandlerWithReply<ConversationCommand, ConversationEvent, ConversationState> handlers =
-        newCommandHandlerWithReplyBuilder()
-            .forAnyState()
-            .onCommand(AcceptMessage.class, (state, cmd) -> intake.onAccept(Effect(), state, cmd))
-            .onCommand(RejectMessage.class, (state, cmd) -> intake.onReject(Effect(), state, cmd))
-            .onCommand(
-                UpdateDeliveryStatus.class,
-                (state, cmd) -> intake.onDeliveryStatus(Effect(), state, cmd))
-            .onCommand(RecordNote.class, (state, cmd) -> intake.onNote(Effect(), state, cmd))
-            .onCommand(DeliveryFinished.class, this::onDeliveryFinished)
-            .onCommand(RetryDelivery.class, this::onRetryDelivery)
-            .onCommand(Typing.class, this::onTyping)
-            .onCommand(AwaitOutcome.class, this::onAwait)
-            .onCommand(GetConversation.class, this::onGet)
-            .onCommand(Advance.class, (state, cmd) -> turns.onAdvance(Effect(), state, cmd))
-            .onCommand(
-                ModelAnswered.class, (state, cmd) -> turns.onModelAnswered(Effect(), state, cmd))
-            .onCommand(
-                ToolsFinished.class, (state, cmd) -> turns.onToolsFinished(Effect(), state, cmd))
-            .onCommand(ModelFailed.class, (state, cmd) -> turns.onModelFailed(Effect(), state, cmd))
-            .onCommand(TurnTimedOut.class, (state, cmd) -> turns.onTimedOut(Effect(), state, cmd))
-            .onCommand(IdleTimeout.class, this::onIdleTimeout)
-            .onCommand(
-                PressButton.class, (state, cmd) -> confirmation.onPress(Effect(), state, cmd))
-            .onCommand(
-                ConfirmationTimedOut.class,
-                (state, cmd) -> confirmation.onTimeout(Effect(), state, cmd))
-            .onCommand(Erase.class, (state, cmd) -> erasure.onErase(Effect(), cmd))
-            .onCommand(EraseFinished.class, (state, cmd) -> erasure.onFinished(Effect(), cmd))
-            .onCommand(Stop.class, this::onStop)
-            .onCommand(ResolveRejection.class, this::onResolveRejection)
-            .build();
+    var builder = newCommandHandlerWithReplyBuilder();
+    // Nothing may be persisted: asks are refused (retryable), work results are dropped.
+    builder
+        .forState(state -> in(Phase.ERASING, state))
+        .onCommand(AcceptMessage.class, this::refuseWhileErasing)
+        .onCommand(RejectMessage.class, this::refuseWhileErasing)
+        .onCommand(UpdateDeliveryStatus.class, this::refuseWhileErasing)
+        .onCommand(RecordNote.class, this::refuseWhileErasing)
+        .onCommand(PressButton.class, this::refuseWhileErasing)
+        .onCommand(Erase.class, this::refuseWhileErasing)
+        .onCommand(AwaitOutcome.class, this::onAwait)
+        .onCommand(GetConversation.class, this::onGetWhileErasing)
+        .onCommand(DeliveryFinished.class, this::onDeliveryFinishedWhileErasing)
+        .onCommand(EraseFinished.class, this::onEraseFinished)
+        .onCommand(Stop.class, this::onStopWhileErasing)
+        .onCommand(ResolveRejection.class, this::onResolveRejectionWhileErasing)
+        .onAnyCommand(this::ignore);
+    builder
+        .forState(state -> in(Phase.AWAITING_CONFIRMATION, state))
+        .onCommand(PressButton.class, confirmation::onPress)
+        .onCommand(ConfirmationTimedOut.class, confirmation::onTimeout)
+        .onCommand(Advance.class, confirmation::onAdvance);
+    builder
+        .forState(state -> in(Phase.RUNNING, state))
+        .onCommand(ModelAnswered.class, turns::onModelAnswered)
+        .onCommand(ToolsFinished.class, turns::onToolsFinished)
+        .onCommand(ModelFailed.class, turns::onModelFailed)
+        .onCommand(TurnTimedOut.class, turns::onTimedOut)
+        .onCommand(Advance.class, this::onRetryDelivery);
+    builder.forState(state -> in(Phase.IDLE, state)).onCommand(Advance.class, turns::onAdvance);
+    // Idle, running or awaiting confirmation alike.
+    builder
+        .forAnyState()
+        .onCommand(AcceptMessage.class, intake::onAccept)
+        .onCommand(RejectMessage.class, intake::onReject)
+        .onCommand(UpdateDeliveryStatus.class, intake::onDeliveryStatus)
+        .onCommand(RecordNote.class, intake::onNote)
+        .onCommand(PressButton.class, this::onExpiredPress)
+        .onCommand(AwaitOutcome.class, this::onAwait)
+        .onCommand(GetConversation.class, this::onGet)
+        .onCommand(DeliveryFinished.class, this::onDeliveryFinished)
+        .onCommand(RetryDelivery.class, this::onRetryDelivery)
+        .onCommand(Typing.class, this::onTyping)
+        .onCommand(IdleTimeout.class, this::onIdleTimeout)
+        .onCommand(Erase.class, this::onErase)
+        .onCommand(Stop.class, this::onStop)
+        .onCommand(ResolveRejection.class, this::onResolveRejection)
+        .onAnyCommand(this::ignore);
+    var handlers = builder.build();
     // Every live command is noted, with the events it leads to, in case the journal refuses them.
     // After a refusal, nothing overtakes its resolution: commands wait in the stash until then.
     return (state, command) -> {
@@ -297,7 +322,7 @@ public final class ConversationEntity
             PostStop.instance(),
             state -> {
               uncountInbox(state);
-              waiters.abandonAll("stopped");
+              waiters.abandonAll(ConversationError.STOPPED);
             })
         // A journal failure restarts the entity (backoff); recovery redoes the running turn.
         .onSignal(
@@ -317,14 +342,24 @@ public final class ConversationEntity
     }
   }
 
+  /** What a phase does not handle: a result or timer of work no longer in flight. */
+  private ReplyEffect<ConversationEvent, ConversationState> ignore(
+      ConversationState state, ConversationCommand cmd) {
+    return Effect().noReply();
+  }
+
+  private <R> ReplyEffect<ConversationEvent, ConversationState> refuseWhileErasing(
+      ConversationState state, Ask<R> cmd) {
+    return Effect().reply(cmd.replyTo(), ConversationError.ERASING.reply());
+  }
+
+  private ReplyEffect<ConversationEvent, ConversationState> onExpiredPress(
+      ConversationState state, PressButton cmd) {
+    return Effect().reply(cmd.replyTo(), StatusReply.success("expired"));
+  }
+
   private ReplyEffect<ConversationEvent, ConversationState> onDeliveryFinished(
       ConversationState state, DeliveryFinished cmd) {
-    if (erasure.inProgress()) {
-      // Nothing may be persisted now. The runner is free again: a failed erasure resumes with
-      // Advance, which sends the reply again; a successful one leaves nothing to send.
-      delivery.release(cmd);
-      return Effect().noReply();
-    }
     ConversationEvent recorded = delivery.onFinished(cmd, deps.clock().instant());
     if (recorded == null) {
       return Effect().noReply();
@@ -334,9 +369,19 @@ public final class ConversationEntity
         .thenRun(
             next -> {
               delivery.kick(next);
-              scheduleIdleCheck(next);
+              idle.armIfIdle(next);
             })
         .thenNoReply();
+  }
+
+  /**
+   * Nothing may be persisted now. The runner is free again: a failed erasure resumes with Advance,
+   * which sends the reply again; a successful one leaves nothing to send.
+   */
+  private ReplyEffect<ConversationEvent, ConversationState> onDeliveryFinishedWhileErasing(
+      ConversationState state, DeliveryFinished cmd) {
+    delivery.release(cmd);
+    return Effect().noReply();
   }
 
   private ReplyEffect<ConversationEvent, ConversationState> onResolveRejection(
@@ -347,15 +392,24 @@ public final class ConversationEntity
     if (rejection == null) {
       return Effect().noReply();
     }
-    if (erasure.inProgress()) {
-      RejectionFlow.refuse(rejection.command(), "erasing");
-      return Effect().noReply().thenUnstashAll();
-    }
-    return rejectionFlow.resolve(Effect(), state, rejection);
+    return rejectionFlow.resolve(state, rejection);
   }
 
+  private ReplyEffect<ConversationEvent, ConversationState> onResolveRejectionWhileErasing(
+      ConversationState state, ResolveRejection cmd) {
+    var rejection = pendingRejection;
+    pendingRejection = null;
+    rejections.resolving(rejection);
+    if (rejection == null) {
+      return Effect().noReply();
+    }
+    RejectionFlow.refuse(rejection.command(), ConversationError.ERASING);
+    return Effect().noReply().thenUnstashAll();
+  }
+
+  /** Sends the head of the outbox unless a send is under way (also a running turn's Advance). */
   private ReplyEffect<ConversationEvent, ConversationState> onRetryDelivery(
-      ConversationState state, RetryDelivery cmd) {
+      ConversationState state, ConversationCommand cmd) {
     delivery.kick(state);
     return Effect().noReply();
   }
@@ -364,7 +418,7 @@ public final class ConversationEntity
       ConversationState state, AwaitOutcome cmd) {
     Entry entry = state.recent().find(cmd.messageId());
     if (entry == null) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("unknown-message"));
+      return Effect().reply(cmd.replyTo(), ConversationError.UNKNOWN_MESSAGE.reply());
     }
     if (entry.outcome() != null) {
       return Effect()
@@ -372,16 +426,46 @@ public final class ConversationEntity
     }
     if (!waiters.add(
         cmd.messageId(), cmd.replyTo(), deps.clock().instant().plus(cmd.maxWait()), deps.clock())) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error("too-many-waiting"));
+      return Effect().reply(cmd.replyTo(), ConversationError.TOO_MANY_WAITING.reply());
     }
     return Effect().noReply();
   }
 
   private ReplyEffect<ConversationEvent, ConversationState> onGet(
       ConversationState state, GetConversation cmd) {
-    scheduleIdleCheck(state);
-    return Effect()
-        .reply(cmd.replyTo(), ConversationPage.of(key, state, cmd, erasure.inProgress()));
+    idle.armIfIdle(state);
+    return Effect().reply(cmd.replyTo(), ConversationPage.of(key, state, cmd));
+  }
+
+  private ReplyEffect<ConversationEvent, ConversationState> onGetWhileErasing(
+      ConversationState state, GetConversation cmd) {
+    idle.armIfIdle(state);
+    return Effect().reply(cmd.replyTo(), ConversationPage.erasing(key));
+  }
+
+  /** The work in flight is dropped, then the rows are deleted; the entity stops once they are. */
+  private ReplyEffect<ConversationEvent, ConversationState> onErase(
+      ConversationState state, Erase cmd) {
+    runner.abandon();
+    delivery.abandon();
+    timers.cancel(TimerKey.CONFIRMATION);
+    waiters.abandonAll(ConversationError.ERASED);
+    erasure.start(cmd.replyTo());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<ConversationEvent, ConversationState> onEraseFinished(
+      ConversationState state, EraseFinished cmd) {
+    if (cmd.error() != null) {
+      // Take up the work dropped at the start again, here (passivating would drop the
+      // conversation from remember-entities with work pending).
+      erasure.failed(cmd.error());
+      context.getSelf().tell(Advance.INSTANCE);
+      return Effect().reply(cmd.replyTo(), ConversationError.ERASE_FAILED.reply());
+    }
+    // The next incarnation recovers an empty journal.
+    passivate();
+    return Effect().reply(cmd.replyTo(), StatusReply.success(Done.getInstance()));
   }
 
   /**
@@ -391,18 +475,24 @@ public final class ConversationEntity
    */
   private ReplyEffect<ConversationEvent, ConversationState> onStop(
       ConversationState state, Stop cmd) {
-    if (!state.isIdle() && shard != null && !erasure.inProgress()) {
+    if (!state.isIdle() && shard != null) {
       // Work came in after this entity asked to passivate (a message reached it before the
       // shard saw the request): an Advance through sharding is buffered by the shard and
       // starts the entity again, so the work does not wait for the next message.
       ClusterSharding.get(context.getSystem()).entityRefFor(ENTITY_KEY, key).tell(Advance.INSTANCE);
     }
     TurnInterrupted interrupted = runner.interruption();
-    if (interrupted == null || erasure.inProgress()) {
+    if (interrupted == null) {
       return Effect().stop().thenNoReply();
     }
     runner.abandon();
     return Effect().persist(interrupted).thenStop().thenNoReply();
+  }
+
+  /** An erasing entity stops without a word: nothing may be persisted, its work is dropped. */
+  private ReplyEffect<ConversationEvent, ConversationState> onStopWhileErasing(
+      ConversationState state, Stop cmd) {
+    return Effect().stop().thenNoReply();
   }
 
   private ReplyEffect<ConversationEvent, ConversationState> onTyping(
@@ -411,19 +501,9 @@ public final class ConversationEntity
     return Effect().noReply();
   }
 
-  private void scheduleIdleCheck(ConversationState state) {
-    if (state.isIdle()) {
-      timers.startSingleTimer("idle", IdleTimeout.INSTANCE, settings.passivateIdleAfter());
-    }
-  }
-
   private ReplyEffect<ConversationEvent, ConversationState> onIdleTimeout(
       ConversationState state, IdleTimeout cmd) {
-    if (state.isIdle()
-        && !runner.busy()
-        && !delivery.busy()
-        && waiters.isEmpty()
-        && !erasure.inProgress()) {
+    if (state.isIdle() && !runner.busy() && !delivery.busy() && waiters.isEmpty()) {
       passivate();
     }
     return Effect().noReply();

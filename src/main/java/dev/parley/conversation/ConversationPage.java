@@ -7,11 +7,12 @@ import java.util.List;
 final class ConversationPage {
   private ConversationPage() {}
 
-  static ConversationView of(
-      String key, ConversationState state, GetConversation query, boolean erasing) {
-    if (erasing) {
-      return new ConversationView(key, "idle", 0, List.of(), false, null);
-    }
+  /** What an erasure in progress shows: the empty conversation it is about to become. */
+  static ConversationView erasing(String key) {
+    return new ConversationView(key, "idle", 0, List.of(), false, null);
+  }
+
+  static ConversationView of(String key, ConversationState state, GetConversation query) {
     List<Turn> older =
         query.beforeTurnId() > 0
             ? state.turns().stream().filter(t -> t.turnId() < query.beforeTurnId()).toList()

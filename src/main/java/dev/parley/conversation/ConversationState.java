@@ -15,6 +15,8 @@ import dev.parley.conversation.ConversationEvent.TurnInterrupted;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -36,14 +38,23 @@ public record ConversationState(
     implements CborSerializable {
   static final int MAX_EARLY_STATUSES = 50;
 
-  /** A turn that has started and not ended. After a crash this tells how often it was tried. */
   /**
    * A turn that has started and not ended. After a restart this tells how often it was tried, and
    * whether the last attempt was handed off on purpose ({@code interrupted}: shutdown or rebalance)
    * rather than cut off by a crash.
    */
   public record RunningTurn(long turnId, List<String> messageIds, int attempt, boolean interrupted)
-      implements CborSerializable {}
+      implements CborSerializable {
+    RunningTurn interruptedNow() {
+      return new RunningTurn(turnId, messageIds, attempt, true);
+    }
+
+    RunningTurn joinedBy(String messageId) {
+      List<String> ids = new ArrayList<>(messageIds);
+      ids.add(messageId);
+      return new RunningTurn(turnId, ids, attempt, interrupted);
+    }
+  }
 
   /** A channel status for a message id we have not recorded yet (the send is in flight). */
   public record EarlyStatus(String channelMessageId, String status) implements CborSerializable {}
@@ -60,11 +71,12 @@ public record ConversationState(
         List.of(), null, List.of(), RecentMessages.empty(), 1, List.of(), List.of(), null);
   }
 
-  /** Nothing to do: no message waiting, no turn running, no reply to send. */
+  /** A turn is parked on a question to the user. */
   public boolean awaitingConfirmation() {
     return pendingConfirmation != null;
   }
 
+  /** Nothing to do: no message waiting, no turn running, no reply to send. */
   public boolean isIdle() {
     return running == null && inbox.isEmpty() && outbox.isEmpty();
   }
@@ -76,31 +88,19 @@ public record ConversationState(
   public ConversationState accepted(MessageAccepted e, DedupeLimits limits) {
     List<UserLine> nextInbox = new ArrayList<>(inbox);
     nextInbox.add(new UserLine(e.messageId(), e.text(), e.sender(), e.address()));
-    return new ConversationState(
-        nextInbox,
-        running,
-        turns,
-        recent.add(e.messageId(), e.at(), limits),
-        nextTurnId,
-        outbox,
-        earlyStatuses,
-        pendingConfirmation);
+    return withInbox(nextInbox).withRecent(recent.add(e.messageId(), e.at(), limits));
   }
 
   public ConversationState rejected(MessageRejected e, DedupeLimits limits, boolean sends) {
     RecentMessages next =
         recent
             .add(e.messageId(), e.at(), limits)
-            .resolve(List.of(e.messageId()), "rejected", 0, e.notice());
-    List<PendingReply> nextOutbox =
-        sends && e.notice() != null
-            ? plus(
-                outbox,
-                new PendingReply(
-                    PendingReply.forMessage(e.messageId()), 0, e.notice(), e.address()))
-            : outbox;
-    return new ConversationState(
-        inbox, running, turns, next, nextTurnId, nextOutbox, earlyStatuses, pendingConfirmation);
+            .resolve(List.of(e.messageId()), Outcome.REJECTED, 0, e.notice());
+    ConversationState recorded = withRecent(next);
+    return sends && e.notice() != null
+        ? recorded.queued(
+            new PendingReply(PendingReply.forMessage(e.messageId()), 0, e.notice(), e.address()))
+        : recorded;
   }
 
   /** A note with an id is remembered like a message id, so a redelivery is not noted twice. */
@@ -109,56 +109,37 @@ public record ConversationState(
       return this;
     }
     RecentMessages next =
-        recent.add(e.noteId(), e.at(), limits).resolve(List.of(e.noteId()), "noted", 0, null);
-    return new ConversationState(
-        inbox, running, turns, next, nextTurnId, outbox, earlyStatuses, pendingConfirmation);
+        recent.add(e.noteId(), e.at(), limits).resolve(List.of(e.noteId()), Outcome.NOTED, 0, null);
+    return withRecent(next);
   }
 
   public ConversationState started(TurnStarted e) {
-    return new ConversationState(
-        inbox,
-        new RunningTurn(e.turnId(), List.copyOf(e.messageIds()), e.attempt(), false),
-        turns,
-        recent,
-        Math.max(nextTurnId, e.turnId() + 1),
-        outbox,
-        earlyStatuses,
-        pendingConfirmation);
+    return withRunning(new RunningTurn(e.turnId(), List.copyOf(e.messageIds()), e.attempt(), false))
+        .withNextTurnIdPast(e.turnId());
   }
 
   public ConversationState interrupted(TurnInterrupted e) {
     if (running == null || running.turnId() != e.turnId()) {
       return this;
     }
-    return new ConversationState(
-        inbox,
-        new RunningTurn(running.turnId(), running.messageIds(), running.attempt(), true),
-        turns,
-        recent,
-        nextTurnId,
-        outbox,
-        earlyStatuses,
-        pendingConfirmation);
+    return withRunning(running.interruptedNow());
   }
 
   /** The turn parks; its question (with yes/no buttons) joins the outbox. */
   public ConversationState confirmationRequested(ConfirmationRequested e, boolean sends) {
     PendingConfirmation request = e.request();
-    List<PendingReply> nextOutbox =
-        sends
-            ? plus(
-                outbox,
-                new PendingReply(
-                    PendingReply.forConfirmation(request.confirmationId()),
-                    0,
-                    request.question(),
-                    request.user().isEmpty() ? null : request.user().get(0).address(),
-                    List.of(
-                        new ReplyButton(request.buttonData(true), "Yes"),
-                        new ReplyButton(request.buttonData(false), "No"))))
-            : outbox;
-    return new ConversationState(
-        inbox, running, turns, recent, nextTurnId, nextOutbox, earlyStatuses, request);
+    ConversationState parked = withPendingConfirmation(request);
+    return sends
+        ? parked.queued(
+            new PendingReply(
+                PendingReply.forConfirmation(request.confirmationId()),
+                0,
+                request.question(),
+                request.user().isEmpty() ? null : request.user().get(0).address(),
+                List.of(
+                    new ReplyButton(request.buttonData(true), "Yes"),
+                    new ReplyButton(request.buttonData(false), "No"))))
+        : parked;
   }
 
   /**
@@ -170,15 +151,11 @@ public record ConversationState(
         || !pendingConfirmation.confirmationId().equals(e.confirmationId())) {
       return this;
     }
-    RunningTurn nextRunning = running;
-    if (running != null && e.answerMessageId() != null) {
-      List<String> ids = new ArrayList<>(running.messageIds());
-      ids.add(e.answerMessageId());
-      nextRunning =
-          new RunningTurn(running.turnId(), ids, running.attempt(), running.interrupted());
-    }
-    return new ConversationState(
-        inbox, nextRunning, turns, recent, nextTurnId, outbox, earlyStatuses, null);
+    RunningTurn nextRunning =
+        running != null && e.answerMessageId() != null
+            ? running.joinedBy(e.answerMessageId())
+            : running;
+    return withRunning(nextRunning).withPendingConfirmation(null);
   }
 
   public ConversationState completed(TurnCompleted e, int turnsInState, boolean sends) {
@@ -198,19 +175,14 @@ public record ConversationState(
       nextTurns.remove(0);
     }
     ReplyAddress address = e.user().isEmpty() ? null : e.user().get(0).address();
-    return new ConversationState(
-        withoutMessages(ids),
-        null,
-        nextTurns,
-        recent.resolve(ids, "completed", e.turnId(), null),
-        Math.max(nextTurnId, e.turnId() + 1),
-        sends
-            ? plus(
-                outbox,
-                new PendingReply(PendingReply.forTurn(e.turnId()), e.turnId(), e.reply(), address))
-            : outbox,
-        earlyStatuses,
-        null);
+    ConversationState ended =
+        turnEnded(ids, e.turnId())
+            .withTurns(nextTurns)
+            .withRecent(recent.resolve(ids, Outcome.COMPLETED, e.turnId(), null));
+    return sends
+        ? ended.queued(
+            new PendingReply(PendingReply.forTurn(e.turnId()), e.turnId(), e.reply(), address))
+        : ended;
   }
 
   public ConversationState failed(TurnFailed e, boolean sends) {
@@ -221,19 +193,13 @@ public record ConversationState(
         break;
       }
     }
-    return new ConversationState(
-        withoutMessages(e.messageIds()),
-        null,
-        turns,
-        recent.resolve(e.messageIds(), "failed", e.turnId(), e.notice()),
-        Math.max(nextTurnId, e.turnId() + 1),
-        sends
-            ? plus(
-                outbox,
-                new PendingReply(PendingReply.forTurn(e.turnId()), e.turnId(), e.notice(), address))
-            : outbox,
-        earlyStatuses,
-        null);
+    ConversationState ended =
+        turnEnded(e.messageIds(), e.turnId())
+            .withRecent(recent.resolve(e.messageIds(), Outcome.FAILED, e.turnId(), e.notice()));
+    return sends
+        ? ended.queued(
+            new PendingReply(PendingReply.forTurn(e.turnId()), e.turnId(), e.notice(), address))
+        : ended;
   }
 
   public ConversationState delivered(ReplyDelivered e) {
@@ -270,7 +236,7 @@ public record ConversationState(
                     ? turn.deliveryNote()
                     : null,
                 e.status());
-        changed |= !java.util.Objects.equals(merged, turn.deliveryNote());
+        changed |= !Objects.equals(merged, turn.deliveryNote());
         nextTurns.add(turn.withDelivery(turn.delivery(), turn.channelMessageIds(), merged));
       } else {
         nextTurns.add(turn);
@@ -280,15 +246,7 @@ public record ConversationState(
       return this; // a repeat, or a late "sent" after "read": statuses only move forward
     }
     if (found) {
-      return new ConversationState(
-          inbox,
-          running,
-          nextTurns,
-          recent,
-          nextTurnId,
-          outbox,
-          earlyStatuses,
-          pendingConfirmation);
+      return withTurns(nextTurns);
     }
     if (outbox.isEmpty()) {
       return this; // a status for a message that left the window long ago
@@ -310,13 +268,8 @@ public record ConversationState(
   }
 
   /** The completed turn with this id, if it is still in the window. */
-  public Turn turn(long turnId) {
-    for (Turn t : turns) {
-      if (t.turnId() == turnId) {
-        return t;
-      }
-    }
-    return null;
+  public Optional<Turn> turn(long turnId) {
+    return turns.stream().filter(t -> t.turnId() == turnId).findFirst();
   }
 
   private ConversationState settle(String replyId, UnaryOperator<Turn> change) {
@@ -330,20 +283,71 @@ public record ConversationState(
         outbox.stream().filter(r -> !r.replyId().equals(replyId)).toList();
     List<Turn> nextTurns =
         turns.stream().map(t -> t.turnId() == turnId && turnId > 0 ? change.apply(t) : t).toList();
+    return withOutbox(nextOutbox).withTurns(nextTurns);
+  }
+
+  // One change each: every transition above is a chain of these, so a new field means one new
+  // argument here and nowhere else.
+
+  ConversationState withInbox(List<UserLine> next) {
+    return new ConversationState(
+        next, running, turns, recent, nextTurnId, outbox, earlyStatuses, pendingConfirmation);
+  }
+
+  ConversationState withRunning(RunningTurn next) {
+    return new ConversationState(
+        inbox, next, turns, recent, nextTurnId, outbox, earlyStatuses, pendingConfirmation);
+  }
+
+  ConversationState withTurns(List<Turn> next) {
+    return new ConversationState(
+        inbox, running, next, recent, nextTurnId, outbox, earlyStatuses, pendingConfirmation);
+  }
+
+  ConversationState withRecent(RecentMessages next) {
+    return new ConversationState(
+        inbox, running, turns, next, nextTurnId, outbox, earlyStatuses, pendingConfirmation);
+  }
+
+  /** Turn ids only grow: the next one is past {@code turnId}, and never goes back. */
+  ConversationState withNextTurnIdPast(long turnId) {
     return new ConversationState(
         inbox,
         running,
-        nextTurns,
+        turns,
         recent,
-        nextTurnId,
-        nextOutbox,
+        Math.max(nextTurnId, turnId + 1),
+        outbox,
         earlyStatuses,
         pendingConfirmation);
   }
 
-  private ConversationState withEarlyStatuses(List<EarlyStatus> next) {
+  ConversationState withOutbox(List<PendingReply> next) {
+    return new ConversationState(
+        inbox, running, turns, recent, nextTurnId, next, earlyStatuses, pendingConfirmation);
+  }
+
+  ConversationState withEarlyStatuses(List<EarlyStatus> next) {
     return new ConversationState(
         inbox, running, turns, recent, nextTurnId, outbox, next, pendingConfirmation);
+  }
+
+  ConversationState withPendingConfirmation(PendingConfirmation next) {
+    return new ConversationState(
+        inbox, running, turns, recent, nextTurnId, outbox, earlyStatuses, next);
+  }
+
+  /** {@code reply} at the end of the outbox. */
+  ConversationState queued(PendingReply reply) {
+    return withOutbox(plus(outbox, reply));
+  }
+
+  /** A turn is over: its messages leave the inbox, nothing runs or waits for an answer. */
+  private ConversationState turnEnded(List<String> messageIds, long turnId) {
+    return withInbox(withoutMessages(messageIds))
+        .withRunning(null)
+        .withPendingConfirmation(null)
+        .withNextTurnIdPast(turnId);
   }
 
   private List<UserLine> withoutMessages(List<String> ids) {

@@ -1,11 +1,11 @@
 package dev.parley.conversation;
 
-import dev.parley.conversation.ConversationCommand.DeliveryFinished;
-import dev.parley.conversation.ConversationCommand.RetryDelivery;
-import dev.parley.conversation.ConversationCommand.Typing;
 import dev.parley.conversation.ConversationEvent.ReplyAbandoned;
 import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.DeliveryResult.Delivered;
+import dev.parley.conversation.InternalCommand.DeliveryFinished;
+import dev.parley.conversation.InternalCommand.RetryDelivery;
+import dev.parley.conversation.InternalCommand.Typing;
 import dev.parley.metrics.ConversationMetrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,9 +24,6 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * for it forever.
  */
 final class DeliveryRunner {
-  private static final String RETRY = "delivery-retry";
-  private static final String TYPING = "typing";
-  private static final String WATCHDOG = "delivery-watchdog";
 
   private final String key;
   private final ActorContext<ConversationCommand> context;
@@ -79,7 +76,7 @@ final class DeliveryRunner {
 
   /** Whether a send may be running or a retry is due: nothing else may start meanwhile. */
   boolean busy() {
-    return inFlight != null || timers.isTimerActive(RETRY);
+    return inFlight != null || timers.isTimerActive(TimerKey.DELIVERY_RETRY);
   }
 
   ReplySender sender() {
@@ -108,7 +105,7 @@ final class DeliveryRunner {
       send = CompletableFuture.failedFuture(e);
     }
     timers.startSingleTimer(
-        WATCHDOG,
+        TimerKey.DELIVERY_WATCHDOG,
         new DeliveryFinished(head.replyId(), sending, null, "no result within " + sendTimeout),
         sendTimeout);
     context.pipeToSelf(
@@ -135,7 +132,7 @@ final class DeliveryRunner {
       context
           .getLog()
           .warn("{}: sending {} failed ({}), again in {}", key, cmd.replyId(), cmd.error(), pause);
-      timers.startSingleTimer(RETRY, RetryDelivery.INSTANCE, pause);
+      timers.startSingleTimer(TimerKey.DELIVERY_RETRY, RetryDelivery.INSTANCE, pause);
       metrics.delivery(channel, "failed");
       metrics.deliveryRetry(channel);
       return null;
@@ -163,7 +160,7 @@ final class DeliveryRunner {
       return false;
     }
     inFlight = null;
-    timers.cancel(WATCHDOG);
+    timers.cancel(TimerKey.DELIVERY_WATCHDOG);
     return true;
   }
 
@@ -174,9 +171,9 @@ final class DeliveryRunner {
    * again, so the outbox cannot stay stuck behind a lost result.
    */
   void afterRestart() {
-    if (inFlight != null && !timers.isTimerActive(WATCHDOG)) {
+    if (inFlight != null && !timers.isTimerActive(TimerKey.DELIVERY_WATCHDOG)) {
       timers.startSingleTimer(
-          WATCHDOG,
+          TimerKey.DELIVERY_WATCHDOG,
           new DeliveryFinished(inFlight, generation, null, "no result after a restart"),
           sendTimeout);
     }
@@ -188,7 +185,7 @@ final class DeliveryRunner {
    * conversation goes on, and a second send of the same reply must not start beside the first.
    */
   void abandon() {
-    timers.cancel(RETRY);
+    timers.cancel(TimerKey.DELIVERY_RETRY);
     stopTyping();
   }
 
@@ -201,7 +198,7 @@ final class DeliveryRunner {
   void startTyping(ReplyAddress address) {
     if (sender != null && address != null) {
       sender.typing(key, address);
-      timers.startTimerWithFixedDelay(TYPING, Typing.INSTANCE, typingEvery);
+      timers.startTimerWithFixedDelay(TimerKey.TYPING, Typing.INSTANCE, typingEvery);
     }
   }
 
@@ -214,6 +211,6 @@ final class DeliveryRunner {
   }
 
   void stopTyping() {
-    timers.cancel(TYPING);
+    timers.cancel(TimerKey.TYPING);
   }
 }

@@ -12,7 +12,8 @@ import dev.parley.conversation.ConversationEvent.MessageRejected;
 import dev.parley.conversation.ConversationEvent.NoteRecorded;
 import dev.parley.metrics.ConversationMetrics;
 import dev.parley.metrics.ConversationMetrics.Receipt;
-import java.util.function.BooleanSupplier;
+import java.util.Optional;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
@@ -30,7 +31,7 @@ final class MessageIntake {
   private final ConversationDeps deps;
   private final ConversationSettings settings;
   private final DeliveryRunner delivery;
-  private final BooleanSupplier erasing;
+  private final EffectFactories<ConversationEvent, ConversationState> effect;
   private final ConfirmationFlow confirmation;
   private final ConversationMetrics metrics;
 
@@ -40,30 +41,25 @@ final class MessageIntake {
       ConversationDeps deps,
       DeliveryRunner delivery,
       ConfirmationFlow confirmation,
-      BooleanSupplier erasing) {
+      EffectFactories<ConversationEvent, ConversationState> effect) {
     this.key = key;
     this.context = context;
     this.deps = deps;
     this.settings = deps.settings();
     this.delivery = delivery;
-    this.erasing = erasing;
+    this.effect = effect;
     this.confirmation = confirmation;
     this.metrics = deps.metrics();
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onAccept(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      AcceptMessage cmd) {
-    if (erasing.getAsBoolean()) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
-    }
+      ConversationState state, AcceptMessage cmd) {
     if (state.alreadyAccepted(cmd.messageId())) {
       metrics.receipt(Receipt.DUPLICATE);
       return effect.reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
     }
     if (cmd.text() == null || cmd.text().length() > settings.maxTextChars()) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("text-too-long"));
+      return effect.reply(cmd.replyTo(), ConversationError.TEXT_TOO_LONG.reply());
     }
     MessageAccepted receipt =
         new MessageAccepted(
@@ -71,19 +67,22 @@ final class MessageIntake {
     // A yes or no to the parked question goes before the caps: refused, it would leave the turn
     // parked until the confirmation's timeout. It joins the running turn and starts none.
     if (confirmation.answersYesOrNo(state, cmd)) {
-      return confirmation.onMessage(effect, state, cmd, receipt);
+      return confirmation.onMessage(state, cmd, receipt);
     }
     Accepted accepted = new Accepted(cmd.messageId(), false);
-    String refusal = refusal(state);
-    if (refusal != null) {
-      context.getLog().info("{}: {}, rejecting {}", key, refusal, cmd.messageId());
+    Optional<Refusal> refusal = refusal(state);
+    if (refusal.isPresent()) {
+      String reason = refusal.get().reason;
+      context.getLog().info("{}: {}, rejecting {}", key, reason, cmd.messageId());
       String notice =
-          refusal.equals("too-fast") ? settings.slowDownNotice() : settings.inboxFullNotice();
+          refusal.get() == Refusal.TOO_FAST
+              ? settings.slowDownNotice()
+              : settings.inboxFullNotice();
       return effect
           .persist(
               new MessageRejected(
                   cmd.messageId(),
-                  refusal,
+                  reason,
                   noticeToQueue(state, notice),
                   deps.clock().instant(),
                   cmd.address()))
@@ -96,7 +95,7 @@ final class MessageIntake {
     }
     context.getLog().debug("{}: accepted {}", key, cmd.messageId());
     if (confirmation.answers(state, cmd)) {
-      return confirmation.onMessage(effect, state, cmd, receipt);
+      return confirmation.onMessage(state, cmd, receipt);
     }
     return effect
         .persist(receipt)
@@ -126,38 +125,43 @@ final class MessageIntake {
     return told || queued ? null : notice;
   }
 
-  /**
-   * Why a new message would start no turn now, or null: inbox full, outbox full (replies are not
-   * getting out, so a turn would cost a model call for one more reply that cannot be sent), or a
-   * group too fast.
-   */
-  private String refusal(ConversationState state) {
+  /** Why a message is refused at the door; {@code reason} is what {@code MessageRejected} keeps. */
+  private enum Refusal {
+    INBOX_FULL("inbox-full"),
+    // Replies are not getting out: a turn would cost a model call for one more unsendable reply.
+    OUTBOX_FULL("outbox-full"),
+    TOO_FAST("too-fast");
+
+    private final String reason;
+
+    Refusal(String reason) {
+      this.reason = reason;
+    }
+  }
+
+  /** Why a new message would start no turn now, if it would not. */
+  private Optional<Refusal> refusal(ConversationState state) {
     if (state.inbox().size() >= settings.maxInbox()) {
-      return "inbox-full";
+      return Optional.of(Refusal.INBOX_FULL);
     }
     if (state.outbox().size() >= settings.maxOutbox()) {
-      return "outbox-full";
+      return Optional.of(Refusal.OUTBOX_FULL);
     }
     if (key.startsWith("group:")) {
       var minuteAgo = deps.clock().instant().minusSeconds(60);
       long lastMinute =
           state.recent().entries().stream()
-              .filter(e -> e.at().isAfter(minuteAgo) && !"rejected".equals(e.outcome()))
+              .filter(e -> e.at().isAfter(minuteAgo) && !Outcome.REJECTED.is(e.outcome()))
               .count();
       if (lastMinute >= settings.groupMaxPerMinute()) {
-        return "too-fast";
+        return Optional.of(Refusal.TOO_FAST);
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onReject(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      RejectMessage cmd) {
-    if (erasing.getAsBoolean()) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
-    }
+      ConversationState state, RejectMessage cmd) {
     if (state.alreadyAccepted(cmd.messageId())) {
       return effect.reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
     }
@@ -176,14 +180,9 @@ final class MessageIntake {
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onDeliveryStatus(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      UpdateDeliveryStatus cmd) {
-    if (erasing.getAsBoolean()) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
-    }
+      ConversationState state, UpdateDeliveryStatus cmd) {
     if (!ChannelStatus.known(cmd.status())) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("unknown-status"));
+      return effect.reply(cmd.replyTo(), ConversationError.UNKNOWN_STATUS.reply());
     }
     DeliveryStatusChanged changed =
         new DeliveryStatusChanged(cmd.channelMessageId(), cmd.status(), deps.clock().instant());
@@ -191,25 +190,20 @@ final class MessageIntake {
       // A repeat, a late "sent" after "read", or a message that left the window: writing it
       // would change nothing, and the channel gets the same answer either way. (A status for a
       // send still in flight does change the state: it is held until its id is known.)
-      return effect.reply(cmd.replyTo(), StatusReply.success(org.apache.pekko.Done.getInstance()));
+      return effect.reply(cmd.replyTo(), StatusReply.success(Done.getInstance()));
     }
     return effect
         .persist(changed)
-        .thenReply(cmd.replyTo(), next -> StatusReply.success(org.apache.pekko.Done.getInstance()));
+        .thenReply(cmd.replyTo(), next -> StatusReply.success(Done.getInstance()));
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onNote(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      RecordNote cmd) {
-    if (erasing.getAsBoolean()) {
-      return effect.reply(cmd.replyTo(), StatusReply.error("erasing"));
-    }
+      ConversationState state, RecordNote cmd) {
     if (cmd.noteId() != null && state.alreadyAccepted(cmd.noteId())) {
-      return effect.reply(cmd.replyTo(), StatusReply.success(org.apache.pekko.Done.getInstance()));
+      return effect.reply(cmd.replyTo(), StatusReply.success(Done.getInstance()));
     }
     return effect
         .persist(new NoteRecorded(cmd.kind(), cmd.detail(), deps.clock().instant(), cmd.noteId()))
-        .thenReply(cmd.replyTo(), next -> StatusReply.success(org.apache.pekko.Done.getInstance()));
+        .thenReply(cmd.replyTo(), next -> StatusReply.success(Done.getInstance()));
   }
 }

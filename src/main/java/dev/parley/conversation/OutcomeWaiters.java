@@ -70,16 +70,18 @@ final class OutcomeWaiters {
   }
 
   /** Tells every waiter it will get no outcome from this incarnation. */
-  void abandonAll(String reason) {
-    byMessage.values().forEach(list -> list.forEach(w -> w.ref().tell(StatusReply.error(reason))));
+  void abandonAll(ConversationError reason) {
+    byMessage.values().forEach(list -> list.forEach(w -> w.ref().tell(reason.reply())));
     byMessage.clear();
     count = 0;
   }
 
   static MessageOutcome outcomeOf(ConversationState state, Entry entry) {
-    if ("completed".equals(entry.outcome())) {
-      Turn turn = state.turn(entry.turnId());
-      return new MessageOutcome(entry.messageId(), "completed", turn == null ? null : turn.reply());
+    if (Outcome.COMPLETED.is(entry.outcome())) {
+      return new MessageOutcome(
+          entry.messageId(),
+          Outcome.COMPLETED.label(),
+          state.turn(entry.turnId()).map(Turn::reply).orElse(null));
     }
     return new MessageOutcome(entry.messageId(), entry.outcome(), entry.notice());
   }

@@ -60,6 +60,11 @@ public record RecentMessages(List<Entry> entries) implements CborSerializable {
   }
 
   /** Records how the given messages ended. */
+  RecentMessages resolve(List<String> ids, Outcome outcome, long turnId, String notice) {
+    return resolve(ids, outcome.label(), turnId, notice);
+  }
+
+  /** Records how the given messages ended ({@code outcome}: an {@link Outcome}'s label). */
   public RecentMessages resolve(List<String> ids, String outcome, long turnId, String notice) {
     List<Entry> next = new ArrayList<>(entries.size());
     for (Entry e : entries) {

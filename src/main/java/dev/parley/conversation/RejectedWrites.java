@@ -1,7 +1,6 @@
 package dev.parley.conversation;
 
 import dev.parley.conversation.ConversationCommand.AcceptMessage;
-import dev.parley.conversation.ConversationCommand.ResolveRejection;
 import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
 import dev.parley.conversation.ConversationEvent.ConfirmationResolved;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
@@ -11,6 +10,7 @@ import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
+import dev.parley.conversation.InternalCommand.ResolveRejection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -52,9 +52,13 @@ final class RejectedWrites {
       List<ConversationEvent> out = new ArrayList<>();
       for (ConversationEvent event : events) {
         if (event instanceof MessageAccepted m && !state.alreadyAccepted(m.messageId())) {
-          out.add(new MessageRejected(m.messageId(), "unstorable", notice, now, m.address()));
+          out.add(
+              new MessageRejected(
+                  m.messageId(), ConversationError.UNSTORABLE.code(), notice, now, m.address()));
         } else if (event instanceof MessageRejected m && !state.alreadyAccepted(m.messageId())) {
-          out.add(new MessageRejected(m.messageId(), "unstorable", notice, now, m.address()));
+          out.add(
+              new MessageRejected(
+                  m.messageId(), ConversationError.UNSTORABLE.code(), notice, now, m.address()));
         } else if (event instanceof ReplyDelivered d) {
           // Sent, but its channel ids could not be stored: marked without them, so that it is
           // not sent again and again.
@@ -109,7 +113,7 @@ final class RejectedWrites {
       return new TurnFailed(
           turnId,
           List.copyOf(ids),
-          "unstorable",
+          ConversationError.UNSTORABLE.code(),
           "the journal refused to store the turn: " + cause,
           notice,
           now);

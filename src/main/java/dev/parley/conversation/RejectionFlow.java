@@ -3,6 +3,7 @@ package dev.parley.conversation;
 import dev.parley.conversation.ConversationCommand.AcceptMessage;
 import dev.parley.conversation.ConversationCommand.Accepted;
 import dev.parley.conversation.ConversationCommand.Advance;
+import dev.parley.conversation.ConversationCommand.Ask;
 import dev.parley.conversation.ConversationCommand.PressButton;
 import dev.parley.conversation.ConversationCommand.RecordNote;
 import dev.parley.conversation.ConversationCommand.RejectMessage;
@@ -30,18 +31,21 @@ final class RejectionFlow {
   private final ConversationDeps deps;
   private final DeliveryRunner delivery;
   private final TurnFlow turns;
+  private final EffectFactories<ConversationEvent, ConversationState> effect;
 
   RejectionFlow(
       String key,
       ActorContext<ConversationCommand> context,
       ConversationDeps deps,
       DeliveryRunner delivery,
-      TurnFlow turns) {
+      TurnFlow turns,
+      EffectFactories<ConversationEvent, ConversationState> effect) {
     this.key = key;
     this.context = context;
     this.deps = deps;
     this.delivery = delivery;
     this.turns = turns;
+    this.effect = effect;
   }
 
   /**
@@ -50,9 +54,7 @@ final class RejectionFlow {
    * only answers.
    */
   ReplyEffect<ConversationEvent, ConversationState> resolve(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      Rejection rejection) {
+      ConversationState state, Rejection rejection) {
     if (rejection.command() instanceof ConversationCommand.Stop) {
       // Its TurnInterrupted was refused: the next owner redoes the turn as after a crash.
       context.getLog().error("{}: the journal refused the hand-off record; stopping", key);
@@ -68,7 +70,7 @@ final class RejectionFlow {
               names(rejection.events()),
               rejection.cause(),
               rejection.messageId());
-      refuse(rejection.command(), "unstorable");
+      refuse(rejection.command(), ConversationError.UNSTORABLE);
       return effect.noReply().thenUnstashAll();
     }
     List<ConversationEvent> instead =
@@ -110,18 +112,14 @@ final class RejectionFlow {
   }
 
   /** Answers the command that owes a reply with an error (a sender retries past it). */
-  static void refuse(ConversationCommand command, String code) {
-    if (command instanceof AcceptMessage a) {
-      a.replyTo().tell(StatusReply.error(code));
-    } else if (command instanceof RejectMessage r) {
-      r.replyTo().tell(StatusReply.error(code));
-    } else if (command instanceof UpdateDeliveryStatus u) {
-      u.replyTo().tell(StatusReply.error(code));
-    } else if (command instanceof RecordNote n) {
-      n.replyTo().tell(StatusReply.error(code));
-    } else if (command instanceof PressButton p) {
-      p.replyTo().tell(StatusReply.error(code));
+  static void refuse(ConversationCommand command, ConversationError error) {
+    if (command instanceof Ask<?> ask) {
+      refuse(ask, error);
     }
+  }
+
+  private static <R> void refuse(Ask<R> ask, ConversationError error) {
+    ask.replyTo().tell(error.reply());
   }
 
   /**

@@ -1,17 +1,15 @@
 package dev.parley.conversation;
 
 import dev.parley.conversation.ConversationCommand.Advance;
-import dev.parley.conversation.ConversationCommand.ModelAnswered;
-import dev.parley.conversation.ConversationCommand.ModelFailed;
-import dev.parley.conversation.ConversationCommand.ToolsFinished;
-import dev.parley.conversation.ConversationCommand.TurnTimedOut;
 import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
+import dev.parley.conversation.InternalCommand.ModelAnswered;
+import dev.parley.conversation.InternalCommand.ModelFailed;
+import dev.parley.conversation.InternalCommand.ToolsFinished;
+import dev.parley.conversation.InternalCommand.TurnTimedOut;
 import java.util.List;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -20,7 +18,8 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * The inbox worked one turn at a time: what starts a turn (or resumes one cut off by a crash, or
  * gives up on it after max-attempts), what the model's and tools' answers do, and what ending a
  * turn records. The loop itself runs in {@link TurnRunner}; this class decides what the entity
- * persists.
+ * persists. Its handlers are the idle and running phases' (see {@link Phase}): the entity only
+ * calls them when no erasure runs and no question is parked.
  */
 final class TurnFlow {
   private final String key;
@@ -31,8 +30,8 @@ final class TurnFlow {
   private final DeliveryRunner delivery;
   private final ConfirmationFlow confirmation;
   private final OutcomeWaiters waiters;
-  private final BooleanSupplier erasing;
-  private final Consumer<ConversationState> idleCheck;
+  private final IdleTimer idle;
+  private final EffectFactories<ConversationEvent, ConversationState> effect;
 
   TurnFlow(
       String key,
@@ -42,8 +41,8 @@ final class TurnFlow {
       DeliveryRunner delivery,
       ConfirmationFlow confirmation,
       OutcomeWaiters waiters,
-      BooleanSupplier erasing,
-      Consumer<ConversationState> idleCheck) {
+      IdleTimer idle,
+      EffectFactories<ConversationEvent, ConversationState> effect) {
     this.key = key;
     this.context = context;
     this.deps = deps;
@@ -52,25 +51,18 @@ final class TurnFlow {
     this.delivery = delivery;
     this.confirmation = confirmation;
     this.waiters = waiters;
-    this.erasing = erasing;
-    this.idleCheck = idleCheck;
+    this.idle = idle;
+    this.effect = effect;
   }
 
+  /**
+   * Idle: sends what waits in the outbox, then starts the next turn, or redoes the one a crash or a
+   * hand-off cut off, or gives up on it after max-attempts; with nothing to do, arms the idle
+   * timer.
+   */
   ReplyEffect<ConversationEvent, ConversationState> onAdvance(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      Advance cmd) {
-    if (erasing.getAsBoolean()) {
-      return effect.noReply();
-    }
+      ConversationState state, Advance cmd) {
     delivery.kick(state);
-    if (runner.busy()) {
-      return effect.noReply();
-    }
-    if (state.awaitingConfirmation()) {
-      confirmation.arm(state);
-      return effect.noReply();
-    }
     TurnStarted next = runner.nextStart(state);
     if (next == null && state.running() != null) {
       // The running turn was cut off by crashes maxAttempts times: give up on it with a notice.
@@ -79,7 +71,6 @@ final class TurnFlow {
           .getLog()
           .warn("{}: turn {} failed after {} attempts", key, running.turnId(), running.attempt());
       return endTurn(
-          effect,
           new TurnFailed(
               running.turnId(),
               running.messageIds(),
@@ -89,7 +80,7 @@ final class TurnFlow {
               deps.clock().instant()));
     }
     if (next == null) {
-      idleCheck.accept(state);
+      idle.armIfIdle(state);
       return effect.noReply();
     }
     return effect
@@ -103,42 +94,33 @@ final class TurnFlow {
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onModelAnswered(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      ModelAnswered cmd) {
+      ConversationState state, ModelAnswered cmd) {
     ConversationEvent next = runner.onModelAnswered(cmd);
     if (next instanceof ConfirmationRequested asked) {
-      return confirmation.park(effect, asked);
+      return confirmation.park(asked);
     }
-    return next == null ? effect.noReply() : endTurn(effect, next);
+    return next == null ? effect.noReply() : endTurn(next);
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onToolsFinished(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      ToolsFinished cmd) {
+      ConversationState state, ToolsFinished cmd) {
     runner.onToolsFinished(cmd);
     return effect.noReply();
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onModelFailed(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      ModelFailed cmd) {
+      ConversationState state, ModelFailed cmd) {
     TurnFailed failed = runner.onModelFailed(cmd);
-    return failed == null ? effect.noReply() : endTurn(effect, failed);
+    return failed == null ? effect.noReply() : endTurn(failed);
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onTimedOut(
-      EffectFactories<ConversationEvent, ConversationState> effect,
-      ConversationState state,
-      TurnTimedOut cmd) {
+      ConversationState state, TurnTimedOut cmd) {
     TurnFailed failed = runner.onTimedOut(cmd);
-    return failed == null ? effect.noReply() : endTurn(effect, failed);
+    return failed == null ? effect.noReply() : endTurn(failed);
   }
 
-  private ReplyEffect<ConversationEvent, ConversationState> endTurn(
-      EffectFactories<ConversationEvent, ConversationState> effect, ConversationEvent end) {
+  private ReplyEffect<ConversationEvent, ConversationState> endTurn(ConversationEvent end) {
     return effect.persist(end).thenRun(next -> ended(next, end)).thenNoReply();
   }
 

@@ -1,13 +1,13 @@
 package dev.parley.conversation;
 
-import dev.parley.conversation.ConversationCommand.ModelAnswered;
-import dev.parley.conversation.ConversationCommand.ModelFailed;
-import dev.parley.conversation.ConversationCommand.ToolsFinished;
-import dev.parley.conversation.ConversationCommand.TurnTimedOut;
 import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
+import dev.parley.conversation.InternalCommand.ModelAnswered;
+import dev.parley.conversation.InternalCommand.ModelFailed;
+import dev.parley.conversation.InternalCommand.ToolsFinished;
+import dev.parley.conversation.InternalCommand.TurnTimedOut;
 import dev.parley.llm.ChatMessage;
 import dev.parley.llm.ChatResponse;
 import dev.parley.llm.ModelException;
@@ -32,7 +32,6 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * any other attempt is ignored. A watchdog timer bounds each attempt.
  */
 final class TurnRunner {
-  private static final String WATCHDOG = "watchdog";
   // How much of a call's arguments the confirmation question quotes (characters).
   private static final int MAX_QUESTION_ARGUMENTS = 301;
   // Ends a reply cut to max-reply-chars.
@@ -113,7 +112,9 @@ final class TurnRunner {
         .getLog()
         .debug("{}: turn {} attempt {} starts", key, running.turnId(), running.attempt());
     timers.startSingleTimer(
-        WATCHDOG, new TurnTimedOut(running.turnId(), running.attempt()), settings.turnTimeout());
+        TimerKey.TURN_WATCHDOG,
+        new TurnTimedOut(running.turnId(), running.attempt()),
+        settings.turnTimeout());
     askModel();
   }
 
@@ -210,7 +211,9 @@ final class TurnRunner {
             requested,
             parked.calls());
     timers.startSingleTimer(
-        WATCHDOG, new TurnTimedOut(parked.turnId(), parked.attempt()), settings.turnTimeout());
+        TimerKey.TURN_WATCHDOG,
+        new TurnTimedOut(parked.turnId(), parked.attempt()),
+        settings.turnTimeout());
     if (approved) {
       runTools(requested);
     } else {
@@ -262,7 +265,7 @@ final class TurnRunner {
   /** Drop the attempt; whatever it still waits for will be ignored when it arrives. */
   void abandon() {
     attempt = null;
-    timers.cancel(WATCHDOG);
+    timers.cancel(TimerKey.TURN_WATCHDOG);
   }
 
   private boolean current(long turnId, int attemptNr) {

@@ -1,6 +1,7 @@
 package dev.parley.http;
 
 import dev.parley.channel.api.BadRequest;
+import dev.parley.conversation.ConversationError;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -55,23 +56,32 @@ final class ApiErrors {
       return unavailable("timeout", "The conversation did not answer in time; please retry.");
     }
     if (cause instanceof StatusReply.ErrorMessage) {
-      return switch (cause.getMessage()) {
-        case "erasing" -> unavailable("erasing", "The conversation is being erased; please retry.");
-        case "too-many-waiting" ->
-            unavailable("too-many-waiting", "Too many requests are waiting on this conversation.");
-        case "text-too-long" ->
-            JsonResponses.error(StatusCodes.BAD_REQUEST, "text-too-long", "The text is too long.");
-        case "unknown-message" ->
-            JsonResponses.error(
-                StatusCodes.NOT_FOUND, "unknown-message", "No such message in this conversation.");
-        default ->
-            unavailable(
-                cause.getMessage(), "The conversation could not do that now; please retry.");
-      };
+      String code = cause.getMessage();
+      return ConversationError.ofCode(code)
+          .map(ApiErrors::fromConversation)
+          .orElseGet(() -> couldNot(code));
     }
     log.error("unexpected failure in the chat API", cause);
     return JsonResponses.error(
         StatusCodes.INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.");
+  }
+
+  private static HttpResponse fromConversation(ConversationError error) {
+    return switch (error) {
+      case ERASING -> unavailable(error.code(), "The conversation is being erased; please retry.");
+      case TOO_MANY_WAITING ->
+          unavailable(error.code(), "Too many requests are waiting on this conversation.");
+      case TEXT_TOO_LONG ->
+          JsonResponses.error(StatusCodes.BAD_REQUEST, error.code(), "The text is too long.");
+      case UNKNOWN_MESSAGE ->
+          JsonResponses.error(
+              StatusCodes.NOT_FOUND, error.code(), "No such message in this conversation.");
+      default -> couldNot(error.code());
+    };
+  }
+
+  private static HttpResponse couldNot(String code) {
+    return unavailable(code, "The conversation could not do that now; please retry.");
   }
 
   private static HttpResponse unavailable(String code, String message) {
