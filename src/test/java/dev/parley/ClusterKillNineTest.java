@@ -59,7 +59,7 @@ class ClusterKillNineTest {
   void killedNodesConversationsContinueOnTheOthersWithoutANewMessage() throws Exception {
     try {
       cluster.startAll();
-      EchoModelDouble model = cluster.model();
+      ModelServerDouble model = cluster.model();
       SentLog log = new SentLog();
       AtomicInteger retries = new AtomicInteger();
       // The first message of each conversation starts a turn that the model holds; the second
@@ -109,7 +109,7 @@ class ClusterKillNineTest {
     }
   }
 
-  private static void awaitHeld(EchoModelDouble model, int count) throws Exception {
+  private static void awaitHeld(ModelServerDouble model, int count) throws Exception {
     long deadline = System.nanoTime() + HELD_TIMEOUT.toNanos();
     while (model.heldCount() < count) {
       if (System.nanoTime() > deadline) {
@@ -122,7 +122,7 @@ class ClusterKillNineTest {
 
   /** Waits, without a request to any conversation, until the model answered all {@code texts}. */
   private static void awaitAnsweredSince(
-      EchoModelDouble model, int mark, Set<String> texts, List<String> victims) throws Exception {
+      ModelServerDouble model, int mark, Set<String> texts, List<String> victims) throws Exception {
     long deadline = System.nanoTime() + RECOVERY_TIMEOUT.toNanos();
     while (!model.answeredSince(mark).containsAll(texts)) {
       if (System.nanoTime() > deadline) {

@@ -127,7 +127,7 @@ class ClusterTelegramWebhookTest {
         // of sendMessage calls for the chat is final.
         long chatId = chatIdOf(key);
         List<String> expected =
-            log.of(key).stream().map(sent -> EchoModelDouble.ECHO_PREFIX + sent.text()).toList();
+            log.of(key).stream().map(sent -> ModelServerDouble.ECHO_PREFIX + sent.text()).toList();
         assertEquals(expected, telegram.deliveredTexts(chatId), key + ": replies at Telegram");
       }
       assertEquals(CHATS * UPDATES, log.size());

@@ -51,7 +51,7 @@ class CrashSafetyTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static ActorTestKit testKit;
-  private static EchoModelDouble model;
+  private static ModelServerDouble model;
   private static HttpClient http;
   private static Path workDir;
   private static final List<ParleyProcess> nodes = new ArrayList<>();
@@ -68,7 +68,7 @@ class CrashSafetyTest {
             "CrashSafetyTest",
             ConfigFactory.parseString("pekko.actor.provider = local")
                 .withFallback(ConfigFactory.load()));
-    model = EchoModelDouble.start(testKit.system());
+    model = ModelServerDouble.echoing(testKit.system());
     http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -319,7 +319,7 @@ class CrashSafetyTest {
           assertEquals(sent.key(), conversation.getKey(), "message " + id + " in the wrong place");
           assertEquals(sent.text(), line.path("text").asText(), "text of " + id);
           if (user.size() == 1) {
-            assertEquals(EchoModelDouble.ECHO_PREFIX + sent.text(), reply, "reply to " + id);
+            assertEquals(ModelServerDouble.ECHO_PREFIX + sent.text(), reply, "reply to " + id);
           } else {
             assertTrue(reply.contains(sent.text()), "reply to " + id + ": " + reply);
           }

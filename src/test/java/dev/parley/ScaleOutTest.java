@@ -185,7 +185,7 @@ class ScaleOutTest {
         if (answer.has("outcome")) {
           assertEquals("completed", answer.path("outcome").asText(), sent.id() + ": " + answer);
           assertEquals(
-              EchoModelDouble.ECHO_PREFIX + sent.text(),
+              ModelServerDouble.ECHO_PREFIX + sent.text(),
               answer.path("reply").path("text").asText(),
               "reply to " + sent.id());
           completed.incrementAndGet();

@@ -92,7 +92,7 @@ class ThreeNodeClusterTest {
         log.acknowledged(sent);
         assertEquals("completed", answer.path("outcome").asText(), sent.id() + ": " + answer);
         assertEquals(
-            EchoModelDouble.ECHO_PREFIX + sent.text(),
+            ModelServerDouble.ECHO_PREFIX + sent.text(),
             answer.path("reply").path("text").asText(),
             "reply to " + sent.id());
       }
