@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * order. The time from the kill until the killed node's conversations are answered again is
  * printed.
  */
+@Tag(TestTags.MULTI_PROCESS)
 @ExtendWith(LogCapturingExtension.class)
 class ClusterKillNineTest {
   private static final int CONVERSATIONS = 12;

@@ -30,6 +30,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * conversation. That is what remember-entities, the durable inbox and H2 with {@code WRITE_DELAY=0}
  * promise together.
  */
+@Tag(TestTags.MULTI_PROCESS)
 @ExtendWith(LogCapturingExtension.class)
 class CrashSafetyTest {
   private static final int CONVERSATIONS = 10;

@@ -34,6 +34,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * in the journal) starts the entity again, and recovery retries the turn. The message ends in
  * exactly one completed turn.
  */
+@Tag(TestTags.SLOW)
 @ExtendWith(LogCapturingExtension.class)
 class NodeRestartTest {
   private static final String KEY = "user:api:restart-1";

@@ -27,6 +27,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * would) all end in exactly one completed turn once it is back. Needs a server of its own to stop,
  * so it runs only with the embedded PostgreSQL.
  */
+@Tag(TestTags.POSTGRES)
 @ExtendWith(LogCapturingExtension.class)
 class PostgresOutageTest {
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(2);

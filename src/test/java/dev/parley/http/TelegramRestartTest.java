@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.parley.TestNode;
+import dev.parley.TestTags;
 import dev.parley.channel.telegram.CountingEchoModel;
 import dev.parley.channel.telegram.TelegramBotApiDouble;
 import dev.parley.channel.telegram.TelegramBotApiDouble.Answer;
@@ -23,6 +24,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A reply recorded but not sent when its node stops (the Bot API answers 5xx throughout) is sent by
  * the next node on the same data, without a new update, exactly once, and then shows as delivered.
  */
+@Tag(TestTags.SLOW)
 @ExtendWith(LogCapturingExtension.class)
 class TelegramRestartTest {
   private static final String WEBHOOK_URL = "https://bot.example.org/webhooks/telegram";
