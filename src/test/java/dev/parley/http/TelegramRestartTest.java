@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.parley.TestNode;
 import dev.parley.TestTags;
-import dev.parley.channel.telegram.CountingEchoModel;
 import dev.parley.channel.telegram.TelegramBotApiDouble;
 import dev.parley.channel.telegram.TelegramBotApiDouble.Answer;
 import dev.parley.channel.telegram.TelegramBotApiDouble.Call;
@@ -82,7 +81,7 @@ class TelegramRestartTest {
         TestNode.start(
             data,
             TelegramWebhookFixture.config(telegram.url()),
-            TelegramWebhookFixture.deps(new CountingEchoModel()));
+            TelegramWebhookFixture.deps(TelegramWebhookFixture.echoModel()));
     try {
       assertEquals(200, post(first, update("private-text", user, "survive this")).status());
       first.awaitAssert(
@@ -105,7 +104,8 @@ class TelegramRestartTest {
     Map<String, Object> config = new HashMap<>(TelegramWebhookFixture.config(telegram.url()));
     config.put("parley.telegram.webhook-url", WEBHOOK_URL);
     TestNode second =
-        TestNode.start(data, config, TelegramWebhookFixture.deps(new CountingEchoModel()));
+        TestNode.start(
+            data, config, TelegramWebhookFixture.deps(TelegramWebhookFixture.echoModel()));
     // Sends are refused until the second node is up: a send of the first node that was still on
     // the wire when it stopped meets the refusal too. The second node's retry then goes through.
     telegram.clearStanding("sendMessage");
