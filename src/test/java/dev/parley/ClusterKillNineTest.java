@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * order. The time from the kill until the killed node's conversations are answered again is
  * printed.
  */
+@Tag(TestTags.MULTI_PROCESS)
 @ExtendWith(LogCapturingExtension.class)
 class ClusterKillNineTest {
   private static final int CONVERSATIONS = 12;
@@ -59,7 +61,7 @@ class ClusterKillNineTest {
   void killedNodesConversationsContinueOnTheOthersWithoutANewMessage() throws Exception {
     try {
       cluster.startAll();
-      EchoModelDouble model = cluster.model();
+      ModelServerDouble model = cluster.model();
       SentLog log = new SentLog();
       AtomicInteger retries = new AtomicInteger();
       // The first message of each conversation starts a turn that the model holds; the second
@@ -109,7 +111,7 @@ class ClusterKillNineTest {
     }
   }
 
-  private static void awaitHeld(EchoModelDouble model, int count) throws Exception {
+  private static void awaitHeld(ModelServerDouble model, int count) throws Exception {
     long deadline = System.nanoTime() + HELD_TIMEOUT.toNanos();
     while (model.heldCount() < count) {
       if (System.nanoTime() > deadline) {
@@ -122,7 +124,7 @@ class ClusterKillNineTest {
 
   /** Waits, without a request to any conversation, until the model answered all {@code texts}. */
   private static void awaitAnsweredSince(
-      EchoModelDouble model, int mark, Set<String> texts, List<String> victims) throws Exception {
+      ModelServerDouble model, int mark, Set<String> texts, List<String> victims) throws Exception {
     long deadline = System.nanoTime() + RECOVERY_TIMEOUT.toNanos();
     while (!model.answeredSince(mark).containsAll(texts)) {
       if (System.nanoTime() > deadline) {

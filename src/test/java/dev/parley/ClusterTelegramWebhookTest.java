@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * node running its conversation, and every update gets exactly one sendMessage, per chat in update
  * order, with the echo of its text; an update posted again to another node gets no second reply.
  */
+@Tag(TestTags.MULTI_PROCESS)
 @ExtendWith(LogCapturingExtension.class)
 class ClusterTelegramWebhookTest {
   private static final String TOKEN = "123456:cluster-token";
@@ -127,7 +129,7 @@ class ClusterTelegramWebhookTest {
         // of sendMessage calls for the chat is final.
         long chatId = chatIdOf(key);
         List<String> expected =
-            log.of(key).stream().map(sent -> EchoModelDouble.ECHO_PREFIX + sent.text()).toList();
+            log.of(key).stream().map(sent -> ModelServerDouble.ECHO_PREFIX + sent.text()).toList();
         assertEquals(expected, telegram.deliveredTexts(chatId), key + ": replies at Telegram");
       }
       assertEquals(CHATS * UPDATES, log.size());

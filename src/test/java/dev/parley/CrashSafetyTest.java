@@ -30,6 +30,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * conversation. That is what remember-entities, the durable inbox and H2 with {@code WRITE_DELAY=0}
  * promise together.
  */
+@Tag(TestTags.MULTI_PROCESS)
 @ExtendWith(LogCapturingExtension.class)
 class CrashSafetyTest {
   private static final int CONVERSATIONS = 10;
@@ -51,7 +53,7 @@ class CrashSafetyTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static ActorTestKit testKit;
-  private static EchoModelDouble model;
+  private static ModelServerDouble model;
   private static HttpClient http;
   private static Path workDir;
   private static final List<ParleyProcess> nodes = new ArrayList<>();
@@ -68,7 +70,7 @@ class CrashSafetyTest {
             "CrashSafetyTest",
             ConfigFactory.parseString("pekko.actor.provider = local")
                 .withFallback(ConfigFactory.load()));
-    model = EchoModelDouble.start(testKit.system());
+    model = ModelServerDouble.echoing(testKit.system());
     http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -319,7 +321,7 @@ class CrashSafetyTest {
           assertEquals(sent.key(), conversation.getKey(), "message " + id + " in the wrong place");
           assertEquals(sent.text(), line.path("text").asText(), "text of " + id);
           if (user.size() == 1) {
-            assertEquals(EchoModelDouble.ECHO_PREFIX + sent.text(), reply, "reply to " + id);
+            assertEquals(ModelServerDouble.ECHO_PREFIX + sent.text(), reply, "reply to " + id);
           } else {
             assertTrue(reply.contains(sent.text()), "reply to " + id + ": " + reply);
           }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * node would keep its own journal) and PostgreSQL without seed nodes or discovery (each node would
  * form its own cluster over the one journal).
  */
+@Tag(TestTags.MULTI_PROCESS)
 class MisconfiguredStartTest {
   private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
 

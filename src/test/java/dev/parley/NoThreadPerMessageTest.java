@@ -59,7 +59,7 @@ class NoThreadPerMessageTest {
 
   @Test
   void turnsThroughTheOpenAiClientStartNoThreads() {
-    EchoModelDouble model = EchoModelDouble.start(node.system());
+    ModelServerDouble model = ModelServerDouble.echoing(node.system());
     model.answer();
     try (TestNode openAi =
         TestNode.startConfigured(

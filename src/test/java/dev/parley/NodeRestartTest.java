@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import dev.parley.TestNode.Reply;
-import dev.parley.llm.ChatMessage;
-import dev.parley.llm.ChatRequest;
-import dev.parley.llm.ChatResponse;
-import dev.parley.llm.ModelClient;
 import dev.parley.llm.ToolCall;
 import dev.parley.tool.Tool;
 import dev.parley.tool.ToolContext;
@@ -34,6 +30,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -43,6 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * in the journal) starts the entity again, and recovery retries the turn. The message ends in
  * exactly one completed turn.
  */
+@Tag(TestTags.SLOW)
 @ExtendWith(LogCapturingExtension.class)
 class NodeRestartTest {
   private static final String KEY = "user:api:restart-1";
@@ -59,18 +57,12 @@ class NodeRestartTest {
   }
 
   /** Asks for slow_tool on the user's message, answers "done" once the tool has answered. */
-  private static final class ScriptedModel implements ModelClient {
-    @Override
-    public CompletionStage<ChatResponse> complete(ChatRequest request) {
-      List<ChatMessage> messages = request.messages();
-      ChatMessage last = messages.get(messages.size() - 1);
-      if ("tool".equals(last.role())) {
-        return CompletableFuture.completedFuture(new ChatResponse("done", List.of(), "stop"));
-      }
-      return CompletableFuture.completedFuture(
-          new ChatResponse(
-              null, List.of(new ToolCall("call-1", SlowTool.NAME, "{}")), "tool_calls"));
-    }
+  private static ScriptedModel asksForSlowTool() {
+    return ScriptedModel.answeringAtOnce(
+        request ->
+            "tool".equals(ScriptedModel.lastRole(request))
+                ? ScriptedModel.text("done")
+                : ScriptedModel.toolCalls(new ToolCall("call-1", SlowTool.NAME, "{}")));
   }
 
   /** Records every call; each call's result is whatever the test's supplier hands out. */
@@ -122,7 +114,7 @@ class NodeRestartTest {
             overrides,
             (Config config) ->
                 new Deps(
-                    new ScriptedModel(),
+                    asksForSlowTool(),
                     new ToolRegistry(List.of(tool), ToolSettings.from(config)),
                     Clock.systemUTC()));
     started.add(node);

@@ -8,12 +8,14 @@ import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 
 /**
  * {@link CrashSafetyTest} with the journal on PostgreSQL: a {@code scripts/run} node killed with
  * {@code kill -9} after a burst of acknowledged messages, then started again on the same database,
  * gives every acknowledged message exactly one completed turn without a new message.
  */
+@Tag(TestTags.POSTGRES)
 class PostgresCrashSafetyTest extends CrashSafetyTest {
   private static TestPostgres.Database database;
 

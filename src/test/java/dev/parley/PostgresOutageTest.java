@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import dev.parley.TestNode.Reply;
-import dev.parley.llm.ChatMessage;
-import dev.parley.llm.ChatRequest;
-import dev.parley.llm.ChatResponse;
-import dev.parley.llm.ModelClient;
 import dev.parley.tool.ToolRegistry;
 import dev.parley.tool.ToolSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -22,11 +18,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,6 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * would) all end in exactly one completed turn once it is back. Needs a server of its own to stop,
  * so it runs only with the embedded PostgreSQL.
  */
+@Tag(TestTags.POSTGRES)
 @ExtendWith(LogCapturingExtension.class)
 class PostgresOutageTest {
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(2);
@@ -46,24 +43,13 @@ class PostgresOutageTest {
   private static EmbeddedPostgres postgres;
   private static TestNode node;
 
+  /** Opened by the test: until then the model holds every call. */
+  private static final CompletableFuture<Void> gate = new CompletableFuture<>();
+
   /** Answers {@code "echo: <last user text>"}, but only once the test opens the gate. */
-  private static final class GatedModel implements ModelClient {
-    final CompletableFuture<Void> gate = new CompletableFuture<>();
-
-    @Override
-    public CompletionStage<ChatResponse> complete(ChatRequest request) {
-      String last = "";
-      for (ChatMessage message : request.messages()) {
-        if ("user".equals(message.role())) {
-          last = message.content();
-        }
-      }
-      String reply = "echo: " + last;
-      return gate.thenApply(open -> new ChatResponse(reply, List.of(), "stop"));
-    }
-  }
-
-  private static final GatedModel model = new GatedModel();
+  private static final ScriptedModel model =
+      ScriptedModel.answeringAfter(
+          gate, request -> ScriptedModel.text("echo: " + ScriptedModel.lastUserText(request)));
 
   @BeforeAll
   static void start() throws Exception {
@@ -131,7 +117,7 @@ class PostgresOutageTest {
     postgres.close();
     long down = System.nanoTime();
     // The running turns end now, while their TurnCompleted cannot be written.
-    model.gate.complete(null);
+    gate.complete(null);
 
     // During: a new message to a live conversation and to a new one, and a read: 503s.
     List<String[]> refused = List.of(new String[] {"a", "a-3"}, new String[] {"c", "c-1"});

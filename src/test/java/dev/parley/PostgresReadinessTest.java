@@ -16,6 +16,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * not take them all out of the Service) while the detail says it is down and why; after a restart,
  * up again. Needs a server it may stop, so it runs only with the embedded PostgreSQL.
  */
+@Tag(TestTags.POSTGRES)
 @ExtendWith(LogCapturingExtension.class)
 class PostgresReadinessTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * a 503 or a connection error with the same id, as a channel does. At the end every acknowledged
  * message is in exactly one completed turn, in the order it was sent, answered.
  */
+@Tag(TestTags.MULTI_PROCESS)
 @ExtendWith(LogCapturingExtension.class)
 class RollingRestartTest {
   private static final int CONVERSATIONS = 6;

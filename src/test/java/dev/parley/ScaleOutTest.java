@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * shards moved: at the end every acknowledged message is in exactly one completed turn, in the
  * order sent, answered with its own echo.
  */
+@Tag(TestTags.MULTI_PROCESS)
 @ExtendWith(LogCapturingExtension.class)
 class ScaleOutTest {
   private static final int CONVERSATIONS = 10;
@@ -185,7 +187,7 @@ class ScaleOutTest {
         if (answer.has("outcome")) {
           assertEquals("completed", answer.path("outcome").asText(), sent.id() + ": " + answer);
           assertEquals(
-              EchoModelDouble.ECHO_PREFIX + sent.text(),
+              ModelServerDouble.ECHO_PREFIX + sent.text(),
               answer.path("reply").path("text").asText(),
               "reply to " + sent.id());
           completed.incrementAndGet();

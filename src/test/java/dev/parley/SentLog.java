@@ -81,7 +81,7 @@ final class SentLog {
           String text = texts.get(line.path("id").asText());
           assertEquals(text, line.path("text").asText(), key + ": text of " + line);
           if (user.size() == 1) {
-            assertEquals(EchoModelDouble.ECHO_PREFIX + text, reply, key + ": reply to " + line);
+            assertEquals(ModelServerDouble.ECHO_PREFIX + text, reply, key + ": reply to " + line);
           } else {
             assertTrue(reply.contains(text), key + ": reply " + reply + " misses " + text);
           }

@@ -27,9 +27,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /**
  * Three Parley nodes started as {@code scripts/run} processes on one fresh PostgreSQL database, the
  * same seed list (all three remoting addresses) on every node, ports from the OS, a log file per
- * node and the {@link EchoModelDouble} as their model. Knows which nodes take traffic (started and
- * ready, not being stopped), delivers messages the way a channel does (retrying 503 and connection
- * errors with the same id) and closes everything, also after a failure.
+ * node and the {@link ModelServerDouble} as their model. Knows which nodes take traffic (started
+ * and ready, not being stopped), delivers messages the way a channel does (retrying 503 and
+ * connection errors with the same id) and closes everything, also after a failure.
  */
 final class TestCluster implements AutoCloseable {
   static final int SIZE = 3;
@@ -46,7 +46,7 @@ final class TestCluster implements AutoCloseable {
 
   private final String owner;
   private final ActorTestKit testKit;
-  private final EchoModelDouble model;
+  private final ModelServerDouble model;
   private final TestPostgres.Database database;
   private final Path workDir;
   private final HttpClient http =
@@ -72,7 +72,7 @@ final class TestCluster implements AutoCloseable {
             owner,
             ConfigFactory.parseString("pekko.actor.provider = local")
                 .withFallback(ConfigFactory.load()));
-    model = EchoModelDouble.start(testKit.system());
+    model = ModelServerDouble.echoing(testKit.system());
     database = TestPostgres.freshDatabase(owner);
     workDir = Files.createTempDirectory("parley-" + owner + "-");
     for (int i = 0; i < SIZE; i++) {
@@ -87,7 +87,7 @@ final class TestCluster implements AutoCloseable {
     return new TestCluster(owner);
   }
 
-  EchoModelDouble model() {
+  ModelServerDouble model() {
     return model;
   }
 

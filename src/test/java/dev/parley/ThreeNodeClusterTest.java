@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * messages sent one after another, all answered, each conversation's turns in send order, none
  * twice.
  */
+@Tag(TestTags.MULTI_PROCESS)
 @ExtendWith(LogCapturingExtension.class)
 class ThreeNodeClusterTest {
   private static final int CONVERSATIONS = 10;
@@ -92,7 +94,7 @@ class ThreeNodeClusterTest {
         log.acknowledged(sent);
         assertEquals("completed", answer.path("outcome").asText(), sent.id() + ": " + answer);
         assertEquals(
-            EchoModelDouble.ECHO_PREFIX + sent.text(),
+            ModelServerDouble.ECHO_PREFIX + sent.text(),
             answer.path("reply").path("text").asText(),
             "reply to " + sent.id());
       }

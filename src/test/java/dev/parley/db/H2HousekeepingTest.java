@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
+import dev.parley.TestTags;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code WRITE_DELAY=0}) frees a chunk only once none of its pages is live, and the file grew by
  * ~15-30 KB per message until the database closed: these messages made it 40+ MB.
  */
+@Tag(TestTags.SLOW)
 @ExtendWith(LogCapturingExtension.class)
 class H2HousekeepingTest {
   private static final int MESSAGES = 2_000;

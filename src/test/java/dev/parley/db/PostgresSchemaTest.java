@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.TestPostgres;
 import dev.parley.TestPostgres.Database;
+import dev.parley.TestTags;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * again changes nothing, appliers started together on a fresh database all succeed, and an applier
  * waits for the advisory lock while another holds it.
  */
+@Tag(TestTags.POSTGRES)
 @ExtendWith(LogCapturingExtension.class)
 class PostgresSchemaTest {
   private static final List<String> TABLES =

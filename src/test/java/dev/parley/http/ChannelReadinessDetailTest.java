@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
-import dev.parley.channel.telegram.CountingEchoModel;
 import dev.parley.channel.telegram.TelegramBotApiDouble;
 import dev.parley.channel.whatsapp.GraphApiDouble;
 import dev.parley.channel.whatsapp.GraphApiDouble.Answer;
@@ -81,7 +80,7 @@ class ChannelReadinessDetailTest {
           TestNode.start(
               TestNode.freshDataDir(),
               config,
-              TelegramWebhookFixture.deps(new CountingEchoModel()))) {
+              TelegramWebhookFixture.deps(TelegramWebhookFixture.echoModel()))) {
         JsonNode body =
             awaitDetail(
                 node,

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.parley.FreePorts;
 import dev.parley.TestPostgres;
+import dev.parley.TestTags;
 import java.sql.Connection;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * of its own, the schema applied by the node at start-up): receipts, duplicates, {@code ?wait}
  * outcomes, reads, and DELETE leaving no row in event_journal or snapshot.
  */
+@Tag(TestTags.POSTGRES)
 class PostgresChatApiEndToEndTest extends ChatApiEndToEndTest {
   // Hides ChatApiEndToEndTest.startNode(), so JUnit runs only this one.
   @BeforeAll

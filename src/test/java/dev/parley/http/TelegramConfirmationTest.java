@@ -10,12 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
 import dev.parley.Deps;
+import dev.parley.ScriptedModel;
 import dev.parley.TestNode;
 import dev.parley.channel.telegram.TelegramBotApiDouble;
 import dev.parley.llm.ChatMessage;
-import dev.parley.llm.ChatRequest;
-import dev.parley.llm.ChatResponse;
-import dev.parley.llm.ModelClient;
 import dev.parley.llm.ToolCall;
 import dev.parley.tool.ToolRegistry;
 import dev.parley.tool.ToolSettings;
@@ -24,8 +22,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,20 +38,15 @@ class TelegramConfirmationTest {
   private static TestNode node;
 
   /** Asks for the calculator, then states what it returned. */
-  static final class AsksCalculator implements ModelClient {
-    @Override
-    public CompletionStage<ChatResponse> complete(ChatRequest request) {
-      ChatMessage last = request.messages().get(request.messages().size() - 1);
-      if (last.role().equals("tool")) {
-        return CompletableFuture.completedFuture(
-            new ChatResponse("The answer is " + last.content(), List.of(), "stop"));
-      }
-      return CompletableFuture.completedFuture(
-          new ChatResponse(
-              null,
-              List.of(new ToolCall("call-1", "calculator", "{\"expression\":\"6*7\"}")),
-              "tool_calls"));
-    }
+  static ScriptedModel asksCalculator() {
+    return ScriptedModel.answeringAtOnce(
+        request -> {
+          ChatMessage last = request.messages().get(request.messages().size() - 1);
+          return last.role().equals("tool")
+              ? ScriptedModel.text("The answer is " + last.content())
+              : ScriptedModel.toolCalls(
+                  new ToolCall("call-1", "calculator", "{\"expression\":\"6*7\"}"));
+        });
   }
 
   @BeforeAll
@@ -72,7 +63,7 @@ class TelegramConfirmationTest {
             config,
             c ->
                 new Deps(
-                    new AsksCalculator(),
+                    asksCalculator(),
                     ToolRegistry.builtIn(ToolSettings.from(c), Clock.systemUTC()),
                     Clock.systemUTC()));
   }

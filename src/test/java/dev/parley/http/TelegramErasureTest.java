@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
-import dev.parley.channel.telegram.CountingEchoModel;
 import dev.parley.channel.telegram.TelegramBotApiDouble;
 import dev.parley.channel.telegram.TelegramBotApiDouble.Answer;
 import java.time.Duration;
@@ -71,7 +70,9 @@ class TelegramErasureTest {
         Answer.serverError());
     TestNode node =
         TestNode.start(
-            TestNode.freshDataDir(), config, TelegramWebhookFixture.deps(new CountingEchoModel()));
+            TestNode.freshDataDir(),
+            config,
+            TelegramWebhookFixture.deps(TelegramWebhookFixture.echoModel()));
     try {
       assertEquals(200, post(node, update("private-text", user, twoParts("a", "b"))).status());
       node.awaitAssert(

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.parley.TestNode;
-import dev.parley.channel.telegram.CountingEchoModel;
+import dev.parley.TestTags;
 import dev.parley.channel.telegram.TelegramBotApiDouble;
 import dev.parley.channel.telegram.TelegramBotApiDouble.Answer;
 import dev.parley.channel.telegram.TelegramBotApiDouble.Call;
@@ -23,6 +23,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A reply recorded but not sent when its node stops (the Bot API answers 5xx throughout) is sent by
  * the next node on the same data, without a new update, exactly once, and then shows as delivered.
  */
+@Tag(TestTags.SLOW)
 @ExtendWith(LogCapturingExtension.class)
 class TelegramRestartTest {
   private static final String WEBHOOK_URL = "https://bot.example.org/webhooks/telegram";
@@ -79,7 +81,7 @@ class TelegramRestartTest {
         TestNode.start(
             data,
             TelegramWebhookFixture.config(telegram.url()),
-            TelegramWebhookFixture.deps(new CountingEchoModel()));
+            TelegramWebhookFixture.deps(TelegramWebhookFixture.echoModel()));
     try {
       assertEquals(200, post(first, update("private-text", user, "survive this")).status());
       first.awaitAssert(
@@ -102,7 +104,8 @@ class TelegramRestartTest {
     Map<String, Object> config = new HashMap<>(TelegramWebhookFixture.config(telegram.url()));
     config.put("parley.telegram.webhook-url", WEBHOOK_URL);
     TestNode second =
-        TestNode.start(data, config, TelegramWebhookFixture.deps(new CountingEchoModel()));
+        TestNode.start(
+            data, config, TelegramWebhookFixture.deps(TelegramWebhookFixture.echoModel()));
     // Sends are refused until the second node is up: a send of the first node that was still on
     // the wire when it stopped meets the refusal too. The second node's retry then goes through.
     telegram.clearStanding("sendMessage");

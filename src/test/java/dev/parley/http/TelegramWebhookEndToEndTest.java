@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
+import dev.parley.ScriptedModel;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
-import dev.parley.channel.telegram.CountingEchoModel;
 import dev.parley.channel.telegram.TelegramBotApiDouble;
 import dev.parley.channel.telegram.TelegramBotApiDouble.Answer;
 import dev.parley.channel.telegram.TelegramBotApiDouble.Call;
@@ -40,7 +40,7 @@ class TelegramWebhookEndToEndTest {
   private static final int MAX_TEXT = 3000;
   private static ActorTestKit kit;
   private static TelegramBotApiDouble telegram;
-  private static CountingEchoModel model;
+  private static ScriptedModel model;
   private static TestNode node;
 
   @BeforeAll
@@ -49,7 +49,7 @@ class TelegramWebhookEndToEndTest {
         ActorTestKit.create(
             "TelegramDouble", ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
     telegram = TelegramBotApiDouble.start(kit.system(), TelegramWebhookFixture.TOKEN);
-    model = new CountingEchoModel();
+    model = TelegramWebhookFixture.echoModel();
     Map<String, Object> config = TelegramWebhookFixture.config(telegram.url());
     // Below Telegram's own 4096, so that a message can be too long for Parley.
     config.put("parley.conversation.max-text-chars", MAX_TEXT);
@@ -121,7 +121,7 @@ class TelegramWebhookEndToEndTest {
     JsonNode view = conversation(node, "user:tg:" + user);
     assertTrue(view.path("turns").isEmpty(), view.toString());
     assertEquals(0, view.path("inbox").asInt());
-    assertFalse(model.asked().contains("let me in"));
+    assertFalse(model.userTexts().contains("let me in"));
   }
 
   @Test
@@ -186,7 +186,7 @@ class TelegramWebhookEndToEndTest {
     assertEquals(List.of("echo: once only", "echo: after"), awaitReplies(user, 2));
     JsonNode view = conversation(node, "user:tg:" + user);
     assertEquals(2, view.path("turns").size(), view.toString());
-    assertEquals(1, model.asked().stream().filter("once only"::equals).count());
+    assertEquals(1, model.userTexts().stream().filter("once only"::equals).count());
   }
 
   @Test
@@ -228,7 +228,8 @@ class TelegramWebhookEndToEndTest {
     List<String> replies = awaitReplies(group, 1);
     assertEquals("echo: @parley_test_bot what is a compiler?", replies.get(0));
     assertTrue(
-        model.asked().stream().noneMatch(t -> t.contains("lunch")), model.asked().toString());
+        model.userTexts().stream().noneMatch(t -> t.contains("lunch")),
+        model.userTexts().toString());
     JsonNode view = conversation(node, "group:tg:" + group);
     assertEquals(1, view.path("turns").size(), view.toString());
     JsonNode line = view.path("turns").path(0).path("user").path(0);
@@ -262,9 +263,9 @@ class TelegramWebhookEndToEndTest {
     List<String> parts = awaitReplies(user, 3);
     assertEquals(
         List.of(
-            CountingEchoModel.paragraph('A'),
-            CountingEchoModel.paragraph('B'),
-            CountingEchoModel.paragraph('C')),
+            TelegramWebhookFixture.paragraph('A'),
+            TelegramWebhookFixture.paragraph('B'),
+            TelegramWebhookFixture.paragraph('C')),
         parts);
     JsonNode turn = awaitDelivery("user:tg:" + user, "delivered");
     assertEquals(3, turn.path("reply").path("channelMessageIds").size(), turn.toString());
@@ -296,22 +297,22 @@ class TelegramWebhookEndToEndTest {
   @Test
   void aStickerGetsTheOnlyTextNoticeWithoutAModelCall() {
     long user = freshUser();
-    int before = model.asked().size();
+    int before = model.userTexts().size();
     assertOk(post(node, update("sticker", user, null)));
     assertEquals(List.of("I can only read text."), awaitReplies(user, 1));
-    assertEquals(before, model.asked().size());
+    assertEquals(before, model.userTexts().size());
   }
 
   @Test
   void aTextOverTheLimitIsConsumedWithANoticeInsteadOfRetriedForADay() {
     long user = freshUser();
-    int before = model.asked().size();
+    int before = model.userTexts().size();
     ObjectNode update = update("private-text", user, "x".repeat(MAX_TEXT + 1));
     assertOk(post(node, update)); // 503 would make Telegram redeliver it, blocking the chat
     assertEquals(
         List.of("That message is too long for me. Please send it shorter."), awaitReplies(user, 1));
     assertOk(post(node, update)); // a redelivery is a duplicate
-    assertEquals(before, model.asked().size());
+    assertEquals(before, model.userTexts().size());
     assertTrue(conversation(node, "user:tg:" + user).path("turns").isEmpty());
   }
 
@@ -340,7 +341,7 @@ class TelegramWebhookEndToEndTest {
     assertOk(post(node, update("edited-message", user, "edited words")));
     assertOk(post(node, update("private-text", user, "fresh words")));
     assertEquals(List.of("echo: fresh words"), awaitReplies(user, 1));
-    assertFalse(model.asked().contains("edited words"));
+    assertFalse(model.userTexts().contains("edited words"));
     assertTrue(conversation(node, "group:tg:" + group).path("turns").isEmpty());
     assertTrue(telegram.deliveredTexts(group).isEmpty());
   }

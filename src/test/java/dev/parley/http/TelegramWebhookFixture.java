@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import dev.parley.Deps;
+import dev.parley.ScriptedModel;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
-import dev.parley.channel.telegram.CountingEchoModel;
+import dev.parley.llm.ModelClient;
 import dev.parley.tool.ToolRegistry;
 import dev.parley.tool.ToolSettings;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -51,7 +53,27 @@ final class TelegramWebhookFixture {
     return c;
   }
 
-  static Function<Config, Deps> deps(CountingEchoModel model) {
+  /**
+   * The model of the Telegram tests: answers {@code "echo: " + <the last user text>}, or, when that
+   * text starts with {@code "long"}, a Markdown reply of three 3000-character paragraphs (A, B, C)
+   * that must go out as three Telegram messages.
+   */
+  static ScriptedModel echoModel() {
+    return ScriptedModel.answeringAtOnce(
+        request -> {
+          String last = Objects.requireNonNullElse(ScriptedModel.lastUserText(request), "");
+          return ScriptedModel.text(
+              last.startsWith("long")
+                  ? String.join("\n\n", paragraph('A'), paragraph('B'), paragraph('C'))
+                  : "echo: " + last);
+        });
+  }
+
+  static String paragraph(char c) {
+    return String.valueOf(c).repeat(3000);
+  }
+
+  static Function<Config, Deps> deps(ModelClient model) {
     return config ->
         new Deps(
             model,

@@ -120,7 +120,7 @@ class WhatsAppEndToEndTest {
     assertEquals(
         "Sheena Nelson",
         conversation.path("turns").get(0).path("user").get(0).path("sender").asText());
-    assertEquals(1, wa.modelCalls.stream().filter(("hello twice " + user)::equals).count());
+    assertEquals(1, wa.model.userTexts().stream().filter(("hello twice " + user)::equals).count());
     List<Call> sends = awaitSends(user, 1);
     assertEquals("echo: hello twice " + user, sends.get(0).text());
     assertEquals(wamid, sends.get(0).contextId());
@@ -275,6 +275,7 @@ class WhatsAppEndToEndTest {
         java.util.Set.of(toSecond.get(0).text(), toSecond.get(1).text()));
     // Delivered again, as Meta does: nothing new happens.
     assertEquals(200, wa.deliver(body).status());
-    assertEquals(1, wa.modelCalls.stream().filter("Hallo, habt ihr geöffnet?"::equals).count());
+    assertEquals(
+        1, wa.model.userTexts().stream().filter("Hallo, habt ihr geöffnet?"::equals).count());
   }
 }

@@ -3,14 +3,11 @@ package dev.parley.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import dev.parley.Deps;
+import dev.parley.ScriptedModel;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
 import dev.parley.channel.whatsapp.GraphApiDouble;
 import dev.parley.channel.whatsapp.WhatsAppSignature;
-import dev.parley.llm.ChatMessage;
-import dev.parley.llm.ChatRequest;
-import dev.parley.llm.ChatResponse;
-import dev.parley.llm.ModelClient;
 import dev.parley.tool.ToolRegistry;
 import dev.parley.tool.ToolSettings;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +16,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Objects;
 
 /**
  * A real node with WhatsApp configured against a {@link GraphApiDouble}, an API token, and a model
@@ -39,7 +34,16 @@ final class WhatsAppNode implements AutoCloseable {
       List.of("a".repeat(3000), "b".repeat(3000), "c".repeat(3000));
 
   final TestNode node;
-  final List<String> modelCalls = new CopyOnWriteArrayList<>();
+
+  /** Answers {@code "echo: " + <the last user text>}, or the long answer to a text "long...". */
+  final ScriptedModel model =
+      ScriptedModel.answeringAtOnce(
+          request -> {
+            String text = Objects.requireNonNullElse(ScriptedModel.lastUserText(request), "");
+            return ScriptedModel.text(
+                text.startsWith("long") ? String.join("\n\n", LONG_PARAGRAPHS) : "echo: " + text);
+          });
+
   private final WhatsAppSignature signature = new WhatsAppSignature(APP_SECRET);
 
   WhatsAppNode(GraphApiDouble graph) {
@@ -65,30 +69,10 @@ final class WhatsAppNode implements AutoCloseable {
   }
 
   private Deps deps(Config config) {
-    ModelClient model =
-        request -> {
-          String text = lastUserText(request);
-          modelCalls.add(text);
-          String answer =
-              text.startsWith("long") ? String.join("\n\n", LONG_PARAGRAPHS) : "echo: " + text;
-          CompletionStage<ChatResponse> done =
-              CompletableFuture.completedFuture(new ChatResponse(answer, List.of(), "stop"));
-          return done;
-        };
     return new Deps(
         model,
         ToolRegistry.builtIn(ToolSettings.from(config), Clock.systemUTC()),
         Clock.systemUTC());
-  }
-
-  private static String lastUserText(ChatRequest request) {
-    List<ChatMessage> messages = request.messages();
-    for (int i = messages.size() - 1; i >= 0; i--) {
-      if ("user".equals(messages.get(i).role())) {
-        return messages.get(i).content();
-      }
-    }
-    return "";
   }
 
   /** Posts {@code body} to the webhook, signed as Meta signs it. */

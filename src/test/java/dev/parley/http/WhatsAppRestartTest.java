@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.parley.TestNode;
+import dev.parley.TestTags;
 import dev.parley.channel.whatsapp.GraphApiDouble;
 import dev.parley.channel.whatsapp.GraphApiDouble.Answer;
 import dev.parley.channel.whatsapp.GraphApiDouble.Call;
@@ -18,6 +19,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * is sent by the next node on the same data, without a new webhook, exactly once, and then shows as
  * delivered with the wamid Meta gave it.
  */
+@Tag(TestTags.SLOW)
 @ExtendWith(LogCapturingExtension.class)
 class WhatsAppRestartTest {
   private static final Duration WAIT = Duration.ofSeconds(25);

@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import dev.parley.FreePorts;
-import dev.parley.llm.OpenAiServerDouble.RecordedRequest;
+import dev.parley.ModelServerDouble;
+import dev.parley.ModelServerDouble.RecordedRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class OpenAiModelClientTest {
               + "\"required\":[\"timezone\"]}");
 
   private static ActorTestKit testKit;
-  private OpenAiServerDouble server;
+  private ModelServerDouble server;
 
   @BeforeAll
   static void startTestKit() {
@@ -56,7 +57,7 @@ class OpenAiModelClientTest {
 
   @BeforeEach
   void startServer() {
-    server = OpenAiServerDouble.start(testKit.system());
+    server = ModelServerDouble.scripted(testKit.system());
   }
 
   @AfterEach
@@ -245,7 +246,7 @@ class OpenAiModelClientTest {
   @Test
   void poolAllowsMoreThanPekkoDefaultOfFourCallsInFlight() throws Exception {
     int calls = 10;
-    List<CompletableFuture<OpenAiServerDouble.Answer>> held = new ArrayList<>();
+    List<CompletableFuture<ModelServerDouble.Answer>> held = new ArrayList<>();
     for (int i = 0; i < calls; i++) {
       held.add(server.enqueueDeferred());
     }
@@ -265,7 +266,7 @@ class OpenAiModelClientTest {
               return null;
             });
     held.forEach(
-        h -> h.complete(OpenAiServerDouble.Answer.json(200, OpenAiServerDouble.textAnswer("ok"))));
+        h -> h.complete(ModelServerDouble.Answer.json(200, ModelServerDouble.textAnswer("ok"))));
     for (CompletableFuture<ChatResponse> answer : answers) {
       assertEquals("ok", answer.get(5, TimeUnit.SECONDS).content());
     }
@@ -274,7 +275,7 @@ class OpenAiModelClientTest {
   @Test
   void callsBeyondThePoolWaitForASlotInsteadOfFailing() throws Exception {
     int calls = 10;
-    List<CompletableFuture<OpenAiServerDouble.Answer>> held = new ArrayList<>();
+    List<CompletableFuture<ModelServerDouble.Answer>> held = new ArrayList<>();
     for (int i = 0; i < calls; i++) {
       held.add(server.enqueueDeferred());
     }
@@ -296,7 +297,7 @@ class OpenAiModelClientTest {
             return null;
           });
       held.get(answered)
-          .complete(OpenAiServerDouble.Answer.json(200, OpenAiServerDouble.textAnswer("ok")));
+          .complete(ModelServerDouble.Answer.json(200, ModelServerDouble.textAnswer("ok")));
     }
     for (CompletableFuture<ChatResponse> answer : answers) {
       assertEquals("ok", answer.get(5, TimeUnit.SECONDS).content());

@@ -1,16 +1,19 @@
-package dev.parley.llm;
+package dev.parley;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.parley.async.Stages;
+import dev.parley.llm.ToolCall;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,14 +29,21 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
 
 /**
- * A wire-level double of an OpenAI-compatible chat-completions server: a real pekko-http server on
- * 127.0.0.1 and a port from the OS. It records every request (body as JSON, the Authorization
- * header) and answers each from a queue of scripted answers, in order; with the queue empty it
- * answers 500, so a missing script shows up as a failure, not a hang.
+ * The tests' one wire-level double of an OpenAI-compatible chat-completions server: a real
+ * pekko-http server on 127.0.0.1 and a port from the OS that records every request (path, body as
+ * JSON, the Authorization header). A request takes the next scripted answer, in order; with none
+ * left, a {@link #scripted} double answers 500 (a missing script shows up as a failure, not a
+ * hang), and an {@link #echoing} one answers {@code "echo: " + <the last user message>}, so a test
+ * can check each reply against the message it answers. While an echoing double holds, it answers
+ * nothing: a turn started then cannot complete, however long the test takes to crash its node.
  */
-public final class OpenAiServerDouble implements AutoCloseable {
+public final class ModelServerDouble implements AutoCloseable {
+  public static final String ECHO_PREFIX = "echo: ";
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+  private static final Answer NO_SCRIPT =
+      Answer.json(500, "{\"error\":{\"message\":\"no scripted answer\"}}");
 
   /** One request as the double saw it; a body that is not JSON is kept as a text node. */
   public record RecordedRequest(String path, JsonNode body, Optional<String> authorization) {}
@@ -45,65 +55,86 @@ public final class OpenAiServerDouble implements AutoCloseable {
     }
   }
 
+  /** A request received while holding: its body, and the answer its caller waits for. */
+  private record Held(String body, CompletableFuture<HttpResponse> response) {}
+
   private final ActorSystem<?> system;
+  private final boolean echo;
   private final Queue<CompletableFuture<Answer>> script = new ConcurrentLinkedQueue<>();
   private final List<CompletableFuture<Answer>> handedOut = new CopyOnWriteArrayList<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  private final List<Held> held = new CopyOnWriteArrayList<>();
+  private final List<String> answered = new CopyOnWriteArrayList<>();
+  private volatile boolean holding;
   private ServerBinding binding;
 
-  private OpenAiServerDouble(ActorSystem<?> system) {
+  private ModelServerDouble(ActorSystem<?> system, boolean echo) {
     this.system = system;
+    this.echo = echo;
+    this.holding = echo;
   }
 
-  /** Binds a new double on {@code system}; waits (test thread only) until it listens. */
-  public static OpenAiServerDouble start(ActorSystem<?> system) {
-    OpenAiServerDouble server = new OpenAiServerDouble(system);
+  /** A double answering only from its script; waits (test thread only) until it listens. */
+  public static ModelServerDouble scripted(ActorSystem<?> system) {
+    return start(new ModelServerDouble(system, false));
+  }
+
+  /**
+   * A double that echoes every unscripted request, holding them until {@link #answer()}; waits
+   * (test thread only) until it listens.
+   */
+  public static ModelServerDouble echoing(ActorSystem<?> system) {
+    return start(new ModelServerDouble(system, true));
+  }
+
+  private static ModelServerDouble start(ModelServerDouble server) {
     try {
       server.binding =
-          Http.get(system)
+          Http.get(server.system)
               .newServerAt("127.0.0.1", 0)
               .bind(server::handle)
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("the OpenAI double could not bind", e);
+      throw new IllegalStateException("the model server double could not bind", e);
     }
     return server;
   }
 
   /**
-   * The root to configure as {@code parley.llm.base-url}, e.g. {@code http://127.0.0.1:4711/v1}.
+   * The root to configure as {@code parley.llm.base-url} or {@code LLM_BASE_URL}, e.g. {@code
+   * http://127.0.0.1:4711/v1}.
    */
   public String baseUrl() {
     return "http://127.0.0.1:" + binding.localAddress().getPort() + "/v1";
   }
 
-  public OpenAiServerDouble enqueue(Answer answer) {
+  public ModelServerDouble enqueue(Answer answer) {
     script.add(CompletableFuture.completedFuture(answer));
     return this;
   }
 
-  public OpenAiServerDouble enqueue(int status, String jsonBody) {
+  public ModelServerDouble enqueue(int status, String jsonBody) {
     return enqueue(Answer.json(status, jsonBody));
   }
 
   /** A 200 with a normal text answer. */
-  public OpenAiServerDouble enqueueText(String text) {
+  public ModelServerDouble enqueueText(String text) {
     return enqueue(200, textAnswer(text));
   }
 
   /** A 200 asking for these tool calls. */
-  public OpenAiServerDouble enqueueToolCalls(ToolCall... calls) {
+  public ModelServerDouble enqueueToolCalls(ToolCall... calls) {
     return enqueue(200, toolCallAnswer(calls));
   }
 
   /** A 200 whose body is HTML, as a misconfigured proxy would send. */
-  public OpenAiServerDouble enqueueNotJson() {
+  public ModelServerDouble enqueueNotJson() {
     return enqueue(new Answer(200, "<html><body>Bad gateway, sort of</body></html>", false));
   }
 
   /** The next request is never answered (until {@link #close()}). */
-  public OpenAiServerDouble enqueueHang() {
+  public ModelServerDouble enqueueHang() {
     script.add(new CompletableFuture<>());
     return this;
   }
@@ -123,16 +154,66 @@ public final class OpenAiServerDouble implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /** From now on every unscripted request is echoed at once. Requests held so far stay held. */
+  public void answer() {
+    synchronized (held) {
+      holding = false;
+    }
+  }
+
+  /**
+   * Answers every request held so far, as it would have been answered at once. The caller of a
+   * request may be gone (a killed node): its answer then goes nowhere, and it holds up nothing.
+   */
+  public void answerHeld() {
+    List<Held> taken;
+    synchronized (held) {
+      taken = List.copyOf(held);
+      held.clear();
+    }
+    taken.forEach(request -> request.response().complete(echo(request.body())));
+  }
+
+  /** Requests received so far, answered or not. */
+  public int requestCount() {
+    return requests.size();
+  }
+
+  /** Requests held and not answered yet (their callers may be long gone). */
+  public int heldCount() {
+    return held.size();
+  }
+
+  /** The last user message of every request echoed so far. */
+  public Set<String> answeredUserTexts() {
+    return Set.copyOf(answered);
+  }
+
+  /** How many requests have been echoed so far: a mark for {@link #answeredSince}. */
+  public int answeredCount() {
+    return answered.size();
+  }
+
+  /** The last user message of every request echoed after {@code mark} was taken. */
+  public Set<String> answeredSince(int mark) {
+    List<String> all = List.copyOf(answered);
+    return Set.copyOf(all.subList(Math.min(mark, all.size()), all.size()));
+  }
+
   /** Answers anything still held with 503, then unbinds. */
   @Override
   public void close() {
-    Answer shutdown = Answer.json(503, "{\"error\":{\"message\":\"double closed\"}}");
-    handedOut.forEach(answer -> answer.complete(shutdown));
-    script.forEach(answer -> answer.complete(shutdown));
+    Answer closed = Answer.json(503, "{\"error\":{\"message\":\"double closed\"}}");
+    handedOut.forEach(answer -> answer.complete(closed));
+    script.forEach(answer -> answer.complete(closed));
+    held.forEach(request -> request.response().complete(toResponse(closed)));
+    if (binding == null) {
+      return;
+    }
     try {
       binding.terminate(Duration.ofSeconds(2)).toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("the OpenAI double did not stop", e);
+      throw new IllegalStateException("the model server double did not stop", e);
     }
   }
 
@@ -166,25 +247,50 @@ public final class OpenAiServerDouble implements AutoCloseable {
   }
 
   private CompletionStage<HttpResponse> handle(HttpRequest request) {
-    return request
-        .entity()
-        .toStrict(START_TIMEOUT.toMillis(), system)
+    // On the dispatcher: Pekko's own stage would continue on a new thread per request (Stages).
+    return Stages.on(
+            system.executionContext(), request.entity().toStrict(START_TIMEOUT.toMillis(), system))
         .thenCompose(
             strict -> {
+              String body = strict.getData().utf8String();
               requests.add(
                   new RecordedRequest(
                       request.getUri().path(),
-                      parse(strict.getData().utf8String()),
+                      parse(body),
                       request.getHeader(Authorization.class).map(h -> h.value())));
               CompletableFuture<Answer> next = script.poll();
-              if (next == null) {
-                next =
-                    CompletableFuture.completedFuture(
-                        Answer.json(500, "{\"error\":{\"message\":\"no scripted answer\"}}"));
+              if (next != null) {
+                handedOut.add(next);
+                return next.thenApply(ModelServerDouble::toResponse);
               }
-              handedOut.add(next);
-              return next.thenApply(OpenAiServerDouble::toResponse);
+              if (!echo) {
+                return CompletableFuture.completedFuture(toResponse(NO_SCRIPT));
+              }
+              synchronized (held) {
+                // Under the lock: a request is either held before answerHeld takes the list, or
+                // answered at once after answer(); none falls in between.
+                if (holding) {
+                  CompletableFuture<HttpResponse> response = new CompletableFuture<>();
+                  held.add(new Held(body, response));
+                  return response;
+                }
+              }
+              return CompletableFuture.completedFuture(echo(body));
             });
+  }
+
+  private HttpResponse echo(String body) {
+    String last = null;
+    for (JsonNode message : parse(body).path("messages")) {
+      if ("user".equals(message.path("role").asText())) {
+        last = message.path("content").asText();
+      }
+    }
+    if (last == null) {
+      return toResponse(Answer.json(400, "{\"error\":{\"message\":\"no user message\"}}"));
+    }
+    answered.add(last);
+    return toResponse(Answer.json(200, textAnswer(ECHO_PREFIX + last)));
   }
 
   private static JsonNode parse(String body) {
