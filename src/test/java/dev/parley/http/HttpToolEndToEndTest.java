@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import dev.parley.ModelServerDouble;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
-import dev.parley.llm.OpenAiServerDouble;
 import dev.parley.llm.ToolCall;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class HttpToolEndToEndTest {
   private static ActorTestKit kit;
-  private static OpenAiServerDouble model;
+  private static ModelServerDouble model;
   private static ServerBinding endpoint;
   private static final List<HttpRequest> calls = new CopyOnWriteArrayList<>();
   private static TestNode node;
@@ -44,7 +44,7 @@ class HttpToolEndToEndTest {
     kit =
         ActorTestKit.create(
             "HttpToolDoubles", ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
-    model = OpenAiServerDouble.start(kit.system());
+    model = ModelServerDouble.scripted(kit.system());
     endpoint =
         Http.get(kit.system())
             .newServerAt("127.0.0.1", 0)
