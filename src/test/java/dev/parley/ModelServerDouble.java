@@ -27,6 +27,7 @@ import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
  * The tests' one wire-level double of an OpenAI-compatible chat-completions server: a real
@@ -48,8 +49,15 @@ public final class ModelServerDouble implements AutoCloseable {
   /** One request as the double saw it; a body that is not JSON is kept as a text node. */
   public record RecordedRequest(String path, JsonNode body, Optional<String> authorization) {}
 
-  /** An answer: status, body and whether the body is labelled as JSON. */
-  public record Answer(int status, String body, boolean json) {
+  /**
+   * An answer: status, body, whether the body is labelled as JSON, and a {@code Retry-After} value
+   * (null for none).
+   */
+  public record Answer(int status, String body, boolean json, String retryAfter) {
+    public Answer(int status, String body, boolean json) {
+      this(status, body, json, null);
+    }
+
     public static Answer json(int status, String body) {
       return new Answer(status, body, true);
     }
@@ -303,7 +311,11 @@ public final class ModelServerDouble implements AutoCloseable {
 
   private static HttpResponse toResponse(Answer answer) {
     byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-    return HttpResponse.create()
+    HttpResponse response =
+        answer.retryAfter() == null
+            ? HttpResponse.create()
+            : HttpResponse.create().addHeader(RawHeader.create("Retry-After", answer.retryAfter()));
+    return response
         .withStatus(answer.status())
         .withEntity(
             answer.json()

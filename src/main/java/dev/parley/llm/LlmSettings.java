@@ -20,7 +20,11 @@ public record LlmSettings(
     int maxConnections,
     int maxOpenRequests,
     long maxResponseBytes,
-    Duration maxQueueWait) {
+    Duration maxQueueWait,
+    Duration outageWait,
+    int breakerMaxFailures,
+    Duration breakerResetTimeout,
+    Duration breakerMaxResetTimeout) {
 
   public LlmSettings {
     // A missing key means "no Authorization header", never a null check at each use.
@@ -45,7 +49,11 @@ public record LlmSettings(
         c.getInt("max-connections"),
         c.getInt("max-open-requests"),
         c.getBytes("max-response-bytes"),
-        c.getDuration("max-queue-wait"));
+        c.getDuration("max-queue-wait"),
+        c.getDuration("outage-wait"),
+        c.getInt("breaker.max-failures"),
+        c.getDuration("breaker.reset-timeout"),
+        c.getDuration("breaker.max-reset-timeout"));
   }
 
   /**
@@ -95,6 +103,16 @@ public record LlmSettings(
     if (maxRetries < 0 || retryBackoff.isNegative()) {
       throw new IllegalArgumentException(
           "parley.llm.max-retries and parley.llm.retry-backoff must not be negative.");
+    }
+    if (outageWait.isNegative()) {
+      throw new IllegalArgumentException("parley.llm.outage-wait must not be negative.");
+    }
+    if (breakerMaxFailures < 1
+        || breakerResetTimeout.isZero()
+        || breakerResetTimeout.isNegative()
+        || breakerMaxResetTimeout.compareTo(breakerResetTimeout) < 0) {
+      throw new IllegalArgumentException(
+          "parley.llm.breaker needs max-failures >= 1 and 0 < reset-timeout <= max-reset-timeout.");
     }
     if (maxConnections < 1) {
       throw new IllegalArgumentException("parley.llm.max-connections must be at least 1.");

@@ -4,6 +4,7 @@ import dev.parley.async.Backoff;
 import dev.parley.async.Stages;
 import dev.parley.text.Utf16;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -15,11 +16,14 @@ import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.pattern.CircuitBreaker;
+import org.apache.pekko.pattern.CircuitBreakerOpenException;
 import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,9 @@ public final class OpenAiModelClient implements ModelClient {
   /** Enough of a server's error text to diagnose a 4xx without flooding the log or a notice. */
   private static final int MAX_ERROR_CHARS = 200;
 
+  /** The code of a call that found the breaker open: the server keeps failing. */
+  static final String UNAVAILABLE = "model-unavailable";
+
   private final ActorSystem<?> system;
   private final LlmSettings settings;
   private final Backoff retries;
@@ -46,6 +53,7 @@ public final class OpenAiModelClient implements ModelClient {
   private final LoggingAdapter poolLog;
   private final String url;
   private final ModelCallGate gate;
+  private final CircuitBreaker breaker;
 
   private OpenAiModelClient(ActorSystem<?> system, LlmSettings settings) {
     this.system = system;
@@ -67,6 +75,22 @@ public final class OpenAiModelClient implements ModelClient {
     this.gate =
         new ModelCallGate(
             settings.maxConnections(), settings.maxQueueWait(), system.executionContext());
+    // Its own call timeout only backs up the request timeout, which fails the call first.
+    this.breaker =
+        CircuitBreaker.create(
+                system.classicSystem().scheduler(),
+                settings.breakerMaxFailures(),
+                settings.requestTimeout().plusSeconds(1),
+                settings.breakerResetTimeout())
+            .withExponentialBackoff(settings.breakerMaxResetTimeout())
+            .withRandomFactor(0.2)
+            .addOnOpenListener(
+                () ->
+                    log.warn(
+                        "Model server at {} keeps failing: calls wait (circuit breaker open) and"
+                            + " try again after a pause",
+                        url))
+            .addOnCloseListener(() -> log.info("Model server at {} answers again", url));
   }
 
   /** A client on {@code system}'s HTTP extension; the settings should have been validated. */
@@ -84,20 +108,26 @@ public final class OpenAiModelClient implements ModelClient {
       return CompletableFuture.failedFuture(
           new ModelException("invalid-request", e.getMessage(), false));
     }
-    return attempt(body, 0);
+    return attempt(body, 0, System.nanoTime());
   }
 
-  private CompletionStage<ChatResponse> attempt(byte[] body, int attempt) {
+  private CompletionStage<ChatResponse> attempt(byte[] body, int attempt, long firstStarted) {
     long started = System.nanoTime();
     log.debug("Model call to {} (model {}), attempt {}", url, settings.model(), attempt + 1);
     CompletableFuture<ChatResponse> result = new CompletableFuture<>();
     gate.submit(
             () ->
-                send(body)
-                    .toCompletableFuture()
-                    // The whole exchange, headers and body, must fit in the request timeout;
-                    // the wait for a slot does not count.
-                    .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                Stages.on(
+                    system.executionContext(),
+                    breaker.callWithCircuitBreakerCS(
+                        () ->
+                            send(body)
+                                .toCompletableFuture()
+                                // The whole exchange, headers and body, must fit in the request
+                                // timeout; the wait for a slot does not count.
+                                .orTimeout(
+                                    settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                        (response, error) -> error.map(OpenAiModelClient::isOutage).orElse(false))))
         .whenComplete(
             (response, error) -> {
               if (error == null) {
@@ -110,29 +140,76 @@ public final class OpenAiModelClient implements ModelClient {
                 return;
               }
               ModelException failure = toModelException(error);
-              if (!failure.retryable() || !retries.allowsRetryAfter(attempt + 1)) {
+              Optional<Duration> pause = pauseBefore(failure, attempt + 1, firstStarted);
+              if (pause.isEmpty()) {
                 log.debug("Model call failed for good with {}", failure.code());
                 result.completeExceptionally(failure);
                 return;
               }
-              Duration pause = retries.delay(attempt + 1);
-              log.warn(
-                  "Model call failed with {} (attempt {} of {}), retrying in {} ms",
-                  failure.code(),
-                  attempt + 1,
-                  settings.maxRetries() + 1,
-                  pause.toMillis());
-              retryLater(pause, body, attempt + 1, result);
+              if (retries.allowsRetryAfter(attempt + 1) && !failure.code().equals(UNAVAILABLE)) {
+                log.warn(
+                    "Model call failed with {} (attempt {} of {}), retrying in {} ms",
+                    failure.code(),
+                    attempt + 1,
+                    settings.maxRetries() + 1,
+                    pause.get().toMillis());
+              } else {
+                // Waiting out an outage: the breaker says so once, not every call each time.
+                log.debug(
+                    "Model call failed with {} (attempt {}), waiting {} ms for the server",
+                    failure.code(),
+                    attempt + 1,
+                    pause.get().toMillis());
+              }
+              retryLater(pause.get(), body, attempt + 1, firstStarted, result);
             });
     return result;
   }
 
+  /**
+   * The pause before retry {@code n} of a call, or empty when it has had its chances: the quick
+   * retries (max-retries, doubling from retry-backoff), then, while the server looks down or
+   * overloaded, more of them until outage-wait after the first attempt, each at least the server's
+   * Retry-After or the breaker's remaining time.
+   */
+  private Optional<Duration> pauseBefore(ModelException failure, int n, long firstStarted) {
+    if (!failure.retryable()) {
+      return Optional.empty();
+    }
+    Duration jittered = retries.delay(n);
+    Duration backoff =
+        jittered.compareTo(settings.breakerMaxResetTimeout()) > 0
+            ? settings.breakerMaxResetTimeout()
+            : jittered;
+    Duration pause =
+        failure.retryAfter().filter(asked -> asked.compareTo(backoff) > 0).orElse(backoff);
+    Duration waited = Duration.ofNanos(System.nanoTime() - firstStarted);
+    boolean quick = retries.allowsRetryAfter(n) && !failure.code().equals(UNAVAILABLE);
+    boolean withinOutage = waited.plus(pause).compareTo(settings.outageWait()) <= 0;
+    return quick || withinOutage ? Optional.of(pause) : Optional.empty();
+  }
+
+  /** What the breaker counts: the server failing or overloaded, not a request it refused. */
+  private static boolean isOutage(Throwable error) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof ModelException e) {
+      return e.code().equals("http-429")
+          || e.code().startsWith("http-5")
+          || e.code().equals("connection");
+    }
+    return !(cause instanceof EntityStreamSizeException);
+  }
+
   private void retryLater(
-      Duration pause, byte[] body, int attempt, CompletableFuture<ChatResponse> result) {
+      Duration pause,
+      byte[] body,
+      int attempt,
+      long firstStarted,
+      CompletableFuture<ChatResponse> result) {
     try {
       Stages.on(
               system.executionContext(),
-              Patterns.after(pause, system, () -> attempt(body, attempt)))
+              Patterns.after(pause, system, () -> attempt(body, attempt, firstStarted)))
           .whenComplete(
               (retried, retryError) -> {
                 if (retryError == null) {
@@ -182,16 +259,25 @@ public final class OpenAiModelClient implements ModelClient {
                 .entity()
                 .toStrict(
                     settings.requestTimeout().toMillis(), settings.maxResponseBytes(), system))
-        .thenApply(strict -> interpret(status, strict.getData().toArray()));
+        .thenApply(
+            strict ->
+                interpret(
+                    status,
+                    response.getHeader("Retry-After").map(HttpHeader::value),
+                    strict.getData().toArray()));
   }
 
-  private ChatResponse interpret(int status, byte[] body) {
+  private ChatResponse interpret(int status, Optional<String> retryAfter, byte[] body) {
     if (status >= 200 && status < 300) {
       return OpenAiWire.parseResponse(body);
     }
     String code = "http-" + status;
     if (status == 429 || status >= 500) {
-      throw new ModelException(code, "the model server answered " + status, true);
+      throw new ModelException(
+          code,
+          "the model server answered " + status,
+          true,
+          retryAfter.flatMap(RetryAfterValue::parse).orElse(null));
     }
     // Some servers quote the key they rejected; it must not reach a log, a notice or the journal.
     // Masked before the cut: a cut through the key would leave a prefix that no longer matches.
@@ -208,6 +294,13 @@ public final class OpenAiModelClient implements ModelClient {
     Throwable cause = unwrap(error);
     if (cause instanceof ModelException e) {
       return e;
+    }
+    if (cause instanceof CircuitBreakerOpenException open) {
+      return new ModelException(
+          UNAVAILABLE,
+          "the model server keeps failing; calls wait for it (circuit breaker open)",
+          true,
+          Duration.ofMillis(open.remainingDuration().toMillis()));
     }
     if (cause instanceof TimeoutException) {
       return new ModelException(

@@ -151,6 +151,64 @@ class OpenAiModelClientTest {
   }
 
   @Test
+  void anOutageIsWaitedOutInsteadOfFailingTheCall() throws Exception {
+    for (int i = 0; i < 6; i++) {
+      server.enqueue(503, "{\"error\":{\"message\":\"overloaded\"}}");
+    }
+    server.enqueueText("back again");
+    ModelClient client =
+        client(
+            "max-retries = 1\noutage-wait = 20s\nbreaker { max-failures = 3, reset-timeout ="
+                + " 50ms, max-reset-timeout = 200ms }");
+
+    assertEquals("back again", await(client.complete(hello())).content());
+    assertEquals(7, server.requests().size(), "each failure was tried again, none failed the call");
+  }
+
+  @Test
+  void anOutageLongerThanOutageWaitFailsWithTheServersCode() {
+    // Nothing scripted: the double answers every request with 500.
+    ModelException e =
+        failure(
+            client(
+                "max-retries = 0\noutage-wait = 400ms\nbreaker { max-failures = 100,"
+                    + " reset-timeout = 1s }"),
+            hello());
+
+    assertEquals("http-500", e.code());
+    assertTrue(server.requests().size() > 1, "retried within outage-wait");
+  }
+
+  @Test
+  void theServersRetryAfterIsThePause() throws Exception {
+    server
+        .enqueue(new ModelServerDouble.Answer(429, "{}", true, "1"))
+        .enqueueText("after the pause");
+    long started = System.nanoTime();
+
+    assertEquals("after the pause", await(client("max-retries = 1").complete(hello())).content());
+    // retry-backoff is 20 ms: only the server's Retry-After makes the pause a second.
+    assertTrue(
+        System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(1_000),
+        "retried before the Retry-After second had passed");
+  }
+
+  @Test
+  void anOpenBreakerStopsCallsBeforeTheyReachTheServer() {
+    server.enqueue(503, "{}").enqueue(503, "{}");
+    ModelClient client =
+        client("max-retries = 0\nbreaker { max-failures = 2, reset-timeout = 30s }");
+    assertEquals("http-503", failure(client, hello()).code());
+    assertEquals("http-503", failure(client, hello()).code());
+
+    ModelException third = failure(client, hello());
+
+    assertEquals("model-unavailable", third.code());
+    assertTrue(third.retryAfter().isPresent());
+    assertEquals(2, server.requests().size(), "the open breaker sent nothing more");
+  }
+
+  @Test
   void serverThatNeverAnswersTimesOut() {
     server.enqueueHang();
 
@@ -317,6 +375,8 @@ class OpenAiModelClientTest {
             + "model = test-model\n"
             + "request-timeout = 3s\n"
             + "retry-backoff = 20ms\n"
+            // The quick retries alone, unless a test waits out an outage on purpose.
+            + "outage-wait = 0s\n"
             + overrides
             + "\n}";
     LlmSettings settings =
