@@ -74,6 +74,8 @@ public final class ModelServerDouble implements AutoCloseable {
   private final List<Held> held = new CopyOnWriteArrayList<>();
   private final List<String> answered = new CopyOnWriteArrayList<>();
   private volatile boolean holding;
+  // While set, every request is answered with this status (a server that is down); null: normal.
+  private volatile Integer outage;
   private ServerBinding binding;
 
   private ModelServerDouble(ActorSystem<?> system, boolean echo) {
@@ -163,6 +165,18 @@ public final class ModelServerDouble implements AutoCloseable {
   }
 
   /** From now on every unscripted request is echoed at once. Requests held so far stay held. */
+  /**
+   * From now on every request gets {@code status} (with no script used) until {@link #recover()}.
+   */
+  public void fail(int status) {
+    outage = status;
+  }
+
+  /** Ends {@link #fail}: requests are answered as before. */
+  public void recover() {
+    outage = null;
+  }
+
   public void answer() {
     synchronized (held) {
       holding = false;
@@ -266,6 +280,11 @@ public final class ModelServerDouble implements AutoCloseable {
                       request.getUri().path(),
                       parse(body),
                       request.getHeader(Authorization.class).map(h -> h.value())));
+              Integer down = outage;
+              if (down != null) {
+                return CompletableFuture.completedFuture(
+                    toResponse(Answer.json(down, "{\"error\":{\"message\":\"down\"}}")));
+              }
               CompletableFuture<Answer> next = script.poll();
               if (next != null) {
                 handedOut.add(next);
