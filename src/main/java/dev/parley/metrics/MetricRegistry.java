@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -77,19 +78,20 @@ public final class MetricRegistry {
 
   /**
    * The exposition of the values as they are now. The client's writer leaves out a metric that has
-   * no series yet; for a labelled counter before its first event (a model error, a tool call) we
-   * still write its {@code # HELP} and {@code # TYPE} lines, as Parley always has, so that every
-   * documented name is there from the first scrape.
+   * no series yet; for a labelled counter or histogram before its first event (a model error, a
+   * tool call) we still write its {@code # HELP} and {@code # TYPE} lines, as Parley always has for
+   * counters, so that every documented name is there from the first scrape.
    */
   public String text() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(16384);
     List<MetricSnapshot> batch = new ArrayList<>();
     try {
       for (MetricSnapshot snapshot : prometheus.scrape()) {
-        if (snapshot.getDataPoints().isEmpty() && snapshot instanceof CounterSnapshot) {
+        String type = typeOf(snapshot);
+        if (snapshot.getDataPoints().isEmpty() && type != null) {
           WRITER.write(out, new MetricSnapshots(batch));
           batch.clear();
-          out.write(counterWithoutSeries(snapshot.getMetadata()).getBytes(StandardCharsets.UTF_8));
+          out.write(withoutSeries(snapshot.getMetadata(), type).getBytes(StandardCharsets.UTF_8));
         } else {
           batch.add(snapshot);
         }
@@ -101,9 +103,20 @@ public final class MetricRegistry {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  private static String counterWithoutSeries(MetricMetadata metadata) {
+  /** The text format's type of a metric we write without series, or null for the others. */
+  private static String typeOf(MetricSnapshot snapshot) {
+    if (snapshot instanceof CounterSnapshot) {
+      return "counter";
+    }
+    // Only classic histograms are written in format 0.0.4, and Parley registers only those.
+    return snapshot instanceof HistogramSnapshot ? "histogram" : null;
+  }
+
+  private static String withoutSeries(MetricMetadata metadata, String type) {
     String name = metadata.getPrometheusName();
-    name = name.endsWith("_total") ? name : name + "_total";
+    if (type.equals("counter") && !name.endsWith("_total")) {
+      name = name + "_total";
+    }
     String help =
         metadata.getHelp() == null
             ? ""
@@ -112,6 +125,6 @@ public final class MetricRegistry {
                 + " "
                 + metadata.getHelp().replace("\\", "\\\\").replace("\n", "\\n")
                 + "\n";
-    return help + "# TYPE " + name + " counter\n";
+    return help + "# TYPE " + name + " " + type + "\n";
   }
 }

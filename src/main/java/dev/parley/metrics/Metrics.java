@@ -3,6 +3,7 @@ package dev.parley.metrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -18,6 +19,11 @@ public final class Metrics implements ConversationMetrics {
   // completion to the 60 s request timeout with retries.
   static final double[] TURN_BUCKETS = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300};
   static final double[] MODEL_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120};
+  // Tool calls span an in-process calculator (well under 5 ms) to an HTTP tool at its timeout
+  // (10 s by default, longer by policy); past 60 s only the count matters.
+  static final double[] TOOL_BUCKETS = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
+  };
   static final String[] REFUSAL_REASONS = {
     "bad-signature", "bad-verify-token", "too-large", "busy", "unreadable"
   };
@@ -32,6 +38,7 @@ public final class Metrics implements ConversationMetrics {
   private final Histogram modelSeconds;
   private final Counter modelErrors;
   private final Counter toolCalls;
+  private final Histogram toolSeconds;
   private final Counter deliveries;
   private final Counter deliveryRetries;
   private final AtomicLong inboxDepth = new AtomicLong();
@@ -88,9 +95,20 @@ public final class Metrics implements ConversationMetrics {
     toolCalls =
         counter(
             "parley_tool_calls_total",
-            "Tool calls by tool and outcome: ok, error, timeout, unknown-tool, bad-arguments.",
+            "Tool calls by tool, source (builtin, http, plugin, mcp; unknown for a tool the"
+                + " node does not have) and outcome: ok, error, timeout, unknown-tool,"
+                + " bad-arguments.",
             "tool",
+            "source",
             "outcome");
+    toolSeconds =
+        histogram(
+            "parley_tool_call_seconds",
+            "Duration of tool calls that ran (from the call to its result or timeout), by tool"
+                + " and source, in seconds.",
+            TOOL_BUCKETS,
+            "tool",
+            "source");
     deliveries =
         counter(
             "parley_deliveries_total",
@@ -153,8 +171,13 @@ public final class Metrics implements ConversationMetrics {
     modelErrors.labelValues(code).inc();
   }
 
-  public void toolCall(String tool, String outcome) {
-    toolCalls.labelValues(tool, outcome).inc();
+  /**
+   * One tool call ended; {@code took} is empty for a call refused before the tool ran, which is
+   * counted but not timed. The values come from the tool registry, never from the model.
+   */
+  public void toolCall(String tool, String source, String outcome, Optional<Duration> took) {
+    toolCalls.labelValues(tool, source, outcome).inc();
+    took.ifPresent(t -> toolSeconds.labelValues(tool, source).observe(seconds(t)));
   }
 
   /**
@@ -215,10 +238,11 @@ public final class Metrics implements ConversationMetrics {
   }
 
   /** A classic histogram: the text format 0.0.4 carries no native one. */
-  private Histogram histogram(String name, String help, double[] buckets) {
+  private Histogram histogram(String name, String help, double[] buckets, String... labelNames) {
     return Histogram.builder()
         .name(name)
         .help(help)
+        .labelNames(labelNames)
         .classicOnly()
         .classicUpperBounds(buckets)
         .withoutExemplars()

@@ -74,6 +74,11 @@ public final class HttpTool implements Tool {
   }
 
   @Override
+  public ToolSource source() {
+    return ToolSource.HTTP;
+  }
+
+  @Override
   public String parametersSchema() {
     return settings.parametersSchema();
   }

@@ -23,4 +23,12 @@ public interface Tool {
   default Optional<Duration> timeout() {
     return Optional.empty();
   }
+
+  /**
+   * Where the tool comes from, for the metrics' {@code source} label; a tool Parley ships keeps the
+   * default.
+   */
+  default ToolSource source() {
+    return ToolSource.BUILTIN;
+  }
 }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -135,7 +136,8 @@ public final class ToolRegistry {
     Objects.requireNonNull(context, "context");
     Tool tool = call.name() == null ? null : tools.get(call.name());
     if (tool == null) {
-      listener.called("unknown", "unknown-tool");
+      listener.called(
+          ToolCallListener.UNKNOWN, ToolCallListener.UNKNOWN, "unknown-tool", Optional.empty());
       return CompletableFuture.completedFuture(
           bounded(
               "error: unknown tool \""
@@ -147,32 +149,51 @@ public final class ToolRegistry {
     try {
       arguments = ToolArguments.parse(call.arguments());
     } catch (IllegalArgumentException e) {
-      listener.called(tool.name(), "bad-arguments");
+      refused(tool);
       return CompletableFuture.completedFuture("error: " + ToolArguments.NOT_AN_OBJECT);
     }
     var violations = schemas.get(tool.name()).violations(arguments.json());
     if (violations.isPresent()) {
-      listener.called(tool.name(), "bad-arguments");
+      refused(tool);
       return CompletableFuture.completedFuture(
           bounded(tool, "error: invalid arguments: " + violations.get()));
     }
     CompletionStage<String> stage;
+    // Monotonic, so a wall-clock step (NTP) never shows up as a slow or negative call.
+    long started = System.nanoTime();
     try {
       stage = tool.call(call.arguments(), context);
     } catch (Exception e) {
       // A tool must fail through its stage; throwing is a bug in the tool, hence WARN.
       log.warn(
           "tool {} threw in {} (call {})", tool.name(), context.conversationKey(), call.id(), e);
-      listener.called(tool.name(), "error");
+      ended(tool, "error", started);
       return CompletableFuture.completedFuture(bounded(tool, failed(tool, e)));
     }
     if (stage == null) {
-      listener.called(tool.name(), "error");
+      ended(tool, "error", started);
       return CompletableFuture.completedFuture(
           bounded(tool, "error: " + tool.name() + " failed: it returned no result"));
     }
     return withTimeout(stage, timeoutOf(tool))
-        .thenApply(outcome -> bounded(tool, render(tool, call, context, outcome)));
+        .thenApply(outcome -> bounded(tool, render(tool, call, context, outcome, started)));
+  }
+
+  /** Tells the listener of a call refused before the tool ran: there is no duration to tell. */
+  private void refused(Tool tool) {
+    listener.called(tool.name(), sourceOf(tool), "bad-arguments", Optional.empty());
+  }
+
+  /** Tells the listener of a call that ran, timed from {@code started} (a nanoTime) to now. */
+  private void ended(Tool tool, String outcome, long started) {
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    listener.called(tool.name(), sourceOf(tool), outcome, Optional.of(took));
+  }
+
+  /** A tool that names no source (a plug-in's bug) must not fail the call over a label. */
+  private static String sourceOf(Tool tool) {
+    ToolSource source = tool.source();
+    return source == null ? ToolCallListener.UNKNOWN : source.label();
   }
 
   private List<String> names() {
@@ -201,8 +222,9 @@ public final class ToolRegistry {
         .orElse(settings.callTimeout());
   }
 
-  private String render(Tool tool, ToolCall call, ToolContext context, Outcome outcome) {
-    listener.called(tool.name(), outcomeLabel(outcome));
+  private String render(
+      Tool tool, ToolCall call, ToolContext context, Outcome outcome, long started) {
+    ended(tool, outcomeLabel(outcome), started);
     if (outcome instanceof Returned returned) {
       return returned.text() == null
           ? "error: " + tool.name() + " failed: it returned no result"

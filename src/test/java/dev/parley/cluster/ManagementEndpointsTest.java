@@ -104,6 +104,7 @@ class ManagementEndpointsTest {
             "parley_model_seconds",
             "parley_model_errors_total",
             "parley_tool_calls_total",
+            "parley_tool_call_seconds",
             "parley_deliveries_total",
             "parley_delivery_retries_total",
             "parley_inbox_depth",
@@ -158,7 +159,12 @@ class ManagementEndpointsTest {
     // The offline model asks for current_time, then answers: two model calls, one tool call.
     assertTrue(value(text, "parley_model_seconds_count", "") >= modelBefore + 2, text);
     assertTrue(
-        value(text, "parley_tool_calls_total", "tool=\"current_time\",outcome=\"ok\"") >= 1, text);
+        value(
+                text,
+                "parley_tool_calls_total",
+                "tool=\"current_time\",source=\"builtin\",outcome=\"ok\"")
+            >= 1,
+        text);
     // The entity reports its receipt, the duplicate and the completed, timed turn.
     assertEquals(
         receiptsBefore + 1, value(text, "parley_receipts_total", "outcome=\"accepted\""), text);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +40,26 @@ class MetricRegistryTest {
         "# HELP parley_things_total Things seen.\\nback\\\\slash\n"
             + "# TYPE parley_things_total counter\n"
             + "parley_things_total{channel=\"tg\",outcome=\"accepted\"} 2.0\n",
+        registry.text());
+  }
+
+  @Test
+  void labelledHistogramWithoutSeriesStillHasHelpAndType() {
+    MetricRegistry registry = new MetricRegistry();
+    Histogram h =
+        Histogram.builder()
+            .name("parley_waits_seconds")
+            .help("Waits.")
+            .labelNames("kind")
+            .classicOnly()
+            .classicUpperBounds(1)
+            .register(registry.prometheus());
+    assertEquals(
+        "# HELP parley_waits_seconds Waits.\n# TYPE parley_waits_seconds histogram\n",
+        registry.text());
+    h.labelValues("a").observe(0.5);
+    assertTrue(
+        registry.text().contains("parley_waits_seconds_bucket{kind=\"a\",le=\"1.0\"} 1\n"),
         registry.text());
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +38,7 @@ class MetricsTest {
             Map.entry("parley_model_seconds", "histogram"),
             Map.entry("parley_model_errors_total", "counter"),
             Map.entry("parley_tool_calls_total", "counter"),
+            Map.entry("parley_tool_call_seconds", "histogram"),
             Map.entry("parley_deliveries_total", "counter"),
             Map.entry("parley_delivery_retries_total", "counter"),
             Map.entry("parley_inbox_depth", "gauge"),
@@ -99,10 +101,57 @@ class MetricsTest {
   @Test
   void labelValuesAreEscaped() {
     Metrics metrics = Metrics.create();
-    metrics.toolCall("a\\b\"c\nd", "ok");
+    metrics.toolCall("a\\b\"c\nd", "builtin", "ok", Optional.empty());
     String text = metrics.registry().text();
     assertEquals(
-        1, Samples.value(text, "parley_tool_calls_total{outcome=\"ok\",tool=\"a\\\\b\\\"c\\nd\"}"));
+        1,
+        Samples.value(
+            text,
+            "parley_tool_calls_total{outcome=\"ok\",source=\"builtin\",tool=\"a\\\\b\\\"c\\nd\"}"));
+  }
+
+  @Test
+  void toolCallsAreCountedBySourceAndOnlyCallsThatRanAreTimed() {
+    Metrics metrics = Metrics.create();
+    metrics.toolCall("calculator", "builtin", "ok", Optional.of(Duration.ofMillis(3)));
+    metrics.toolCall("calculator", "builtin", "ok", Optional.of(Duration.ofMillis(10)));
+    metrics.toolCall("calculator", "builtin", "bad-arguments", Optional.empty());
+    metrics.toolCall("shop", "http", "timeout", Optional.of(Duration.ofSeconds(10)));
+    metrics.toolCall("unknown", "unknown", "unknown-tool", Optional.empty());
+    String text = metrics.registry().text();
+    String calc = "tool=\"calculator\"";
+    assertEquals(
+        2,
+        Samples.value(
+            text, "parley_tool_calls_total{outcome=\"ok\",source=\"builtin\"," + calc + "}"));
+    assertEquals(
+        1,
+        Samples.value(
+            text,
+            "parley_tool_calls_total{outcome=\"bad-arguments\",source=\"builtin\"," + calc + "}"));
+    assertEquals(
+        1,
+        Samples.value(
+            text,
+            "parley_tool_calls_total{outcome=\"unknown-tool\",source=\"unknown\",tool=\"unknown\"}"));
+    String calcSeconds = "parley_tool_call_seconds_bucket{source=\"builtin\"," + calc + ",le=";
+    assertEquals(1, Samples.value(text, calcSeconds + "\"0.005\"}"));
+    assertEquals(2, Samples.value(text, calcSeconds + "\"0.01\"}"));
+    assertEquals(2, Samples.value(text, calcSeconds + "\"+Inf\"}"));
+    assertEquals(
+        2, Samples.value(text, "parley_tool_call_seconds_count{source=\"builtin\"," + calc + "}"));
+    assertEquals(
+        0.013,
+        Samples.value(text, "parley_tool_call_seconds_sum{source=\"builtin\"," + calc + "}"),
+        1e-9);
+    String shop = "parley_tool_call_seconds_bucket{source=\"http\",tool=\"shop\",le=";
+    assertEquals(0, Samples.value(text, shop + "\"5.0\"}"));
+    assertEquals(1, Samples.value(text, shop + "\"10.0\"}"));
+    assertEquals(1, Samples.value(text, shop + "\"60.0\"}"));
+    assertTrue(
+        text.lines()
+            .noneMatch(l -> l.startsWith("parley_tool_call_seconds_count{source=\"unknown\"")),
+        text);
   }
 
   @Test

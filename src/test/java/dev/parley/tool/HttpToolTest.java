@@ -208,6 +208,23 @@ class HttpToolTest {
   }
 
   @Test
+  void aCallIsReportedWithSourceHttpAndItsDuration() throws Exception {
+    var heard = new CopyOnWriteArrayList<String>();
+    var tool = new HttpTool(settings("order_status", url("/order"), Map.of()), testKit.system());
+    var registry =
+        new ToolRegistry(List.of(tool), new ToolSettings(Duration.ofSeconds(30), 1_000))
+            .observedBy(
+                (name, source, outcome, took) ->
+                    heard.add(name + "/" + source + "=" + outcome + " " + took.isPresent()));
+    registry
+        .invoke(new ToolCall("c1", "order_status", "{}"), CONTEXT)
+        .toCompletableFuture()
+        .get(10, SECONDS);
+    assertEquals(ToolSource.HTTP, tool.source());
+    assertEquals(List.of("order_status/http=ok true"), heard);
+  }
+
+  @Test
   void theToolsOwnTimeoutReplacesTheRegistrysDefault() throws Exception {
     var slow = settings("slow", url("/slow"), Map.of("timeout", "300ms"));
     assertEquals("error: slow timed out after 300 ms", call(slow, "{}"));

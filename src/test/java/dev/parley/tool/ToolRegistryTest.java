@@ -326,7 +326,10 @@ class ToolRegistryTest {
                         "{\"type\": \"object\", \"additionalProperties\": false}",
                         CompletableFuture::completedFuture)),
                 new ToolSettings(Duration.ofMillis(100), 100))
-            .observedBy((tool, outcome) -> heard.add(tool + "=" + outcome));
+            .observedBy(
+                (tool, source, outcome, took) ->
+                    heard.add(
+                        tool + "/" + source + "=" + outcome + (took.isPresent() ? " timed" : "")));
     invoke(registry, "ok", "{}");
     invoke(registry, "fails", "{}");
     invoke(registry, "slow", "{}");
@@ -335,12 +338,12 @@ class ToolRegistryTest {
     invoke(registry, "strict", "{\"x\": 1}");
     assertEquals(
         List.of(
-            "ok=ok",
-            "fails=error",
-            "slow=timeout",
-            "unknown=unknown-tool",
-            "ok=bad-arguments",
-            "strict=bad-arguments"),
+            "ok/builtin=ok timed",
+            "fails/builtin=error timed",
+            "slow/builtin=timeout timed",
+            "unknown/unknown=unknown-tool",
+            "ok/builtin=bad-arguments",
+            "strict/builtin=bad-arguments"),
         heard);
   }
 }
