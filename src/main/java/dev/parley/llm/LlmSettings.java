@@ -24,7 +24,8 @@ public record LlmSettings(
     Duration outageWait,
     int breakerMaxFailures,
     Duration breakerResetTimeout,
-    Duration breakerMaxResetTimeout) {
+    Duration breakerMaxResetTimeout,
+    Sampling sampling) {
 
   public LlmSettings {
     // A missing key means "no Authorization header", never a null check at each use.
@@ -53,7 +54,8 @@ public record LlmSettings(
         c.getDuration("outage-wait"),
         c.getInt("breaker.max-failures"),
         c.getDuration("breaker.reset-timeout"),
-        c.getDuration("breaker.max-reset-timeout"));
+        c.getDuration("breaker.max-reset-timeout"),
+        Sampling.from(c));
   }
 
   /**

@@ -102,7 +102,7 @@ public final class OpenAiModelClient implements ModelClient {
   public CompletionStage<ChatResponse> complete(ChatRequest request) {
     byte[] body;
     try {
-      body = OpenAiWire.requestBody(settings.model(), request);
+      body = OpenAiWire.requestBody(settings.model(), settings.sampling(), request);
     } catch (IllegalArgumentException e) {
       // A broken tool schema would fail the same way on every retry.
       return CompletableFuture.failedFuture(

@@ -49,8 +49,15 @@ final class OpenAiWire {
    * @throws IllegalArgumentException when a tool's parameter schema is not a JSON object
    */
   static byte[] requestBody(String model, ChatRequest request) {
+    return requestBody(model, Sampling.NONE, request);
+  }
+
+  /** The request, with {@code temperature} and {@code max_tokens} only where they are set. */
+  static byte[] requestBody(String model, Sampling sampling, ChatRequest request) {
     ObjectNode body = MAPPER.createObjectNode();
     body.put("model", model);
+    sampling.temperature().ifPresent(t -> body.put("temperature", t));
+    sampling.maxTokens().ifPresent(n -> body.put("max_tokens", n));
     ArrayNode messages = body.putArray("messages");
     request.messages().forEach(m -> messages.add(message(m)));
     if (!request.tools().isEmpty()) {

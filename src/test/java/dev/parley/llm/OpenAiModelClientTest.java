@@ -122,6 +122,36 @@ class OpenAiModelClientTest {
   }
 
   @Test
+  void temperatureAndMaxTokensAreSentOnlyWhenSet() throws Exception {
+    server.enqueueText("a").enqueueText("b");
+
+    await(client("").complete(hello()));
+    await(client("temperature = 0.2\nmax-tokens = 300").complete(hello()));
+
+    JsonNode unset = server.requests().get(0).body();
+    assertFalse(unset.has("temperature") || unset.has("max_tokens"), unset.toString());
+    JsonNode set = server.requests().get(1).body();
+    assertEquals(0.2, set.path("temperature").asDouble());
+    assertEquals(300, set.path("max_tokens").asInt());
+  }
+
+  @Test
+  void samplingOutsideItsRangeRefusesToStart() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            LlmSettings.from(
+                ConfigFactory.parseString("parley.llm.temperature = 3")
+                    .withFallback(ConfigFactory.load())));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            LlmSettings.from(
+                ConfigFactory.parseString("parley.llm.max-tokens = 0")
+                    .withFallback(ConfigFactory.load())));
+  }
+
+  @Test
   void serverErrorIsRetriedThenFails() {
     server.enqueue(500, "{}").enqueue(500, "{}").enqueue(500, "{}");
 
