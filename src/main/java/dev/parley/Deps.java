@@ -1,9 +1,9 @@
 package dev.parley;
 
+import dev.parley.llm.FallbackModelClient;
 import dev.parley.llm.LlmSettings;
 import dev.parley.llm.ModelClient;
 import dev.parley.llm.OfflineModel;
-import dev.parley.llm.OpenAiModelClient;
 import dev.parley.tool.ToolRegistry;
 import dev.parley.tool.ToolSettings;
 import java.time.Clock;
@@ -27,7 +27,7 @@ public record Deps(ModelClient model, ToolRegistry tools, Clock clock) {
    */
   public static Deps from(ActorSystem<?> system, LlmSettings llm, ToolSettings tools) {
     ModelClient model =
-        llm.isOffline() ? new OfflineModel() : OpenAiModelClient.create(system, llm);
+        llm.isOffline() ? new OfflineModel() : FallbackModelClient.create(system, llm);
     return new Deps(
         model, ToolRegistry.configured(system, tools, Clock.systemUTC()), Clock.systemUTC());
   }

@@ -5,12 +5,23 @@ import java.util.List;
 
 /**
  * The model's answer: either text (the final reply) or tool calls to run first, or both. {@code
- * finishReason} is as the server gave it ({@code stop}, {@code tool_calls}, ...).
+ * finishReason} is as the server gave it ({@code stop}, {@code tool_calls}, ...); {@code model} is
+ * the configured name of the model that answered (null where the client does not say).
  */
-public record ChatResponse(String content, List<ToolCall> toolCalls, String finishReason) {
+public record ChatResponse(
+    String content, List<ToolCall> toolCalls, String finishReason, String model) {
   public ChatResponse {
     content = Utf16.wellFormed(content);
     toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+  }
+
+  public ChatResponse(String content, List<ToolCall> toolCalls, String finishReason) {
+    this(content, toolCalls, finishReason, null);
+  }
+
+  /** The same answer, said to come from {@code answeredBy}. */
+  public ChatResponse from(String answeredBy) {
+    return new ChatResponse(content, toolCalls, finishReason, answeredBy);
   }
 
   public boolean wantsTools() {

@@ -3,6 +3,8 @@ package dev.parley.llm;
 import com.typesafe.config.Config;
 import dev.parley.async.Backoff;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -25,11 +27,31 @@ public record LlmSettings(
     int breakerMaxFailures,
     Duration breakerResetTimeout,
     Duration breakerMaxResetTimeout,
-    Sampling sampling) {
+    Sampling sampling,
+    List<Fallback> fallbacks) {
+
+  /** A further model, tried when the ones before it failed for good; the rest as for the first. */
+  public record Fallback(String baseUrl, String apiKey, String model) {
+    public Fallback {
+      apiKey = apiKey == null ? "" : apiKey;
+    }
+
+    @Override
+    public String toString() {
+      return "Fallback[baseUrl="
+          + baseUrl
+          + ", apiKey="
+          + (apiKey.isEmpty() ? "<none>" : "***")
+          + ", model="
+          + model
+          + "]";
+    }
+  }
 
   public LlmSettings {
     // A missing key means "no Authorization header", never a null check at each use.
     apiKey = apiKey == null ? "" : apiKey;
+    fallbacks = List.copyOf(fallbacks);
   }
 
   public static final String OFFLINE = "offline";
@@ -55,7 +77,15 @@ public record LlmSettings(
         c.getInt("breaker.max-failures"),
         c.getDuration("breaker.reset-timeout"),
         c.getDuration("breaker.max-reset-timeout"),
-        Sampling.from(c));
+        Sampling.from(c),
+        c.getConfigList("fallbacks").stream()
+            .map(
+                f ->
+                    new Fallback(
+                        f.hasPath("base-url") ? f.getString("base-url").trim() : "",
+                        f.hasPath("api-key") ? f.getString("api-key") : "",
+                        f.hasPath("model") ? f.getString("model").trim() : ""))
+            .toList());
   }
 
   /**
@@ -67,6 +97,63 @@ public record LlmSettings(
         retryBackoff,
         retryBackoff.multipliedBy(1L << 16),
         (int) Math.min(Backoff.UNLIMITED, maxRetries + 1L));
+  }
+
+  /**
+   * The models a call tries in order: these settings, then one per fallback with its base URL, key
+   * and model and everything else shared. Every model but the last gets its quick retries only
+   * (outage-wait 0): an outage of one moves the call on to the next at once, and only the last
+   * waits an outage out.
+   */
+  public List<LlmSettings> chain() {
+    List<LlmSettings> chain = new ArrayList<>();
+    chain.add(this);
+    for (Fallback f : fallbacks) {
+      chain.add(
+          new LlmSettings(
+              provider,
+              f.baseUrl(),
+              f.apiKey(),
+              f.model(),
+              requestTimeout,
+              maxRetries,
+              retryBackoff,
+              maxConnections,
+              maxOpenRequests,
+              maxResponseBytes,
+              maxQueueWait,
+              outageWait,
+              breakerMaxFailures,
+              breakerResetTimeout,
+              breakerMaxResetTimeout,
+              sampling,
+              List.of()));
+    }
+    for (int i = 0; i < chain.size() - 1; i++) {
+      chain.set(i, chain.get(i).withoutOutageWait());
+    }
+    return List.copyOf(chain);
+  }
+
+  private LlmSettings withoutOutageWait() {
+    return new LlmSettings(
+        provider,
+        baseUrl,
+        apiKey,
+        model,
+        requestTimeout,
+        maxRetries,
+        retryBackoff,
+        maxConnections,
+        maxOpenRequests,
+        maxResponseBytes,
+        maxQueueWait,
+        Duration.ZERO,
+        breakerMaxFailures,
+        breakerResetTimeout,
+        breakerMaxResetTimeout,
+        sampling,
+        fallbacks);
   }
 
   public boolean isOffline() {
@@ -105,6 +192,19 @@ public record LlmSettings(
     if (maxRetries < 0 || retryBackoff.isNegative()) {
       throw new IllegalArgumentException(
           "parley.llm.max-retries and parley.llm.retry-backoff must not be negative.");
+    }
+    for (int i = 0; i < fallbacks.size(); i++) {
+      Fallback f = fallbacks.get(i);
+      if (!OPENAI.equals(provider)) {
+        throw new IllegalArgumentException(
+            "parley.llm.fallbacks need the openai provider (the offline model never fails).");
+      }
+      if (!f.baseUrl().matches("(?i)https?://.+") || f.model().isEmpty()) {
+        throw new IllegalArgumentException(
+            "parley.llm.fallbacks["
+                + i
+                + "] needs a base-url starting with http:// or https:// and a model.");
+      }
     }
     if (outageWait.isNegative()) {
       throw new IllegalArgumentException("parley.llm.outage-wait must not be negative.");
@@ -161,6 +261,8 @@ public record LlmSettings(
         + maxOpenRequests
         + ", maxResponseBytes="
         + maxResponseBytes
+        + ", fallbacks="
+        + fallbacks
         + "]";
   }
 }

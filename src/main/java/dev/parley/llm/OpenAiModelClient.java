@@ -269,7 +269,7 @@ public final class OpenAiModelClient implements ModelClient {
 
   private ChatResponse interpret(int status, Optional<String> retryAfter, byte[] body) {
     if (status >= 200 && status < 300) {
-      return OpenAiWire.parseResponse(body);
+      return OpenAiWire.parseResponse(body).from(settings.model());
     }
     String code = "http-" + status;
     if (status == 429 || status >= 500) {
