@@ -2,7 +2,6 @@ package dev.parley.conversation;
 
 import dev.parley.conversation.ConversationCommand.AcceptMessage;
 import dev.parley.conversation.ConversationCommand.Advance;
-import dev.parley.conversation.ConversationCommand.Ask;
 import dev.parley.conversation.ConversationCommand.AwaitOutcome;
 import dev.parley.conversation.ConversationCommand.Erase;
 import dev.parley.conversation.ConversationCommand.GetConversation;
@@ -34,8 +33,6 @@ import dev.parley.conversation.InternalCommand.RetryDelivery;
 import dev.parley.conversation.InternalCommand.ToolsFinished;
 import dev.parley.conversation.InternalCommand.TurnTimedOut;
 import dev.parley.conversation.InternalCommand.Typing;
-import dev.parley.conversation.RecentMessages.Entry;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -47,7 +44,6 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
-import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.EventRejectedException;
 import org.apache.pekko.persistence.typed.JournalPersistRejected;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -74,8 +70,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * erasure in flight, a turn's calls in flight), not kept in the state's type: those two are not
  * persisted and must not be, since a recovered entity has neither until it starts them again. The
  * helpers each keep one concern: {@link MessageIntake} the front door, {@link TurnFlow} with {@link
- * TurnRunner} the turn loop, {@link ConfirmationFlow} the parked question, {@link DeliveryRunner}
- * the outbox, {@link Erasure} the eraser, {@link RejectionFlow} what replaces a refused write.
+ * TurnRunner} the turn loop, {@link ConfirmationFlow} the parked question, {@link DeliveryFlow}
+ * with {@link DeliveryRunner} the outbox, {@link ConversationReads} the asks that persist nothing,
+ * {@link ErasingPhase} with {@link Erasure} the erasure, {@link Passivation} leaving memory, {@link
+ * IncarnationSignals} with {@link RejectionFlow} a restart's bookkeeping and what replaces a
+ * refused write.
  */
 public final class ConversationEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -84,30 +83,20 @@ public final class ConversationEntity
   public static final EntityTypeKey<ConversationCommand> ENTITY_KEY =
       EntityTypeKey.create(ConversationCommand.class, "Conversation");
 
-  private final ActorContext<ConversationCommand> context;
-  private final ActorRef<ClusterSharding.ShardCommand> shard;
-  private final ConversationDeps deps;
   private final ConversationSettings settings;
   private final DedupeLimits dedupe;
-  private final String key;
-  private final TimerScheduler<ConversationCommand> timers;
-  private final OutcomeWaiters waiters;
-  private final IdleTimer idle;
   private final TurnRunner runner;
-  private final DeliveryRunner delivery;
   private final MessageIntake intake;
   private final ConfirmationFlow confirmation;
   private final TurnFlow turns;
   private final boolean sends;
   private final Erasure erasure;
-  private final RejectedWrites rejections = new RejectedWrites();
+  private final DeliveryFlow outbox;
+  private final ConversationReads reads;
+  private final ErasingPhase erasing;
+  private final Passivation passivation;
+  private final IncarnationSignals signals;
   private final RejectionFlow rejectionFlow;
-  // What the journal refused before this incarnation's restart, until it is resolved.
-  private RejectedWrites.Rejection pendingRejection;
-  // Whether this incarnation's inbox is in parley_inbox_depth: added on recovery, taken out
-  // once on PreRestart or PostStop (a journal failure restarts without PostStop, and
-  // recovery adds the inbox again).
-  private boolean inboxCounted;
 
   /** Registers the entity type with sharding; remember-entities restarts unfinished ones. */
   public static void init(ActorSystem<?> system, ConversationDeps deps) {
@@ -149,21 +138,16 @@ public final class ConversationEntity
       ActorRef<ClusterSharding.ShardCommand> shard,
       ConversationDeps deps) {
     super(persistenceId(key), deps.settings().persistFailureBackoff().strategy());
-    this.context = context;
-    this.timers = timers;
-    this.key = key;
-    this.shard = shard;
-    this.deps = deps;
     this.settings = deps.settings();
     this.dedupe = DedupeLimits.from(settings);
-    this.waiters = new OutcomeWaiters(settings.maxWaitingAsks());
-    this.idle = new IdleTimer(timers, settings.passivateIdleAfter());
+    var waiters = new OutcomeWaiters(settings.maxWaitingAsks());
+    var idle = new IdleTimer(timers, settings.passivateIdleAfter());
     this.runner = new TurnRunner(key, context, timers, deps);
     String channel = ConversationKey.parse(key).channel();
     // Decided by the key alone, so replaying events gives the same state whatever is
     // configured: every channel but the chat API has replies to send.
     this.sends = !channel.equals("api");
-    this.delivery =
+    var delivery =
         new DeliveryRunner(
             key, context, timers, deps.senders().forChannel(channel), settings, deps.metrics());
     this.erasure = new Erasure(key, context, deps.eraser());
@@ -174,6 +158,23 @@ public final class ConversationEntity
     this.turns =
         new TurnFlow(key, context, deps, runner, delivery, confirmation, waiters, idle, effect);
     this.rejectionFlow = new RejectionFlow(key, context, deps, delivery, turns, effect);
+    this.reads = new ConversationReads(key, waiters, idle, deps.clock(), effect);
+    this.outbox = new DeliveryFlow(delivery, runner, idle, deps.clock(), effect);
+    this.signals = new IncarnationSignals(context, deps.metrics(), runner, delivery, waiters);
+    this.passivation = new Passivation(key, context, shard, runner, delivery, waiters, effect);
+    this.erasing =
+        new ErasingPhase(
+            key,
+            context,
+            timers,
+            erasure,
+            runner,
+            delivery,
+            waiters,
+            idle,
+            passivation,
+            signals,
+            effect);
   }
 
   @Override
@@ -207,18 +208,18 @@ public final class ConversationEntity
     // Nothing may be persisted: asks are refused (retryable), work results are dropped.
     builder
         .forState(state -> in(Phase.ERASING, state))
-        .onCommand(AcceptMessage.class, this::refuseWhileErasing)
-        .onCommand(RejectMessage.class, this::refuseWhileErasing)
-        .onCommand(UpdateDeliveryStatus.class, this::refuseWhileErasing)
-        .onCommand(RecordNote.class, this::refuseWhileErasing)
-        .onCommand(PressButton.class, this::refuseWhileErasing)
-        .onCommand(Erase.class, this::refuseWhileErasing)
-        .onCommand(AwaitOutcome.class, this::onAwait)
-        .onCommand(GetConversation.class, this::onGetWhileErasing)
-        .onCommand(DeliveryFinished.class, this::onDeliveryFinishedWhileErasing)
-        .onCommand(EraseFinished.class, this::onEraseFinished)
-        .onCommand(Stop.class, this::onStopWhileErasing)
-        .onCommand(ResolveRejection.class, this::onResolveRejectionWhileErasing)
+        .onCommand(AcceptMessage.class, erasing::refuse)
+        .onCommand(RejectMessage.class, erasing::refuse)
+        .onCommand(UpdateDeliveryStatus.class, erasing::refuse)
+        .onCommand(RecordNote.class, erasing::refuse)
+        .onCommand(PressButton.class, erasing::refuse)
+        .onCommand(Erase.class, erasing::refuse)
+        .onCommand(AwaitOutcome.class, reads::onAwait)
+        .onCommand(GetConversation.class, erasing::onGet)
+        .onCommand(DeliveryFinished.class, erasing::onDeliveryFinished)
+        .onCommand(EraseFinished.class, erasing::onEraseFinished)
+        .onCommand(Stop.class, passivation::onStopWhileErasing)
+        .onCommand(ResolveRejection.class, erasing::onResolveRejection)
         .onAnyCommand(this::ignore);
     builder
         .forState(state -> in(Phase.AWAITING_CONFIRMATION, state))
@@ -231,7 +232,7 @@ public final class ConversationEntity
         .onCommand(ToolsFinished.class, turns::onToolsFinished)
         .onCommand(ModelFailed.class, turns::onModelFailed)
         .onCommand(TurnTimedOut.class, turns::onTimedOut)
-        .onCommand(Advance.class, this::onRetryDelivery);
+        .onCommand(Advance.class, outbox::onRetry);
     builder.forState(state -> in(Phase.IDLE, state)).onCommand(Advance.class, turns::onAdvance);
     // Idle, running or awaiting confirmation alike.
     builder
@@ -240,27 +241,21 @@ public final class ConversationEntity
         .onCommand(RejectMessage.class, intake::onReject)
         .onCommand(UpdateDeliveryStatus.class, intake::onDeliveryStatus)
         .onCommand(RecordNote.class, intake::onNote)
-        .onCommand(PressButton.class, this::onExpiredPress)
-        .onCommand(AwaitOutcome.class, this::onAwait)
-        .onCommand(GetConversation.class, this::onGet)
-        .onCommand(DeliveryFinished.class, this::onDeliveryFinished)
-        .onCommand(RetryDelivery.class, this::onRetryDelivery)
-        .onCommand(Typing.class, this::onTyping)
-        .onCommand(IdleTimeout.class, this::onIdleTimeout)
-        .onCommand(Erase.class, this::onErase)
-        .onCommand(Stop.class, this::onStop)
+        .onCommand(PressButton.class, reads::onExpiredPress)
+        .onCommand(AwaitOutcome.class, reads::onAwait)
+        .onCommand(GetConversation.class, reads::onGet)
+        .onCommand(DeliveryFinished.class, outbox::onFinished)
+        .onCommand(RetryDelivery.class, outbox::onRetry)
+        .onCommand(Typing.class, outbox::onTyping)
+        .onCommand(IdleTimeout.class, passivation::onIdleTimeout)
+        .onCommand(Erase.class, erasing::onErase)
+        .onCommand(Stop.class, passivation::onStop)
         .onCommand(ResolveRejection.class, this::onResolveRejection)
         .onAnyCommand(this::ignore);
     var handlers = builder.build();
-    // Every live command is noted, with the events it leads to, in case the journal refuses them.
     // After a refusal, nothing overtakes its resolution: commands wait in the stash until then.
-    return (state, command) -> {
-      if (pendingRejection != null && !(command instanceof ResolveRejection)) {
-        return Effect().stash();
-      }
-      rejections.handling(state, command);
-      return handlers.apply(state, command);
-    };
+    return (state, command) ->
+        signals.holdsBack(state, command) ? Effect().stash() : handlers.apply(state, command);
   }
 
   @Override
@@ -284,10 +279,8 @@ public final class ConversationEntity
             .onEvent(DeliveryStatusChanged.class, ConversationState::statusChanged)
             .onEvent(NoteRecorded.class, (state, e) -> state.noted(e, dedupe))
             .build();
-    // Pekko applies an event before writing it; noting it (outside the state) costs nothing on
-    // recovery, where no command is being handled.
     return (state, event) -> {
-      rejections.applied(event);
+      signals.applied(event);
       return handlers.apply(state, event);
     };
   }
@@ -295,51 +288,11 @@ public final class ConversationEntity
   @Override
   public SignalHandler<ConversationState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(
-            RecoveryCompleted.instance(),
-            state -> {
-              deps.metrics().inboxDepthChanged(state.inbox().size());
-              inboxCounted = true;
-              pendingRejection = rejections.take();
-              if (pendingRejection != null) {
-                context.getSelf().tell(ResolveRejection.INSTANCE);
-              }
-              delivery.afterRestart();
-              context.getSelf().tell(Advance.INSTANCE);
-            })
-        // The journal refused a write: Pekko throws next, and the supervisor restarts this
-        // entity. The gauge counted the inbox as it was before the refused command.
-        .onSignal(
-            JournalPersistRejected.class,
-            (state, signal) -> {
-              rejections.rejected(signal.failure());
-              if (inboxCounted) {
-                deps.metrics().inboxDepthChanged(-rejections.inboxBefore());
-                inboxCounted = false;
-              }
-            })
-        .onSignal(
-            PostStop.instance(),
-            state -> {
-              uncountInbox(state);
-              waiters.abandonAll(ConversationError.STOPPED);
-            })
-        // A journal failure restarts the entity (backoff); recovery redoes the running turn.
-        .onSignal(
-            PreRestart.instance(),
-            state -> {
-              uncountInbox(state);
-              runner.abandon();
-              rejections.restarting();
-            })
+        .onSignal(RecoveryCompleted.instance(), signals::recovered)
+        .onSignal(JournalPersistRejected.class, (state, signal) -> signals.persistRejected(signal))
+        .onSignal(PostStop.instance(), signals::stopped)
+        .onSignal(PreRestart.instance(), signals::restarting)
         .build();
-  }
-
-  private void uncountInbox(ConversationState state) {
-    if (inboxCounted) {
-      deps.metrics().inboxDepthChanged(-state.inbox().size());
-      inboxCounted = false;
-    }
   }
 
   /** What a phase does not handle: a result or timer of work no longer in flight. */
@@ -348,172 +301,9 @@ public final class ConversationEntity
     return Effect().noReply();
   }
 
-  private <R> ReplyEffect<ConversationEvent, ConversationState> refuseWhileErasing(
-      ConversationState state, Ask<R> cmd) {
-    return Effect().reply(cmd.replyTo(), ConversationError.ERASING.reply());
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onExpiredPress(
-      ConversationState state, PressButton cmd) {
-    return Effect().reply(cmd.replyTo(), StatusReply.success("expired"));
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onDeliveryFinished(
-      ConversationState state, DeliveryFinished cmd) {
-    ConversationEvent recorded = delivery.onFinished(cmd, deps.clock().instant());
-    if (recorded == null) {
-      return Effect().noReply();
-    }
-    return Effect()
-        .persist(recorded)
-        .thenRun(
-            next -> {
-              delivery.kick(next);
-              idle.armIfIdle(next);
-            })
-        .thenNoReply();
-  }
-
-  /**
-   * Nothing may be persisted now. The runner is free again: a failed erasure resumes with Advance,
-   * which sends the reply again; a successful one leaves nothing to send.
-   */
-  private ReplyEffect<ConversationEvent, ConversationState> onDeliveryFinishedWhileErasing(
-      ConversationState state, DeliveryFinished cmd) {
-    delivery.release(cmd);
-    return Effect().noReply();
-  }
-
   private ReplyEffect<ConversationEvent, ConversationState> onResolveRejection(
       ConversationState state, ResolveRejection cmd) {
-    var rejection = pendingRejection;
-    pendingRejection = null;
-    rejections.resolving(rejection);
-    if (rejection == null) {
-      return Effect().noReply();
-    }
-    return rejectionFlow.resolve(state, rejection);
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onResolveRejectionWhileErasing(
-      ConversationState state, ResolveRejection cmd) {
-    var rejection = pendingRejection;
-    pendingRejection = null;
-    rejections.resolving(rejection);
-    if (rejection == null) {
-      return Effect().noReply();
-    }
-    RejectionFlow.refuse(rejection.command(), ConversationError.ERASING);
-    return Effect().noReply().thenUnstashAll();
-  }
-
-  /** Sends the head of the outbox unless a send is under way (also a running turn's Advance). */
-  private ReplyEffect<ConversationEvent, ConversationState> onRetryDelivery(
-      ConversationState state, ConversationCommand cmd) {
-    delivery.kick(state);
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onAwait(
-      ConversationState state, AwaitOutcome cmd) {
-    Entry entry = state.recent().find(cmd.messageId());
-    if (entry == null) {
-      return Effect().reply(cmd.replyTo(), ConversationError.UNKNOWN_MESSAGE.reply());
-    }
-    if (entry.outcome() != null) {
-      return Effect()
-          .reply(cmd.replyTo(), StatusReply.success(OutcomeWaiters.outcomeOf(state, entry)));
-    }
-    if (!waiters.add(
-        cmd.messageId(), cmd.replyTo(), deps.clock().instant().plus(cmd.maxWait()), deps.clock())) {
-      return Effect().reply(cmd.replyTo(), ConversationError.TOO_MANY_WAITING.reply());
-    }
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onGet(
-      ConversationState state, GetConversation cmd) {
-    idle.armIfIdle(state);
-    return Effect().reply(cmd.replyTo(), ConversationPage.of(key, state, cmd));
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onGetWhileErasing(
-      ConversationState state, GetConversation cmd) {
-    idle.armIfIdle(state);
-    return Effect().reply(cmd.replyTo(), ConversationPage.erasing(key));
-  }
-
-  /** The work in flight is dropped, then the rows are deleted; the entity stops once they are. */
-  private ReplyEffect<ConversationEvent, ConversationState> onErase(
-      ConversationState state, Erase cmd) {
-    runner.abandon();
-    delivery.abandon();
-    timers.cancel(TimerKey.CONFIRMATION);
-    waiters.abandonAll(ConversationError.ERASED);
-    erasure.start(cmd.replyTo());
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onEraseFinished(
-      ConversationState state, EraseFinished cmd) {
-    if (cmd.error() != null) {
-      // Take up the work dropped at the start again, here (passivating would drop the
-      // conversation from remember-entities with work pending).
-      erasure.failed(cmd.error());
-      context.getSelf().tell(Advance.INSTANCE);
-      return Effect().reply(cmd.replyTo(), ConversationError.ERASE_FAILED.reply());
-    }
-    // The next incarnation recovers an empty journal.
-    passivate();
-    return Effect().reply(cmd.replyTo(), StatusReply.success(Done.getInstance()));
-  }
-
-  /**
-   * Stop on passivation or hand-off. A turn in flight is recorded as interrupted first, so the next
-   * owner redoes it without counting a crash: a rolling restart may move a long turn more often
-   * than max-attempts allows for crashes.
-   */
-  private ReplyEffect<ConversationEvent, ConversationState> onStop(
-      ConversationState state, Stop cmd) {
-    if (!state.isIdle() && shard != null) {
-      // Work came in after this entity asked to passivate (a message reached it before the
-      // shard saw the request): an Advance through sharding is buffered by the shard and
-      // starts the entity again, so the work does not wait for the next message.
-      ClusterSharding.get(context.getSystem()).entityRefFor(ENTITY_KEY, key).tell(Advance.INSTANCE);
-    }
-    TurnInterrupted interrupted = runner.interruption();
-    if (interrupted == null) {
-      return Effect().stop().thenNoReply();
-    }
-    runner.abandon();
-    return Effect().persist(interrupted).thenStop().thenNoReply();
-  }
-
-  /** An erasing entity stops without a word: nothing may be persisted, its work is dropped. */
-  private ReplyEffect<ConversationEvent, ConversationState> onStopWhileErasing(
-      ConversationState state, Stop cmd) {
-    return Effect().stop().thenNoReply();
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onTyping(
-      ConversationState state, Typing cmd) {
-    delivery.refreshTyping(runner.address());
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<ConversationEvent, ConversationState> onIdleTimeout(
-      ConversationState state, IdleTimeout cmd) {
-    if (state.isIdle() && !runner.busy() && !delivery.busy() && waiters.isEmpty()) {
-      passivate();
-    }
-    return Effect().noReply();
-  }
-
-  private void passivate() {
-    if (shard != null) {
-      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
-    } else {
-      context.getSelf().tell(Stop.INSTANCE);
-    }
+    var rejection = signals.resolving();
+    return rejection == null ? Effect().noReply() : rejectionFlow.resolve(state, rejection);
   }
 }

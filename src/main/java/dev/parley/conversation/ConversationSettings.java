@@ -1,6 +1,7 @@
 package dev.parley.conversation;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import dev.parley.tool.ConfirmationPolicy;
 import java.time.Duration;
 
@@ -14,6 +15,7 @@ public record ConversationSettings(
     int maxInbox,
     int maxOutbox,
     int maxRounds,
+    int maxConcurrentTools,
     int maxAttempts,
     Duration turnTimeout,
     int historyMaxMessages,
@@ -44,11 +46,16 @@ public record ConversationSettings(
 
   public static ConversationSettings from(Config root) {
     Config c = root.getConfig("parley.conversation");
+    if (c.getInt("max-concurrent-tools") < 1) {
+      throw new ConfigException.BadValue(
+          c.origin(), "parley.conversation.max-concurrent-tools", "must be at least 1");
+    }
     return new ConversationSettings(
         c.getString("system-prompt"),
         c.getInt("max-inbox"),
         c.getInt("max-outbox"),
         c.getInt("max-rounds"),
+        c.getInt("max-concurrent-tools"),
         c.getInt("max-attempts"),
         c.getDuration("turn-timeout"),
         c.getInt("history.max-messages"),

@@ -1,5 +1,6 @@
 package dev.parley.conversation;
 
+import dev.parley.async.Backoff;
 import dev.parley.conversation.ConversationEvent.ReplyAbandoned;
 import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.DeliveryResult.Delivered;
@@ -18,10 +19,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 /**
  * Works the outbox: sends the oldest unconfirmed reply through the channel's {@link ReplySender},
  * one at a time so a conversation's replies go out in order, and says which event records the
- * result. A send that could not finish is tried again after a growing pause (capped), for as long
- * as it takes: an unconfirmed reply is never dropped. A send whose result does not come back within
- * the send timeout (a lost command) counts as one that could not finish, so the outbox never waits
- * for it forever.
+ * result. A send that could not finish is tried again after a growing, jittered pause (Parley's
+ * shared {@link Backoff}, unlimited attempts), for as long as it takes: an unconfirmed reply is
+ * never dropped. A send whose result does not come back within the send timeout (a lost command)
+ * counts as one that could not finish, so the outbox never waits for it forever.
  */
 final class DeliveryRunner {
 
@@ -29,8 +30,7 @@ final class DeliveryRunner {
   private final ActorContext<ConversationCommand> context;
   private final TimerScheduler<ConversationCommand> timers;
   private final ReplySender sender;
-  private final Duration minBackoff;
-  private final Duration maxBackoff;
+  private final Backoff backoff;
   private final Duration typingEvery;
   private final Duration sendTimeout;
   private final ConversationMetrics metrics;
@@ -53,6 +53,7 @@ final class DeliveryRunner {
   /** Counts the sends started; each result carries its send's number. */
   private long generation;
 
+  /** Failed sends in a row; the n-th failure is followed by retry n of the backoff. */
   private int failures;
 
   DeliveryRunner(
@@ -66,8 +67,9 @@ final class DeliveryRunner {
     this.context = context;
     this.timers = timers;
     this.sender = sender;
-    this.minBackoff = settings.deliveryRetryMin();
-    this.maxBackoff = settings.deliveryRetryMax();
+    this.backoff =
+        Backoff.exponential(
+            settings.deliveryRetryMin(), settings.deliveryRetryMax(), Backoff.UNLIMITED);
     this.typingEvery = settings.typingEvery();
     this.sendTimeout = settings.deliverySendTimeout();
     this.metrics = metrics;
@@ -120,7 +122,8 @@ final class DeliveryRunner {
 
   /**
    * The event recording the send's outcome, or null: stale (of another send, or after the watchdog
-   * gave up on it), or failed and to be retried later.
+   * gave up on it), or failed and to be retried later. Called from a command handler only, as it
+   * draws the retry's random pause.
    */
   ConversationEvent onFinished(DeliveryFinished cmd, Instant now) {
     if (!release(cmd)) {
@@ -128,7 +131,8 @@ final class DeliveryRunner {
     }
     if (cmd.error() != null || cmd.result() == null) {
       failures++;
-      Duration pause = backoff(failures);
+      // Drawn here, in the command handler that called this: an event handler never draws.
+      Duration pause = backoff.delay(failures);
       context
           .getLog()
           .warn("{}: sending {} failed ({}), again in {}", key, cmd.replyId(), cmd.error(), pause);
@@ -187,11 +191,6 @@ final class DeliveryRunner {
   void abandon() {
     timers.cancel(TimerKey.DELIVERY_RETRY);
     stopTyping();
-  }
-
-  private Duration backoff(int attempt) {
-    Duration pause = minBackoff.multipliedBy(1L << Math.min(attempt - 1, 20));
-    return pause.compareTo(maxBackoff) > 0 ? maxBackoff : pause;
   }
 
   /** Shows "typing…" now and refreshes it until {@link #stopTyping}. */

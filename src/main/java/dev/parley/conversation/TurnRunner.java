@@ -316,27 +316,28 @@ final class TurnRunner {
         });
   }
 
+  /**
+   * Runs the round's calls concurrently, at most {@code max-concurrent-tools} at once, and brings
+   * their results back in call order (see {@link ToolRound}).
+   */
   private void runTools(List<ToolCall> calls) {
     long turnId = attempt.turnId();
     int nr = attempt.attempt();
     int round = attempt.modelCalls();
-    List<CompletableFuture<String>> results = new ArrayList<>();
-    for (int index = 0; index < calls.size(); index++) {
-      ToolCall call = calls.get(index);
-      // Turn, model round and position: stable across redos of the same turn (the model's call
-      // ids are not, OpenAI's are random), and different for every call within one turn (ids
-      // such as "call_0" repeat from round to round when a server numbers them itself).
-      String idempotencyKey = key + "/" + turnId + "/" + round + "/" + index;
-      ToolContext toolContext = new ToolContext(key, idempotencyKey, deps.blockingExecutor());
-      results.add(
-          deps.tools()
-              .invoke(call, toolContext)
-              .toCompletableFuture()
-              .exceptionally(e -> "error: " + e.getMessage()));
-    }
-    CompletableFuture<List<String>> all =
-        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
-            .thenApply(done -> results.stream().map(CompletableFuture::join).toList());
+    CompletionStage<List<String>> all =
+        ToolRound.run(
+            calls.size(),
+            settings.maxConcurrentTools(),
+            index -> {
+              // Turn, model round and position: stable across redos of the same turn (the
+              // model's call ids are not, OpenAI's are random), and different for every call
+              // within one turn (ids such as "call_0" repeat from round to round when a server
+              // numbers them itself).
+              String idempotencyKey = key + "/" + turnId + "/" + round + "/" + index;
+              ToolContext toolContext =
+                  new ToolContext(key, idempotencyKey, deps.blockingExecutor());
+              return deps.tools().invoke(calls.get(index), toolContext);
+            });
     context.pipeToSelf(
         all,
         (list, error) ->
