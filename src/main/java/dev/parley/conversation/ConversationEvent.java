@@ -1,6 +1,7 @@
 package dev.parley.conversation;
 
 import dev.parley.CborSerializable;
+import dev.parley.llm.Usage;
 import dev.parley.text.Utf16;
 import java.time.Instant;
 import java.util.List;
@@ -61,10 +62,27 @@ public sealed interface ConversationEvent extends CborSerializable {
 
   /** The tool-call loop ended with a reply: the whole turn enters the history at once. */
   record TurnCompleted(
-      long turnId, List<UserLine> user, List<ToolCallRecord> toolCalls, String reply, Instant at)
+      long turnId,
+      List<UserLine> user,
+      List<ToolCallRecord> toolCalls,
+      String reply,
+      Instant at,
+      Usage usage,
+      String model)
       implements ConversationEvent {
     public TurnCompleted {
       reply = Utf16.wellFormed(reply);
+      model = Utf16.wellFormed(model);
+    }
+
+    /** As stored before turns kept their tokens and model (which read back as null). */
+    public TurnCompleted(
+        long turnId,
+        List<UserLine> user,
+        List<ToolCallRecord> toolCalls,
+        String reply,
+        Instant at) {
+      this(turnId, user, toolCalls, reply, at, null, null);
     }
   }
 

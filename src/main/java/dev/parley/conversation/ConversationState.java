@@ -161,16 +161,7 @@ public record ConversationState(
   public ConversationState completed(TurnCompleted e, int turnsInState, boolean sends) {
     List<String> ids = e.user().stream().map(UserLine::id).toList();
     List<Turn> nextTurns = new ArrayList<>(turns);
-    nextTurns.add(
-        new Turn(
-            e.turnId(),
-            e.user(),
-            e.toolCalls(),
-            e.reply(),
-            e.at(),
-            sends ? Turn.PENDING : Turn.DELIVERED,
-            List.of(),
-            null));
+    nextTurns.add(Turn.of(e, sends ? Turn.PENDING : Turn.DELIVERED));
     while (nextTurns.size() > turnsInState) {
       nextTurns.remove(0);
     }

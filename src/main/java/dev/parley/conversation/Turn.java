@@ -1,6 +1,7 @@
 package dev.parley.conversation;
 
 import dev.parley.CborSerializable;
+import dev.parley.llm.Usage;
 import java.time.Instant;
 import java.util.List;
 
@@ -18,7 +19,9 @@ public record Turn(
     Instant at,
     String delivery,
     List<String> channelMessageIds,
-    String deliveryNote)
+    String deliveryNote,
+    Usage usage,
+    String model)
     implements CborSerializable {
   public static final String PENDING = "pending";
   public static final String DELIVERED = "delivered";
@@ -35,6 +38,34 @@ public record Turn(
   }
 
   Turn withDelivery(String newDelivery, List<String> ids, String note) {
-    return new Turn(turnId, user, toolCalls, reply, at, newDelivery, ids, note);
+    return new Turn(turnId, user, toolCalls, reply, at, newDelivery, ids, note, usage, model);
+  }
+
+  /** The turn {@code completed} records, its reply in state {@code delivery}, not yet sent. */
+  static Turn of(ConversationEvent.TurnCompleted completed, String delivery) {
+    return new Turn(
+        completed.turnId(),
+        completed.user(),
+        completed.toolCalls(),
+        completed.reply(),
+        completed.at(),
+        delivery,
+        List.of(),
+        null,
+        completed.usage(),
+        completed.model());
+  }
+
+  /** As kept before turns had their tokens and model (they read as null). */
+  public Turn(
+      long turnId,
+      List<UserLine> user,
+      List<ToolCallRecord> toolCalls,
+      String reply,
+      Instant at,
+      String delivery,
+      List<String> channelMessageIds,
+      String deliveryNote) {
+    this(turnId, user, toolCalls, reply, at, delivery, channelMessageIds, deliveryNote, null, null);
   }
 }

@@ -59,10 +59,7 @@ public final class TurnArchive {
     Page add(Object event) {
       if (event instanceof TurnCompleted c && c.turnId() < beforeTurnId) {
         String delivery = sends ? Turn.PENDING : Turn.DELIVERED;
-        byReply.put(
-            PendingReply.forTurn(c.turnId()),
-            new Turn(
-                c.turnId(), c.user(), c.toolCalls(), c.reply(), c.at(), delivery, List.of(), null));
+        byReply.put(PendingReply.forTurn(c.turnId()), Turn.of(c, delivery));
         if (byReply.size() > limit) {
           byReply.remove(byReply.keySet().iterator().next());
         }

@@ -5,13 +5,15 @@ import dev.parley.llm.ChatRequest;
 import dev.parley.llm.ChatResponse;
 import dev.parley.llm.ToolCall;
 import dev.parley.llm.ToolSpec;
+import dev.parley.llm.Usage;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The progress of one attempt at a turn, kept in memory only: the prompt so far, the model calls
- * made, the tool calls asked and answered. Nothing here is persisted until the loop ends; a crash
- * throws it away and the turn is redone from its inbox messages.
+ * made, the tool calls asked and answered, the tokens they took and which model answered last.
+ * Nothing here is persisted until the loop ends; a crash throws it away and the turn is redone from
+ * its inbox messages.
  */
 record TurnAttempt(
     long turnId,
@@ -20,11 +22,24 @@ record TurnAttempt(
     List<ChatMessage> prompt,
     int modelCalls,
     List<ToolCall> pendingCalls,
-    List<ToolCallRecord> calls) {
+    List<ToolCallRecord> calls,
+    Usage usage,
+    String model) {
 
   static TurnAttempt start(
       long turnId, int attempt, List<UserLine> user, List<ChatMessage> prompt) {
-    return new TurnAttempt(turnId, attempt, user, List.copyOf(prompt), 0, List.of(), List.of());
+    return new TurnAttempt(
+        turnId, attempt, user, List.copyOf(prompt), 0, List.of(), List.of(), null, null);
+  }
+
+  /** The model answered: its tokens join the turn's, and it is the model that answered last. */
+  TurnAttempt answered(ChatResponse response) {
+    Usage sum =
+        response.usage() == null
+            ? usage
+            : (usage == null ? Usage.NONE : usage).plus(response.usage());
+    String by = response.model() == null ? model : response.model();
+    return new TurnAttempt(turnId, attempt, user, prompt, modelCalls, pendingCalls, calls, sum, by);
   }
 
   boolean is(long otherTurnId, int otherAttempt) {
@@ -37,7 +52,8 @@ record TurnAttempt(
 
   /** The next request to the model; counts it as one more round. */
   TurnAttempt asked() {
-    return new TurnAttempt(turnId, attempt, user, prompt, modelCalls + 1, pendingCalls, calls);
+    return new TurnAttempt(
+        turnId, attempt, user, prompt, modelCalls + 1, pendingCalls, calls, usage, model);
   }
 
   ChatRequest request(List<ToolSpec> tools) {
@@ -48,7 +64,8 @@ record TurnAttempt(
   TurnAttempt wantsTools(ChatResponse response) {
     List<ChatMessage> next = new ArrayList<>(prompt);
     next.add(ChatMessage.assistant(response.content(), response.toolCalls()));
-    return new TurnAttempt(turnId, attempt, user, next, modelCalls, response.toolCalls(), calls);
+    return new TurnAttempt(
+        turnId, attempt, user, next, modelCalls, response.toolCalls(), calls, usage, model);
   }
 
   /** The pending calls have results (same order): they join the prompt and the record. */
@@ -61,6 +78,7 @@ record TurnAttempt(
       next.add(ChatMessage.toolResult(call.id(), call.name(), result));
       records.add(new ToolCallRecord(modelCalls, call.id(), call.name(), call.arguments(), result));
     }
-    return new TurnAttempt(turnId, attempt, user, next, modelCalls, List.of(), records);
+    return new TurnAttempt(
+        turnId, attempt, user, next, modelCalls, List.of(), records, usage, model);
   }
 }

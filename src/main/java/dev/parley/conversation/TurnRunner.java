@@ -124,6 +124,7 @@ final class TurnRunner {
       return null;
     }
     ChatResponse response = cmd.response();
+    attempt = attempt.answered(response);
     if (response.wantsTools()) {
       if (attempt.modelCalls() >= settings.maxRounds()) {
         context.getLog().info("{}: turn {} hit the round limit", key, attempt.turnId());
@@ -173,7 +174,9 @@ final class TurnRunner {
             .toList(),
         String.format(settings.confirmQuestion(), asks.name(), arguments),
         address == null ? null : address.userId(),
-        deps.clock().instant().plus(settings.confirmationTimeout()));
+        deps.clock().instant().plus(settings.confirmationTimeout()),
+        attempt.usage(),
+        attempt.model());
   }
 
   /** The turn waits for the user: nothing in flight, no watchdog (the question has a timeout). */
@@ -209,7 +212,9 @@ final class TurnRunner {
             prompt,
             parked.modelCalls(),
             requested,
-            parked.calls());
+            parked.calls(),
+            parked.usage(),
+            parked.model());
     timers.startSingleTimer(
         TimerKey.TURN_WATCHDOG,
         new TurnTimedOut(parked.turnId(), parked.attempt()),
@@ -278,7 +283,9 @@ final class TurnRunner {
         attempt.user(),
         attempt.calls(),
         Utf16.cut(reply, settings.maxReplyChars(), REPLY_CUT),
-        deps.clock().instant());
+        deps.clock().instant(),
+        attempt.usage(),
+        attempt.model());
   }
 
   private TurnFailed failed(String code, String reason) {

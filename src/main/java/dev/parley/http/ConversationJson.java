@@ -68,6 +68,14 @@ final class ConversationJson {
     ArrayNode sent = reply.putArray("channelMessageIds");
     turn.channelMessageIds().forEach(sent::add);
     node.put("at", turn.at().toString());
+    if (turn.usage() != null) {
+      node.putObject("usage")
+          .put("promptTokens", turn.usage().promptTokens())
+          .put("completionTokens", turn.usage().completionTokens());
+    }
+    if (turn.model() != null) {
+      node.put("model", turn.model());
+    }
     return node;
   }
 }

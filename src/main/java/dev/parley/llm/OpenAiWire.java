@@ -178,7 +178,23 @@ final class OpenAiWire {
       calls.add(toolCallOf(wireCalls.path(i), i));
     }
     return new ChatResponse(
-        textOrNull(message.path("content")), calls, textOrNull(choice.path("finish_reason")));
+            textOrNull(message.path("content")), calls, textOrNull(choice.path("finish_reason")))
+        .withUsage(usageOf(root.path("usage")));
+  }
+
+  /** {@code usage} as OpenAI-compatible servers give it; null when absent or not counts. */
+  private static Usage usageOf(JsonNode usage) {
+    JsonNode prompt = usage.path("prompt_tokens");
+    JsonNode completion = usage.path("completion_tokens");
+    if (!prompt.canConvertToLong()
+        || !completion.canConvertToLong()
+        || !prompt.isIntegralNumber()
+        || !completion.isIntegralNumber()
+        || prompt.longValue() < 0
+        || completion.longValue() < 0) {
+      return null;
+    }
+    return new Usage(prompt.longValue(), completion.longValue());
   }
 
   private static ToolCall toolCallOf(JsonNode node, int index) {

@@ -11,9 +11,10 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * A {@link ModelClient} that times every call into {@code parley_model_seconds} and counts failures
- * by code in {@code parley_model_errors_total}. It returns the wrapped client's own stage, so
- * results and failures pass through unchanged; a failure that is not a {@link ModelException}
- * counts as {@code other}.
+ * by code in {@code parley_model_errors_total}, and the tokens of each answer that reports them in
+ * {@code parley_model_tokens_total}. It returns the wrapped client's own stage, so results and
+ * failures pass through unchanged; a failure that is not a {@link ModelException} counts as {@code
+ * other}.
  */
 public final class MeteredModelClient implements ModelClient {
   private final ModelClient model;
@@ -39,6 +40,12 @@ public final class MeteredModelClient implements ModelClient {
           Duration took = Duration.ofNanos(System.nanoTime() - start);
           if (error == null) {
             metrics.modelAnswered(took);
+            if (response.usage() != null) {
+              metrics.modelTokens(
+                  response.model(),
+                  response.usage().promptTokens(),
+                  response.usage().completionTokens());
+            }
           } else {
             metrics.modelFailed(took, code(error));
           }

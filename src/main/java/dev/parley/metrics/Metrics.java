@@ -37,6 +37,7 @@ public final class Metrics implements ConversationMetrics {
   private final Histogram turnSeconds;
   private final Histogram modelSeconds;
   private final Counter modelErrors;
+  private final Counter modelTokens;
   private final Counter toolCalls;
   private final Histogram toolSeconds;
   private final Counter deliveries;
@@ -92,6 +93,13 @@ public final class Metrics implements ConversationMetrics {
             "parley_model_errors_total",
             "Model calls that failed after the client's retries, by error code.",
             "code");
+    modelTokens =
+        counter(
+            "parley_model_tokens_total",
+            "Tokens of model calls as the model server reports them, by model (its configured"
+                + " name) and kind: prompt or completion.",
+            "model",
+            "kind");
     toolCalls =
         counter(
             "parley_tool_calls_total",
@@ -164,6 +172,13 @@ public final class Metrics implements ConversationMetrics {
 
   public void modelAnswered(Duration took) {
     modelSeconds.observe(seconds(took));
+  }
+
+  /** The tokens one answer of {@code model} took, as its server reported them. */
+  public void modelTokens(String model, long prompt, long completion) {
+    String name = model == null ? "unknown" : model;
+    modelTokens.labelValues(name, "prompt").inc(prompt);
+    modelTokens.labelValues(name, "completion").inc(completion);
   }
 
   public void modelFailed(Duration took, String code) {

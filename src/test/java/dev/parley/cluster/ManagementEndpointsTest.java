@@ -103,6 +103,7 @@ class ManagementEndpointsTest {
             "parley_turn_seconds",
             "parley_model_seconds",
             "parley_model_errors_total",
+            "parley_model_tokens_total",
             "parley_tool_calls_total",
             "parley_tool_call_seconds",
             "parley_deliveries_total",

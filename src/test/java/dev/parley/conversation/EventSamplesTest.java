@@ -12,6 +12,7 @@ import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
+import dev.parley.llm.Usage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +92,36 @@ class EventSamplesTest {
     SAMPLES.put(
         "ConfirmationResolved",
         new ConversationEvent.ConfirmationResolved("t6r1", true, "button", null, AT));
+    // Added with tools from anywhere (issue 10): the tokens and model of a turn, kept across a
+    // confirmation pause.
+    SAMPLES.put(
+        "TurnCompletedWithUsage",
+        new TurnCompleted(
+            7,
+            List.of(new UserLine("m7", "hi", "bob")),
+            List.of(),
+            "Hello!",
+            AT,
+            new Usage(120, 34),
+            "gpt-4o-mini"));
+    SAMPLES.put(
+        "ConfirmationRequestedWithUsage",
+        new ConversationEvent.ConfirmationRequested(
+            new PendingConfirmation(
+                "t8r1",
+                8,
+                1,
+                List.of(new UserLine("m8", "pay the bill", "ann")),
+                List.of(),
+                1,
+                "I will pay it.",
+                List.of(new PendingConfirmation.RequestedCall("c1", "pay", "{\"amount\":10}")),
+                "Shall I run pay?",
+                null,
+                AT.plusSeconds(600),
+                new Usage(50, 5),
+                "gpt-4o-mini"),
+            AT));
   }
 
   private static ActorTestKit testKit;

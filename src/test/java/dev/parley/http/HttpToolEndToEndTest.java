@@ -123,5 +123,13 @@ class HttpToolEndToEndTest {
         "{\"order\":\"A-17\",\"status\":\"shipped\"}",
         turn.path("toolCalls").path(0).path("result").asText());
     assertEquals("Order A-17 has shipped.", turn.path("reply").path("text").asText());
+    // The double reports 1 + 1 tokens per answer: two model calls in this turn.
+    assertEquals(2, turn.path("usage").path("promptTokens").asInt(), turn.toString());
+    assertEquals(2, turn.path("usage").path("completionTokens").asInt(), turn.toString());
+    assertEquals("gpt-4o-mini", turn.path("model").asText(), turn.toString());
+    String metrics = node.getManagement("/metrics").raw();
+    assertTrue(
+        metrics.contains("parley_model_tokens_total{kind=\"prompt\",model=\"gpt-4o-mini\"} 2"),
+        metrics);
   }
 }
