@@ -61,7 +61,18 @@ public final class Main {
     ActorSystem<Void> system =
         ActorSystem.create(Behaviors.empty(), config.getString("parley.system-name"), config);
     AtomicInteger exitCode = new AtomicInteger();
-    init(system, settings, Deps.from(system, settings.llm(), settings.tools()))
+    system.getWhenTerminated().thenRun(() -> System.exit(exitCode.get()));
+    Deps deps;
+    try {
+      deps = Deps.from(system, settings.llm(), settings.tools());
+    } catch (IllegalArgumentException e) {
+      // A plug-in tool that cannot be loaded or clashes: found only once the classpath is read.
+      System.err.println("parley: cannot start: " + e.getMessage());
+      exitCode.set(2);
+      system.terminate();
+      return;
+    }
+    init(system, settings, deps)
         .whenComplete(
             (binding, error) -> {
               if (error != null) {
@@ -70,7 +81,6 @@ public final class Main {
                 system.terminate();
               }
             });
-    system.getWhenTerminated().thenRun(() -> System.exit(exitCode.get()));
   }
 
   /** The configuration a node starts with, checked; throws with one clear sentence. */

@@ -105,15 +105,40 @@ public final class ToolRegistry {
   }
 
   /**
-   * The node's tools: the built-in ones and the HTTP tools of {@code settings}.
+   * The node's tools: the built-in ones, the HTTP tools of {@code settings}, then the plug-in tools
+   * on the application's classpath ({@link PluginTools}).
    *
-   * @throws IllegalArgumentException when a configured tool is unusable (see the constructor)
+   * @throws IllegalArgumentException when a configured tool is unusable (see the constructor), or a
+   *     plug-in cannot be loaded, is unusable, or takes a name another tool has
    */
   public static ToolRegistry configured(ActorSystem<?> system, ToolSettings settings, Clock clock) {
+    return configured(system, settings, clock, ToolRegistry.class.getClassLoader());
+  }
+
+  /** {@link #configured(ActorSystem, ToolSettings, Clock)} with the plug-ins of {@code plugins}. */
+  static ToolRegistry configured(
+      ActorSystem<?> system, ToolSettings settings, Clock clock, ClassLoader plugins) {
     List<Tool> all = new ArrayList<>(builtInTools(clock));
     for (HttpToolSettings http : settings.httpTools()) {
       all.add(new HttpTool(http, system));
     }
+    List<Tool> pluginTools = PluginTools.load(plugins);
+    Map<String, String> takenBy = new LinkedHashMap<>();
+    all.forEach(tool -> takenBy.putIfAbsent(tool.name(), "the tool " + tool.getClass().getName()));
+    for (Tool plugin : pluginTools) {
+      String other =
+          takenBy.putIfAbsent(plugin.name(), "the plug-in tool " + PluginTools.origin(plugin));
+      if (other != null) {
+        throw new IllegalArgumentException(
+            "plug-in tool "
+                + PluginTools.origin(plugin)
+                + " is named \""
+                + plugin.name()
+                + "\" like "
+                + other);
+      }
+    }
+    all.addAll(pluginTools);
     return new ToolRegistry(all, settings);
   }
 
