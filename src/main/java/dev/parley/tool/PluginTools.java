@@ -16,8 +16,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,46 @@ public final class PluginTools {
       tools.add(tool);
     }
     return tools;
+  }
+
+  /**
+   * {@code tool} as the registry keeps it: the same tool, counted with source {@code plugin}
+   * whatever its own {@link Tool#source()} says (a plug-in cannot pass for a built-in).
+   */
+  static Tool labelled(Tool tool) {
+    return new Labelled(tool);
+  }
+
+  private record Labelled(Tool tool) implements Tool {
+    @Override
+    public String name() {
+      return tool.name();
+    }
+
+    @Override
+    public String description() {
+      return tool.description();
+    }
+
+    @Override
+    public String parametersSchema() {
+      return tool.parametersSchema();
+    }
+
+    @Override
+    public CompletionStage<String> call(String argumentsJson, ToolContext context) {
+      return tool.call(argumentsJson, context);
+    }
+
+    @Override
+    public Optional<Duration> timeout() {
+      return tool.timeout();
+    }
+
+    @Override
+    public ToolSource source() {
+      return ToolSource.PLUGIN;
+    }
   }
 
   /** Where a plug-in tool comes from, for messages: its class and its jar. */

@@ -138,7 +138,7 @@ public final class ToolRegistry {
                 + other);
       }
     }
-    all.addAll(pluginTools);
+    pluginTools.forEach(plugin -> all.add(PluginTools.labelled(plugin)));
     return new ToolRegistry(all, settings);
   }
 

@@ -47,6 +47,13 @@ class PluginToolsTest {
       assertEquals("{\"text\": \"hi\"}", invoke(registry, "echo", "{\"text\": \"hi\"}"));
       String refused = invoke(registry, "echo", "{}");
       assertTrue(refused.startsWith("error: invalid arguments: "), refused);
+      // Counted as a plug-in's call, whatever the plug-in's own source() says.
+      List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+      invoke(
+          registry.observedBy((tool, source, outcome, took) -> heard.add(tool + "/" + source)),
+          "echo",
+          "{\"text\": \"x\"}");
+      assertEquals(List.of("echo/plugin"), heard);
     }
   }
 
