@@ -109,38 +109,27 @@ public record LlmSettings(
     List<LlmSettings> chain = new ArrayList<>();
     chain.add(this);
     for (Fallback f : fallbacks) {
-      chain.add(
-          new LlmSettings(
-              provider,
-              f.baseUrl(),
-              f.apiKey(),
-              f.model(),
-              requestTimeout,
-              maxRetries,
-              retryBackoff,
-              maxConnections,
-              maxOpenRequests,
-              maxResponseBytes,
-              maxQueueWait,
-              outageWait,
-              breakerMaxFailures,
-              breakerResetTimeout,
-              breakerMaxResetTimeout,
-              sampling,
-              List.of()));
+      chain.add(with(f.baseUrl(), f.apiKey(), f.model(), outageWait, List.of()));
     }
     for (int i = 0; i < chain.size() - 1; i++) {
-      chain.set(i, chain.get(i).withoutOutageWait());
+      LlmSettings s = chain.get(i);
+      chain.set(i, s.with(s.baseUrl, s.apiKey, s.model, Duration.ZERO, s.fallbacks));
     }
     return List.copyOf(chain);
   }
 
-  private LlmSettings withoutOutageWait() {
+  /** These settings for another server and model, outage wait and fallbacks. */
+  private LlmSettings with(
+      String otherUrl,
+      String otherKey,
+      String otherModel,
+      Duration otherOutageWait,
+      List<Fallback> otherFallbacks) {
     return new LlmSettings(
         provider,
-        baseUrl,
-        apiKey,
-        model,
+        otherUrl,
+        otherKey,
+        otherModel,
         requestTimeout,
         maxRetries,
         retryBackoff,
@@ -148,12 +137,12 @@ public record LlmSettings(
         maxOpenRequests,
         maxResponseBytes,
         maxQueueWait,
-        Duration.ZERO,
+        otherOutageWait,
         breakerMaxFailures,
         breakerResetTimeout,
         breakerMaxResetTimeout,
         sampling,
-        fallbacks);
+        otherFallbacks);
   }
 
   public boolean isOffline() {
