@@ -3,6 +3,8 @@ package dev.parley.tool;
 import dev.parley.llm.ToolCall;
 import dev.parley.llm.ToolSpec;
 import dev.parley.text.Utf16;
+import dev.parley.tool.http.HttpTool;
+import dev.parley.tool.http.HttpToolSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

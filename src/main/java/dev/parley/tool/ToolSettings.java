@@ -1,6 +1,7 @@
 package dev.parley.tool;
 
 import com.typesafe.config.Config;
+import dev.parley.tool.http.HttpToolSettings;
 import java.time.Duration;
 import java.util.List;
 
@@ -38,6 +39,19 @@ public record ToolSettings(
         tool.getDuration("call-timeout"),
         tool.getInt("max-result-chars"),
         ToolPolicies.from(config),
-        HttpToolSettings.allFrom(config));
+        checked(HttpToolSettings.allFrom(config)));
+  }
+
+  /** HTTP tools whose schema the validator can use, checked now rather than at the first call. */
+  private static List<HttpToolSettings> checked(List<HttpToolSettings> tools) {
+    for (HttpToolSettings tool : tools) {
+      try {
+        ArgumentSchema.compile(ToolArguments.schemaObject(tool.parametersSchema()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "parley.tool.http." + tool.name() + ".parameters: " + e.getMessage(), e);
+      }
+    }
+    return tools;
   }
 }

@@ -1,7 +1,10 @@
-package dev.parley.tool;
+package dev.parley.tool.http;
 
 import dev.parley.async.Stages;
 import dev.parley.text.Utf16;
+import dev.parley.tool.Tool;
+import dev.parley.tool.ToolContext;
+import dev.parley.tool.ToolSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.parley.tool;
+package dev.parley.tool.http;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -31,7 +31,7 @@ public record HttpToolSettings(
     long maxResponseBytes,
     int maxConnections) {
 
-  static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH");
+  public static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH");
 
   // Set by Parley on every call (or by the HTTP layer): a configured value would be ignored
   // or, worse, sent twice.
@@ -70,7 +70,8 @@ public record HttpToolSettings(
     return all;
   }
 
-  static HttpToolSettings from(String name, Config c) {
+  /** One tool, {@code c} being {@code parley.tool.http.<name>}. */
+  public static HttpToolSettings from(String name, Config c) {
     String at = "parley.tool.http." + name;
     try {
       String description = c.hasPath("description") ? c.getString("description").strip() : "";
@@ -91,11 +92,6 @@ public record HttpToolSettings(
           c.hasPath("parameters")
               ? c.getConfig("parameters").root().render(ConfigRenderOptions.concise())
               : DEFAULT_SCHEMA;
-      try {
-        ArgumentSchema.compile(ToolArguments.schemaObject(schema));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(at + ".parameters: " + e.getMessage(), e);
-      }
       Map<String, String> headers = new LinkedHashMap<>();
       if (c.hasPath("headers")) {
         Config h = c.getConfig("headers");

@@ -1,4 +1,4 @@
-package dev.parley.tool;
+package dev.parley.tool.http;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import dev.parley.FreePorts;
 import dev.parley.llm.ToolCall;
+import dev.parley.tool.ToolContext;
+import dev.parley.tool.ToolRegistry;
+import dev.parley.tool.ToolSettings;
+import dev.parley.tool.ToolSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
