@@ -137,4 +137,29 @@ class InboxPolicyTest {
     assertEquals(expected, completedIds(s));
     assertEquals(4, model.requests.size());
   }
+
+  @Test
+  void aCoalescedTurnRedoneAfterACrashTakesTheSameMessagesAndALaterOneWaits() {
+    ScriptedModel model = ScriptedModel.holding();
+    String key = "user:api:" + UUID.randomUUID();
+    var deps = EntityFixture.deps(COALESCE, model);
+    Subject s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)));
+    burst(s, model).answer().complete(ScriptedModel.text("one"));
+    assertEquals("second\nthird\nfourth", model.nextCall(WAIT).lastUserText());
+    accept(s, "m5", "fifth"); // arrives while the coalesced turn runs
+    testKit.stop(s.ref(), WAIT); // no Stop command: nothing is recorded, as in a crash
+    s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)));
+    ScriptedModel.Call redo = model.nextCall(WAIT);
+    assertEquals("second\nthird\nfourth", redo.lastUserText());
+    redo.answer().complete(ScriptedModel.text("three at once"));
+    ScriptedModel.Call next = model.nextCall(WAIT);
+    assertEquals("fifth", next.lastUserText());
+    next.answer().complete(ScriptedModel.text("five"));
+    assertEquals("five", outcome(s, "m5").replyText());
+    assertEquals("three at once", outcome(s, "m2").replyText());
+    assertEquals(
+        List.of(List.of("m1"), List.of("m2", "m3", "m4"), List.of("m2", "m3", "m4"), List.of("m5")),
+        startedIds(s));
+    assertEquals(List.of(List.of("m1"), List.of("m2", "m3", "m4"), List.of("m5")), completedIds(s));
+  }
 }
