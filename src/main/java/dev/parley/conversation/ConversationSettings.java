@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.parley.tool.ConfirmationPolicy;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The conversation entity's limits and texts, read once from {@code parley.conversation} at
@@ -42,7 +43,29 @@ public record ConversationSettings(
     ConfirmationPolicy confirmation,
     Duration confirmationTimeout,
     String confirmQuestion,
-    PersistFailureBackoff persistFailureBackoff) {
+    PersistFailureBackoff persistFailureBackoff,
+    InboxPolicy inboxPolicy) {
+
+  /** How a starting turn takes the messages waiting in the inbox ({@code inbox-policy}). */
+  public enum InboxPolicy {
+    /** Each message is its own turn, one after another. */
+    QUEUE,
+    /** Every message waiting when a turn starts becomes that one turn (up to max-inbox). */
+    COALESCE;
+
+    static InboxPolicy from(Config c, String path) {
+      String value = c.getString(path);
+      for (InboxPolicy policy : values()) {
+        if (policy.name().toLowerCase(Locale.ROOT).equals(value)) {
+          return policy;
+        }
+      }
+      throw new ConfigException.BadValue(
+          c.origin(),
+          "parley.conversation." + path,
+          "must be queue or coalesce, not \"" + value + "\"");
+    }
+  }
 
   public static ConversationSettings from(Config root) {
     Config c = root.getConfig("parley.conversation");
@@ -84,6 +107,7 @@ public record ConversationSettings(
         c.getString("confirmation.question"),
         // Read once here: parsing durations from the config at every entity start showed up
         // in the profile of a node starting thousands of conversations.
-        PersistFailureBackoff.from(root));
+        PersistFailureBackoff.from(root),
+        InboxPolicy.from(c, "inbox-policy"));
   }
 }

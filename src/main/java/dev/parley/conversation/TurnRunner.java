@@ -78,7 +78,9 @@ final class TurnRunner {
 
   /**
    * The next turn to start, or null. A turn recorded as running with nothing in memory was cut off
-   * (crash, hand-off): it is tried again, unless it already had every attempt.
+   * (crash, hand-off): it is tried again, unless it already had every attempt. A new turn takes the
+   * inbox's oldest message ({@code queue}), or every waiting one up to max-inbox ({@code
+   * coalesce}).
    */
   TurnStarted nextStart(ConversationState state) {
     var running = state.running();
@@ -92,8 +94,14 @@ final class TurnRunner {
     if (state.inbox().isEmpty()) {
       return null;
     }
-    return new TurnStarted(
-        state.nextTurnId(), List.of(state.inbox().get(0).id()), 1, deps.clock().instant());
+    // The ids go into TurnStarted before the model is called, so a redo after a crash takes the
+    // same messages; one arriving while the turn runs waits for the next turn.
+    int take =
+        settings.inboxPolicy() == ConversationSettings.InboxPolicy.COALESCE
+            ? Math.max(1, Math.min(state.inbox().size(), settings.maxInbox()))
+            : 1;
+    List<String> ids = state.inbox().subList(0, take).stream().map(UserLine::id).toList();
+    return new TurnStarted(state.nextTurnId(), ids, 1, deps.clock().instant());
   }
 
   /** Starts the attempt recorded in {@code state.running()}: the first model call. */
