@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,15 +42,17 @@ public final class McpServers {
 
   private final List<McpAsyncClient> clients;
   private final List<Tool> tools;
+  private final AtomicBoolean closing;
 
-  private McpServers(List<McpAsyncClient> clients, List<Tool> tools) {
+  private McpServers(List<McpAsyncClient> clients, List<Tool> tools, AtomicBoolean closing) {
     this.clients = List.copyOf(clients);
     this.tools = List.copyOf(tools);
+    this.closing = closing;
   }
 
   /** No servers, no tools. */
   public static McpServers none() {
-    return new McpServers(List.of(), List.of());
+    return new McpServers(List.of(), List.of(), new AtomicBoolean());
   }
 
   /**
@@ -59,10 +62,12 @@ public final class McpServers {
   public static McpServers start(List<McpServerSettings> servers) {
     List<McpAsyncClient> clients = new ArrayList<>();
     List<Tool> tools = new ArrayList<>();
+    AtomicBoolean closing = new AtomicBoolean();
     for (McpServerSettings server : servers) {
       Duration timeout = server.timeout().orElse(DEFAULT_TIMEOUT);
+      Transport transport = new Transport(server);
       McpAsyncClient client =
-          McpClient.async(new Transport(server))
+          McpClient.async(transport)
               .requestTimeout(timeout)
               .initializationTimeout(timeout)
               .clientInfo(new McpSchema.Implementation("parley", "1"))
@@ -82,6 +87,8 @@ public final class McpServers {
         continue;
       }
       clients.add(client);
+      AtomicBoolean available = new AtomicBoolean(true);
+      watch(server, transport, client, available, closing);
       int offered = 0;
       for (McpSchema.Tool tool : listed) {
         if (!server.offers(tool.name())) {
@@ -97,12 +104,45 @@ public final class McpServers {
               name);
           continue;
         }
-        tools.add(new McpTool(name, server, tool, schemaText(tool), client));
+        tools.add(new McpTool(name, server, tool, schemaText(tool), client, available::get));
         offered++;
       }
       log.info("MCP server {} offers {} of its {} tools", server.name(), offered, listed.size());
     }
-    return new McpServers(clients, tools);
+    return new McpServers(clients, tools, closing);
+  }
+
+  /**
+   * Waits on a thread of its own (never an actor's or a caller's) for the server's program to exit;
+   * from then on its tools answer that the server is unavailable, and the client is closed, which
+   * ends the calls still waiting for an answer.
+   */
+  private static void watch(
+      McpServerSettings server,
+      Transport transport,
+      McpAsyncClient client,
+      AtomicBoolean available,
+      AtomicBoolean closing) {
+    Thread watcher =
+        new Thread(
+            () -> {
+              try {
+                transport.awaitForExit();
+              } catch (RuntimeException e) {
+                // Interrupted or never started: treated as gone.
+              }
+              available.set(false);
+              if (!closing.get()) {
+                log.warn(
+                    "MCP server {} exited; its tools are unavailable (restarting is not supported"
+                        + " yet)",
+                    server.name());
+                client.closeGracefully().onErrorResume(error -> Mono.empty()).subscribe();
+              }
+            },
+            "parley-mcp-" + server.name());
+    watcher.setDaemon(true);
+    watcher.start();
   }
 
   private static List<McpSchema.Tool> listAll(McpAsyncClient client, Duration timeout) {
@@ -143,6 +183,7 @@ public final class McpServers {
 
   /** Closes every client, which ends its server's program; completes when all are closed. */
   public CompletionStage<Void> close() {
+    closing.set(true);
     return CompletableFuture.allOf(
         clients.stream()
             .map(client -> client.closeGracefully().onErrorResume(error -> Mono.empty()).toFuture())

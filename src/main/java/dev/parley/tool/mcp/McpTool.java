@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 
 /**
  * One tool of an MCP server, offered as {@code <server>__<tool>} with the server's description and
@@ -29,13 +30,16 @@ final class McpTool implements Tool {
   private final McpSchema.Tool tool;
   private final String schema;
   private final McpAsyncClient client;
+  private final BooleanSupplier available;
 
   McpTool(
       String name,
       McpServerSettings server,
       McpSchema.Tool tool,
       String schema,
-      McpAsyncClient client) {
+      McpAsyncClient client,
+      BooleanSupplier available) {
+    this.available = available;
     this.name = name;
     this.server = server;
     this.tool = tool;
@@ -80,12 +84,15 @@ final class McpTool implements Tool {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("arguments are no JSON object"));
     }
-    if (!client.isInitialized()) {
+    if (!available.getAsBoolean()) {
       return CompletableFuture.failedFuture(unavailable());
     }
     return client
         .callTool(new McpSchema.CallToolRequest(tool.name(), arguments))
         .toFuture()
+        .exceptionallyCompose(
+            error ->
+                CompletableFuture.failedFuture(available.getAsBoolean() ? error : unavailable()))
         .thenApply(this::render);
   }
 

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * A real MCP server over stdio for the tests, run as its own JVM: {@code add {a, b}} answers the
- * sum, {@code fail} answers an {@code isError} result, {@code calls} how many calls reached it.
+ * sum, {@code fail} answers an {@code isError} result, {@code calls} how many calls reached it,
+ * {@code exit} ends the program without answering.
  */
 public final class CalcMcpServer {
   private static int calls;
@@ -68,10 +69,24 @@ public final class CalcMcpServer {
                         .addTextContent(String.valueOf(calls))
                         .build())
             .build();
+    var exit =
+        McpServerFeatures.SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder()
+                    .name("exit")
+                    .description("Ends the server.")
+                    .inputSchema(mapper, "{\"type\":\"object\",\"properties\":{}}")
+                    .build())
+            .callHandler(
+                (exchange, request) -> {
+                  Runtime.getRuntime().halt(3);
+                  return null;
+                })
+            .build();
     McpServer.sync(new StdioServerTransportProvider(mapper))
         .serverInfo("calc", "1")
         .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-        .tools(add, fail, count)
+        .tools(add, fail, count, exit)
         .build();
     // The transport reads stdin on its own threads; the server lives until stdin closes.
     Thread.currentThread().join();

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -36,14 +37,22 @@ class McpServersTest {
         ConfigFactory.parseString(
                 """
                 parley.tool.mcp.servers {
-                  calc { command = [%s, "-cp", %s, "dev.parley.tool.mcp.CalcMcpServer"], timeout = 60s }
-                  broken { command = ["/nonexistent/parley-mcp-server"], timeout = 10s }
+                  calc { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer"], timeout = 60s }
+                  dying { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer"], "include" = [add, exit], timeout = 60s }
+                  broken { command = ["/nonexistent/parley-mcp-server"], env { TOKEN = s3cr3t-token }, timeout = 10s }
                 }
                 """
                     .formatted(quoted(java), quoted(classpath)))
             .withFallback(ConfigFactory.load());
+    // One WARN line names the server that cannot start, and never its environment's values.
     registry =
-        ToolRegistry.configured(testKit.system(), ToolSettings.from(config), Clock.systemUTC());
+        LoggingTestKit.warn("MCP server broken")
+            .withCustom(event -> !event.message().contains("s3cr3t"))
+            .expect(
+                testKit.system(),
+                () ->
+                    ToolRegistry.configured(
+                        testKit.system(), ToolSettings.from(config), Clock.systemUTC()));
   }
 
   private static String quoted(String s) {
@@ -96,5 +105,26 @@ class McpServersTest {
   void aServerThatCannotStartLeavesTheOtherToolsWorking() throws Exception {
     assertFalse(registry.specs().stream().anyMatch(s -> s.name().startsWith("broken__")));
     assertTrue(call("calculator", "{\"expression\":\"1+1\"}").startsWith("2"));
+  }
+
+  @Test
+  void includeAndExcludePickTheServersTools() {
+    List<String> names = registry.specs().stream().map(ToolSpec::name).toList();
+    assertTrue(names.containsAll(List.of("dying__add", "dying__exit")), names.toString());
+    assertFalse(names.contains("dying__fail"), names.toString());
+  }
+
+  @Test
+  void aServerThatExitsLeavesItsToolsUnavailable() throws Exception {
+    String last = call("dying__exit", "{}");
+    assertTrue(last.startsWith("error: dying__exit"), last);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String answer = call("dying__add", "{\"a\":1,\"b\":2}");
+    while (!answer.contains("unavailable") && System.nanoTime() < deadline) {
+      answer = call("dying__add", "{\"a\":1,\"b\":2}");
+    }
+    assertEquals("error: dying__add failed: tool server dying is unavailable", answer);
+    // The other server is untouched.
+    assertEquals("5.0", call("calc__add", "{\"a\":2,\"b\":3}"));
   }
 }
