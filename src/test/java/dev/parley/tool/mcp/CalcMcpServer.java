@@ -6,12 +6,14 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A real MCP server over stdio for the tests, run as its own JVM: {@code add {a, b}} answers the
  * sum, {@code fail} answers an {@code isError} result, {@code calls} how many calls reached it,
- * {@code exit} ends the program without answering.
+ * {@code exit} ends the program without answering, {@code structured} answers structured content
+ * only, {@code picture} a text and an image.
  */
 public final class CalcMcpServer {
   private static int calls;
@@ -83,10 +85,40 @@ public final class CalcMcpServer {
                   return null;
                 })
             .build();
+    var structured =
+        McpServerFeatures.SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder()
+                    .name("structured")
+                    .description("Answers structured content only.")
+                    .inputSchema(mapper, "{\"type\":\"object\",\"properties\":{}}")
+                    .build())
+            .callHandler(
+                (exchange, request) ->
+                    McpSchema.CallToolResult.builder()
+                        .content(List.of())
+                        .structuredContent(Map.of("sum", 5))
+                        .build())
+            .build();
+    var picture =
+        McpServerFeatures.SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder()
+                    .name("picture")
+                    .description("Answers a text and an image.")
+                    .inputSchema(mapper, "{\"type\":\"object\",\"properties\":{}}")
+                    .build())
+            .callHandler(
+                (exchange, request) ->
+                    McpSchema.CallToolResult.builder()
+                        .addTextContent("a red dot:")
+                        .addContent(McpSchema.ImageContent.builder("AAECAw==", "image/png").build())
+                        .build())
+            .build();
     McpServer.sync(new StdioServerTransportProvider(mapper))
         .serverInfo("calc", "1")
         .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-        .tools(add, fail, count, exit)
+        .tools(add, fail, count, exit, structured, picture)
         .build();
     // The transport reads stdin on its own threads; the server lives until stdin closes.
     Thread.currentThread().join();

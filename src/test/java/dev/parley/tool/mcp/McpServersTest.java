@@ -127,4 +127,27 @@ class McpServersTest {
     // The other server is untouched.
     assertEquals("5.0", call("calc__add", "{\"a\":2,\"b\":3}"));
   }
+
+  @Test
+  void structuredContentWithoutTextIsItsJson() throws Exception {
+    assertEquals("{\"sum\":5}", call("calc__structured", "{}"));
+  }
+
+  @Test
+  void anImageIsAOneLinePlaceholder() throws Exception {
+    assertEquals("a red dot:\n[image image/png, 4 bytes]", call("calc__picture", "{}"));
+  }
+
+  @Test
+  void callsAreCountedWithSourceMcp() throws Exception {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    registry
+        .observedBy((tool, source, outcome, took) -> seen.add(tool + " " + source + " " + outcome))
+        .invoke(
+            new ToolCall("c2", "calc__add", "{\"a\":1,\"b\":1}"),
+            new ToolContext("t/1", "t/1/1/0", null))
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+    assertEquals(List.of("calc__add mcp ok"), seen);
+  }
 }
