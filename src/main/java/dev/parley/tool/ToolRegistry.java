@@ -5,6 +5,7 @@ import dev.parley.llm.ToolSpec;
 import dev.parley.text.Utf16;
 import dev.parley.tool.http.HttpTool;
 import dev.parley.tool.http.HttpToolSettings;
+import dev.parley.tool.mcp.McpServers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,7 +111,8 @@ public final class ToolRegistry {
 
   /**
    * The node's tools: the built-in ones, the HTTP tools of {@code settings}, then the plug-in tools
-   * on the application's classpath ({@link PluginTools}).
+   * on the application's classpath ({@link PluginTools}), then the tools of the MCP servers of
+   * {@code settings} ({@link McpServers}, started here and closed when {@code system} shuts down).
    *
    * @throws IllegalArgumentException when a configured tool is unusable (see the constructor), or a
    *     plug-in cannot be loaded, is unusable, or takes a name another tool has
@@ -141,6 +145,23 @@ public final class ToolRegistry {
       }
     }
     pluginTools.forEach(plugin -> all.add(PluginTools.labelled(plugin)));
+    if (!settings.mcpServers().isEmpty()) {
+      McpServers mcp = McpServers.start(settings.mcpServers());
+      CoordinatedShutdown.get(system)
+          .addTask(
+              CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+              "parley-mcp-servers",
+              () -> mcp.close().thenApply(closed -> Done.getInstance()));
+      for (Tool tool : mcp.tools()) {
+        String other = takenBy.putIfAbsent(tool.name(), "the tool " + tool.getClass().getName());
+        if (other != null) {
+          mcp.close();
+          throw new IllegalArgumentException(
+              "MCP tool \"" + tool.name() + "\" has the name of " + other);
+        }
+        all.add(tool);
+      }
+    }
     return new ToolRegistry(all, settings);
   }
 

@@ -2,26 +2,38 @@ package dev.parley.tool;
 
 import com.typesafe.config.Config;
 import dev.parley.tool.http.HttpToolSettings;
+import dev.parley.tool.mcp.McpServerSettings;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Settings of the tool package, read once at start-up from {@code parley.tool}: the defaults, the
- * per-tool {@link ToolPolicies} that override them, and the configured HTTP tools. Both defaults
- * are positive: a zero timeout would fail every call and a zero budget would cut every result.
+ * per-tool {@link ToolPolicies} that override them, the configured HTTP tools and MCP servers. Both
+ * defaults are positive: a zero timeout would fail every call and a zero budget would cut every
+ * result.
  */
 public record ToolSettings(
     Duration callTimeout,
     int maxResultChars,
     ToolPolicies policies,
-    List<HttpToolSettings> httpTools) {
+    List<HttpToolSettings> httpTools,
+    List<McpServerSettings> mcpServers) {
 
   public ToolSettings(Duration callTimeout, int maxResultChars) {
     this(callTimeout, maxResultChars, ToolPolicies.none(), List.of());
   }
 
+  public ToolSettings(
+      Duration callTimeout,
+      int maxResultChars,
+      ToolPolicies policies,
+      List<HttpToolSettings> httpTools) {
+    this(callTimeout, maxResultChars, policies, httpTools, List.of());
+  }
+
   public ToolSettings {
     httpTools = List.copyOf(httpTools);
+    mcpServers = List.copyOf(mcpServers);
     if (callTimeout == null || callTimeout.isZero() || callTimeout.isNegative()) {
       throw new IllegalArgumentException(
           "parley.tool.call-timeout must be positive, was " + callTimeout);
@@ -39,7 +51,8 @@ public record ToolSettings(
         tool.getDuration("call-timeout"),
         tool.getInt("max-result-chars"),
         ToolPolicies.from(config),
-        checked(HttpToolSettings.allFrom(config)));
+        checked(HttpToolSettings.allFrom(config)),
+        McpServerSettings.allFrom(config));
   }
 
   /** HTTP tools whose schema the validator can use, checked now rather than at the first call. */

@@ -1,0 +1,126 @@
+package dev.parley.tool.mcp;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real MCP server over stdio for the tests, run as its own JVM: {@code add {a, b}} answers the
+ * sum, {@code fail} answers an {@code isError} result, {@code calls} how many calls reached it,
+ * {@code exit} ends the program without answering, {@code structured} answers structured content
+ * only, {@code picture} a text and an image.
+ */
+public final class CalcMcpServer {
+  private static int calls;
+
+  public static void main(String[] args) throws Exception {
+    var mapper = new JacksonMcpJsonMapper(new ObjectMapper());
+    var add =
+        McpServerFeatures.SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder()
+                    .name("add")
+                    .description("Adds two numbers.")
+                    .inputSchema(
+                        mapper,
+                        "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"number\"},"
+                            + "\"b\":{\"type\":\"number\"}},\"required\":[\"a\",\"b\"]}")
+                    .build())
+            .callHandler(
+                (exchange, request) -> {
+                  calls++;
+                  Map<String, Object> a = request.arguments();
+                  double sum =
+                      ((Number) a.get("a")).doubleValue() + ((Number) a.get("b")).doubleValue();
+                  return McpSchema.CallToolResult.builder()
+                      .addTextContent(String.valueOf(sum))
+                      .build();
+                })
+            .build();
+    var fail =
+        McpServerFeatures.SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder()
+                    .name("fail")
+                    .description("Always fails.")
+                    .inputSchema(mapper, "{\"type\":\"object\",\"properties\":{}}")
+                    .build())
+            .callHandler(
+                (exchange, request) ->
+                    McpSchema.CallToolResult.builder()
+                        .addTextContent("it broke")
+                        .isError(true)
+                        .build())
+            .build();
+    var count =
+        McpServerFeatures.SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder()
+                    .name("calls")
+                    .description("How many add calls reached the server.")
+                    .inputSchema(mapper, "{\"type\":\"object\",\"properties\":{}}")
+                    .build())
+            .callHandler(
+                (exchange, request) ->
+                    McpSchema.CallToolResult.builder()
+                        .addTextContent(String.valueOf(calls))
+                        .build())
+            .build();
+    var exit =
+        McpServerFeatures.SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder()
+                    .name("exit")
+                    .description("Ends the server.")
+                    .inputSchema(mapper, "{\"type\":\"object\",\"properties\":{}}")
+                    .build())
+            .callHandler(
+                (exchange, request) -> {
+                  Runtime.getRuntime().halt(3);
+                  return null;
+                })
+            .build();
+    var structured =
+        McpServerFeatures.SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder()
+                    .name("structured")
+                    .description("Answers structured content only.")
+                    .inputSchema(mapper, "{\"type\":\"object\",\"properties\":{}}")
+                    .build())
+            .callHandler(
+                (exchange, request) ->
+                    McpSchema.CallToolResult.builder()
+                        .content(List.of())
+                        .structuredContent(Map.of("sum", 5))
+                        .build())
+            .build();
+    var picture =
+        McpServerFeatures.SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder()
+                    .name("picture")
+                    .description("Answers a text and an image.")
+                    .inputSchema(mapper, "{\"type\":\"object\",\"properties\":{}}")
+                    .build())
+            .callHandler(
+                (exchange, request) ->
+                    McpSchema.CallToolResult.builder()
+                        .addTextContent("a red dot:")
+                        .addContent(McpSchema.ImageContent.builder("AAECAw==", "image/png").build())
+                        .build())
+            .build();
+    McpServer.sync(new StdioServerTransportProvider(mapper))
+        .serverInfo("calc", "1")
+        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+        .tools(add, fail, count, exit, structured, picture)
+        .build();
+    // The transport reads stdin on its own threads; the server lives until stdin closes.
+    Thread.currentThread().join();
+  }
+}

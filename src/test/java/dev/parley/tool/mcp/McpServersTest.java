@@ -1,0 +1,153 @@
+package dev.parley.tool.mcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.parley.TestTags;
+import dev.parley.llm.ToolCall;
+import dev.parley.llm.ToolSpec;
+import dev.parley.tool.ToolContext;
+import dev.parley.tool.ToolRegistry;
+import dev.parley.tool.ToolSettings;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** A real MCP server, {@link CalcMcpServer} in its own JVM, offered through Parley's config. */
+@Tag(TestTags.MULTI_PROCESS)
+class McpServersTest {
+  private static ActorTestKit testKit;
+  private static ToolRegistry registry;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classpath = System.getProperty("java.class.path");
+    var config =
+        ConfigFactory.parseString(
+                """
+                parley.tool.mcp.servers {
+                  calc { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer"], timeout = 60s }
+                  dying { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer"], "include" = [add, exit], timeout = 60s }
+                  broken { command = ["/nonexistent/parley-mcp-server"], env { TOKEN = s3cr3t-token }, timeout = 10s }
+                }
+                """
+                    .formatted(quoted(java), quoted(classpath)))
+            .withFallback(ConfigFactory.load());
+    // One WARN line names the server that cannot start, and never its environment's values.
+    registry =
+        LoggingTestKit.warn("MCP server broken")
+            .withCustom(event -> !event.message().contains("s3cr3t"))
+            .expect(
+                testKit.system(),
+                () ->
+                    ToolRegistry.configured(
+                        testKit.system(), ToolSettings.from(config), Clock.systemUTC()));
+  }
+
+  private static String quoted(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static String call(String name, String arguments) throws Exception {
+    return registry
+        .invoke(new ToolCall("c1", name, arguments), new ToolContext("test/1", "test/1/1/0", null))
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theServersToolsAreOfferedWithTheirSchema() {
+    List<String> names = registry.specs().stream().map(ToolSpec::name).toList();
+    assertTrue(
+        names.containsAll(List.of("calc__add", "calc__fail", "calc__calls")), names.toString());
+    ToolSpec add =
+        registry.specs().stream().filter(s -> s.name().equals("calc__add")).findFirst().get();
+    assertEquals("Adds two numbers.", add.description());
+    assertTrue(
+        add.parametersSchema().contains("\"required\":[\"a\",\"b\"]"), add.parametersSchema());
+  }
+
+  @Test
+  void aCallAnswersTheSum() throws Exception {
+    assertEquals("5.0", call("calc__add", "{\"a\":2,\"b\":3}"));
+  }
+
+  @Test
+  void anIsErrorResultIsAnError() throws Exception {
+    assertEquals("error: calc__fail failed: it broke", call("calc__fail", "{}"));
+  }
+
+  @Test
+  void argumentsAgainstTheSchemaNeverReachTheServer() throws Exception {
+    String before = call("calc__calls", "{}");
+    String answer = call("calc__add", "{\"a\":\"two\",\"b\":3}");
+    assertTrue(answer.startsWith("error: invalid arguments"), answer);
+    assertEquals(before, call("calc__calls", "{}"));
+  }
+
+  @Test
+  void aServerThatCannotStartLeavesTheOtherToolsWorking() throws Exception {
+    assertFalse(registry.specs().stream().anyMatch(s -> s.name().startsWith("broken__")));
+    assertTrue(call("calculator", "{\"expression\":\"1+1\"}").startsWith("2"));
+  }
+
+  @Test
+  void includeAndExcludePickTheServersTools() {
+    List<String> names = registry.specs().stream().map(ToolSpec::name).toList();
+    assertTrue(names.containsAll(List.of("dying__add", "dying__exit")), names.toString());
+    assertFalse(names.contains("dying__fail"), names.toString());
+  }
+
+  @Test
+  void aServerThatExitsLeavesItsToolsUnavailable() throws Exception {
+    String last = call("dying__exit", "{}");
+    assertTrue(last.startsWith("error: dying__exit"), last);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String answer = call("dying__add", "{\"a\":1,\"b\":2}");
+    while (!answer.contains("unavailable") && System.nanoTime() < deadline) {
+      answer = call("dying__add", "{\"a\":1,\"b\":2}");
+    }
+    assertEquals("error: dying__add failed: tool server dying is unavailable", answer);
+    // The other server is untouched.
+    assertEquals("5.0", call("calc__add", "{\"a\":2,\"b\":3}"));
+  }
+
+  @Test
+  void structuredContentWithoutTextIsItsJson() throws Exception {
+    assertEquals("{\"sum\":5}", call("calc__structured", "{}"));
+  }
+
+  @Test
+  void anImageIsAOneLinePlaceholder() throws Exception {
+    assertEquals("a red dot:\n[image image/png, 4 bytes]", call("calc__picture", "{}"));
+  }
+
+  @Test
+  void callsAreCountedWithSourceMcp() throws Exception {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    registry
+        .observedBy((tool, source, outcome, took) -> seen.add(tool + " " + source + " " + outcome))
+        .invoke(
+            new ToolCall("c2", "calc__add", "{\"a\":1,\"b\":1}"),
+            new ToolContext("t/1", "t/1/1/0", null))
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+    assertEquals(List.of("calc__add mcp ok"), seen);
+  }
+}
