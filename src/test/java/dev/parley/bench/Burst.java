@@ -152,30 +152,27 @@ final class Burst {
     slots.acquire(o.connections());
     double postSeconds = (System.nanoTime() - start) / 1e9;
     long expected = acknowledged.sum();
-    long deadline = System.nanoTime() + COMPLETION_DEADLINE.toNanos();
-    double completed = 0;
-    double turnsFailed = 0;
+    Poll.until(
+        COMPLETION_DEADLINE,
+        POLL,
+        () -> {
+          if (replies != null) {
+            // Every stored message ends in one message back: the reply, or a notice.
+            return replies.matched() - repliesBefore >= expected;
+          }
+          NodeMetrics now = node.metrics();
+          return now.value("parley_turns_total", "outcome", "completed")
+                  - completedBefore
+                  + now.value("parley_turns_total", "outcome", "failed")
+                  - failedBefore
+              >= expected;
+        });
     long lastTurn = System.nanoTime();
-    while (System.nanoTime() < deadline) {
-      NodeMetrics now = node.metrics();
-      completed = now.value("parley_turns_total", "outcome", "completed") - completedBefore;
-      turnsFailed = now.value("parley_turns_total", "outcome", "failed") - failedBefore;
-      lastTurn = System.nanoTime();
-      boolean done =
-          replies == null
-              ? completed + turnsFailed >= expected
-              // Every stored message ends in one message back: the reply, or a notice.
-              : replies.matched() - repliesBefore >= expected;
-      if (done) {
-        break;
-      }
-      Thread.sleep(POLL.toMillis());
-    }
     NodeMetrics end = node.metrics();
+    double completed = end.value("parley_turns_total", "outcome", "completed") - completedBefore;
+    double turnsFailed = end.value("parley_turns_total", "outcome", "failed") - failedBefore;
     Replies seen = null;
     if (replies != null) {
-      completed = end.value("parley_turns_total", "outcome", "completed") - completedBefore;
-      turnsFailed = end.value("parley_turns_total", "outcome", "failed") - failedBefore;
       lastTurn = replies.lastArrival();
       seen =
           new Replies(
@@ -217,9 +214,9 @@ final class Burst {
    * {@code --heap "-Dparley.conversation.passivate-idle-after=10s ..."}).
    */
   static void awaitPassivation(ParleyNode node) throws InterruptedException {
-    long deadline = System.nanoTime() + PASSIVATION_DEADLINE.toNanos();
-    while (System.nanoTime() < deadline && node.metrics().value("parley_live_entities") > 0) {
-      Thread.sleep(500);
-    }
+    Poll.until(
+        PASSIVATION_DEADLINE,
+        Duration.ofMillis(500),
+        () -> node.metrics().value("parley_live_entities") == 0);
   }
 }
