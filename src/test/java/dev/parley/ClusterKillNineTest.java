@@ -37,7 +37,7 @@ class ClusterKillNineTest {
   private static final Duration DELIVER_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration HELD_TIMEOUT = Duration.ofSeconds(30);
 
-  /** stable-after (7 s, twice) + failure detection + hand-over, with room for two loaded cores. */
+  /** stable-after (5 s, twice) + failure detection + hand-over, with room for two loaded cores. */
   private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(120);
 
   private static final int SHARDS =

@@ -300,7 +300,11 @@ final class TestCluster implements AutoCloseable {
         model.close();
       } finally {
         testKit.shutdownTestKit();
-        deleteRecursively(workDir);
+        if (Boolean.getBoolean("parley.test.keep-work-dir")) {
+          System.out.println("TestCluster: the nodes' logs are kept in " + workDir);
+        } else {
+          deleteRecursively(workDir);
+        }
       }
     }
   }
