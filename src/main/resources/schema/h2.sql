@@ -1,8 +1,9 @@
 -- Parley's tables on H2: the journal, tags, snapshots and durable state, exactly as
 -- pekko-persistence-jdbc 1.1.1 creates them (its schema/h2/h2-create-schema.sql), changed in one
--- way: every statement is idempotent (the ordering index gained IF NOT EXISTS), so a node applies
--- this file at every start (PARLEY_DB_AUTO_SCHEMA, true by default) and a second start changes
--- nothing. Statements are separated by a semicolon at the end of a line.
+-- in two ways: every statement is idempotent (the ordering index gained IF NOT EXISTS), so a node
+-- applies this file at every start (PARLEY_DB_AUTO_SCHEMA, true by default) and a second start
+-- changes nothing; and the journal's "ordering" numbers are handed out from a cache of 10,000
+-- (below). Statements are separated by a semicolon at the end of a line.
 
 CREATE TABLE IF NOT EXISTS PUBLIC."event_journal" (
     "ordering" BIGINT UNIQUE NOT NULL AUTO_INCREMENT,
@@ -22,6 +23,14 @@ CREATE TABLE IF NOT EXISTS PUBLIC."event_journal" (
     );
 
 CREATE UNIQUE INDEX IF NOT EXISTS "event_journal_ordering_idx" on PUBLIC."event_journal" ("ordering");
+
+-- H2 stores the identity sequence's high-water mark in a transaction of its own (a commit, so a
+-- new chunk of the file) each time its cache runs out: with H2's cache of 32 numbers that was
+-- one extra commit per ~12 messages, 7 % of the node's CPU under load. With 10,000 the numbers
+-- stay unique and increasing; a crash leaves a gap of at most 10,000 in them, which nothing
+-- reads (Parley orders a conversation's events by sequence_number). Also applied to a journal
+-- created before.
+ALTER TABLE PUBLIC."event_journal" ALTER COLUMN "ordering" SET CACHE 10000;
 
 CREATE TABLE IF NOT EXISTS PUBLIC."event_tag" (
     "event_id" BIGINT NOT NULL,

@@ -152,6 +152,8 @@ public final class NodeConfig {
               + c.getBytes("parley.db.h2.max-inplace-lob"));
       db.put(base + "db.user", "sa");
       db.put(base + "db.password", "");
+      // H2 commits one transaction at a time: see parley.db.h2.write-parallelism.
+      db.put("jdbc-journal.parallelism", c.getInt("parley.db.h2.write-parallelism"));
     } else {
       db.put(base + "profile", "slick.jdbc.PostgresProfile$");
       db.put(base + "db.driver", "org.postgresql.Driver");

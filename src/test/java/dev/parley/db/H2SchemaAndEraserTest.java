@@ -32,8 +32,28 @@ class H2SchemaAndEraserTest {
 
   @Test
   void everyStatementIsIdempotent() {
-    assertEquals(8, H2Schema.statements().size());
-    H2Schema.statements().forEach(sql -> assertTrue(sql.contains("IF NOT EXISTS"), sql));
+    assertEquals(9, H2Schema.statements().size());
+    H2Schema.statements().stream()
+        .filter(sql -> sql.startsWith("CREATE"))
+        .forEach(sql -> assertTrue(sql.contains("IF NOT EXISTS"), sql));
+  }
+
+  @Test
+  void theJournalsOrderingNumbersComeFromALargeCache() throws Exception {
+    H2Schema schema = new H2Schema(this::open, HERE);
+    schema.apply().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    schema.apply().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try (Connection c = open();
+        Statement s = c.createStatement();
+        ResultSet rows =
+            s.executeQuery(
+                "SELECT IDENTITY_CACHE FROM INFORMATION_SCHEMA.COLUMNS"
+                    + " WHERE TABLE_NAME = 'event_journal' AND COLUMN_NAME = 'ordering'")) {
+      assertTrue(rows.next());
+      assertEquals(10_000, rows.getLong(1));
+    }
+    assertTrue(
+        insertEvent("Conversation|user:api:a", 1) < insertEvent("Conversation|user:api:a", 2));
   }
 
   @Test
