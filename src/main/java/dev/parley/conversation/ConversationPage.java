@@ -31,6 +31,7 @@ final class ConversationPage {
         state.inbox().size(),
         page,
         moreBefore,
-        state.pendingConfirmation());
+        state.pendingConfirmation(),
+        state.memory());
   }
 }

@@ -4,6 +4,7 @@ import dev.parley.CborSerializable;
 import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
 import dev.parley.conversation.ConversationEvent.ConfirmationResolved;
 import dev.parley.conversation.ConversationEvent.DeliveryStatusChanged;
+import dev.parley.conversation.ConversationEvent.MemoryChanged;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
 import dev.parley.conversation.ConversationEvent.MessageRejected;
 import dev.parley.conversation.ConversationEvent.NoteRecorded;
@@ -23,8 +24,9 @@ import java.util.function.UnaryOperator;
  * Everything a conversation remembers between events, immutable and bounded: the inbox of accepted
  * messages not yet answered (the head is the running turn's), the turn in progress, a window of
  * completed turns (older ones stay in the journal), the recent message ids, the outbox of replies
- * not yet confirmed by their channel, and channel statuses that arrived before the message they
- * describe was known.
+ * not yet confirmed by their channel, channel statuses that arrived before the message they
+ * describe was known, and the conversation's memory (short facts the model asked to keep, bounded
+ * by {@code parley.tool.memory}).
  */
 public record ConversationState(
     List<UserLine> inbox,
@@ -34,7 +36,8 @@ public record ConversationState(
     long nextTurnId,
     List<PendingReply> outbox,
     List<EarlyStatus> earlyStatuses,
-    PendingConfirmation pendingConfirmation)
+    PendingConfirmation pendingConfirmation,
+    List<String> memory)
     implements CborSerializable {
   static final int MAX_EARLY_STATUSES = 50;
 
@@ -64,11 +67,43 @@ public record ConversationState(
     turns = List.copyOf(turns);
     outbox = outbox == null ? List.of() : List.copyOf(outbox);
     earlyStatuses = earlyStatuses == null ? List.of() : List.copyOf(earlyStatuses);
+    // Null in snapshots taken before conversations had a memory.
+    memory = memory == null ? List.of() : List.copyOf(memory);
+  }
+
+  /** As built before conversations had a memory: an empty one. */
+  public ConversationState(
+      List<UserLine> inbox,
+      RunningTurn running,
+      List<Turn> turns,
+      RecentMessages recent,
+      long nextTurnId,
+      List<PendingReply> outbox,
+      List<EarlyStatus> earlyStatuses,
+      PendingConfirmation pendingConfirmation) {
+    this(
+        inbox,
+        running,
+        turns,
+        recent,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        pendingConfirmation,
+        List.of());
   }
 
   public static ConversationState empty() {
     return new ConversationState(
-        List.of(), null, List.of(), RecentMessages.empty(), 1, List.of(), List.of(), null);
+        List.of(),
+        null,
+        List.of(),
+        RecentMessages.empty(),
+        1,
+        List.of(),
+        List.of(),
+        null,
+        List.of());
   }
 
   /** A turn is parked on a question to the user. */
@@ -193,6 +228,11 @@ public record ConversationState(
         : ended;
   }
 
+  /** The memory after a turn changed it: the whole list of facts. */
+  public ConversationState memoryChanged(MemoryChanged e) {
+    return withMemory(e.facts());
+  }
+
   public ConversationState delivered(ReplyDelivered e) {
     String status = null;
     List<EarlyStatus> remaining = new ArrayList<>();
@@ -282,22 +322,46 @@ public record ConversationState(
 
   ConversationState withInbox(List<UserLine> next) {
     return new ConversationState(
-        next, running, turns, recent, nextTurnId, outbox, earlyStatuses, pendingConfirmation);
+        next,
+        running,
+        turns,
+        recent,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        pendingConfirmation,
+        memory);
   }
 
   ConversationState withRunning(RunningTurn next) {
     return new ConversationState(
-        inbox, next, turns, recent, nextTurnId, outbox, earlyStatuses, pendingConfirmation);
+        inbox, next, turns, recent, nextTurnId, outbox, earlyStatuses, pendingConfirmation, memory);
   }
 
   ConversationState withTurns(List<Turn> next) {
     return new ConversationState(
-        inbox, running, next, recent, nextTurnId, outbox, earlyStatuses, pendingConfirmation);
+        inbox,
+        running,
+        next,
+        recent,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        pendingConfirmation,
+        memory);
   }
 
   ConversationState withRecent(RecentMessages next) {
     return new ConversationState(
-        inbox, running, turns, next, nextTurnId, outbox, earlyStatuses, pendingConfirmation);
+        inbox,
+        running,
+        turns,
+        next,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        pendingConfirmation,
+        memory);
   }
 
   /** Turn ids only grow: the next one is past {@code turnId}, and never goes back. */
@@ -310,22 +374,44 @@ public record ConversationState(
         Math.max(nextTurnId, turnId + 1),
         outbox,
         earlyStatuses,
-        pendingConfirmation);
+        pendingConfirmation,
+        memory);
   }
 
   ConversationState withOutbox(List<PendingReply> next) {
     return new ConversationState(
-        inbox, running, turns, recent, nextTurnId, next, earlyStatuses, pendingConfirmation);
+        inbox,
+        running,
+        turns,
+        recent,
+        nextTurnId,
+        next,
+        earlyStatuses,
+        pendingConfirmation,
+        memory);
   }
 
   ConversationState withEarlyStatuses(List<EarlyStatus> next) {
     return new ConversationState(
-        inbox, running, turns, recent, nextTurnId, outbox, next, pendingConfirmation);
+        inbox, running, turns, recent, nextTurnId, outbox, next, pendingConfirmation, memory);
   }
 
   ConversationState withPendingConfirmation(PendingConfirmation next) {
     return new ConversationState(
-        inbox, running, turns, recent, nextTurnId, outbox, earlyStatuses, next);
+        inbox, running, turns, recent, nextTurnId, outbox, earlyStatuses, next, memory);
+  }
+
+  ConversationState withMemory(List<String> next) {
+    return new ConversationState(
+        inbox,
+        running,
+        turns,
+        recent,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        pendingConfirmation,
+        next);
   }
 
   /** {@code reply} at the end of the outbox. */

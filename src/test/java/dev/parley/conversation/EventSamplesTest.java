@@ -122,6 +122,10 @@ class EventSamplesTest {
                 new Usage(50, 5),
                 "gpt-4o-mini"),
             AT));
+    // Added with the conversation's memory (issue 10): the whole memory after a turn changed it.
+    SAMPLES.put(
+        "MemoryChanged",
+        new ConversationEvent.MemoryChanged(List.of("Ann likes green tea", "meet on Friday"), AT));
   }
 
   private static ActorTestKit testKit;

@@ -42,7 +42,7 @@ class PluginToolsTest {
     try (var loader = loaderOf(jar)) {
       ToolRegistry registry = configured(loader);
       assertEquals(
-          List.of("current_time", "calculator", "echo"),
+          List.of("current_time", "calculator", "remember", "recall", "forget", "echo"),
           registry.specs().stream().map(ToolSpec::name).toList());
       assertEquals("{\"text\": \"hi\"}", invoke(registry, "echo", "{\"text\": \"hi\"}"));
       String refused = invoke(registry, "echo", "{}");
@@ -60,7 +60,7 @@ class PluginToolsTest {
   @Test
   void theApplicationsOwnClassLoaderHasNoPluginsInTheTests() {
     assertEquals(
-        List.of("current_time", "calculator"),
+        List.of("current_time", "calculator", "remember", "recall", "forget"),
         ToolRegistry.configured(testKit.system(), SETTINGS, Clock.systemUTC()).specs().stream()
             .map(ToolSpec::name)
             .toList());
