@@ -177,4 +177,11 @@ public sealed interface ConversationEvent extends CborSerializable {
       facts = Utf16.wellFormed(facts);
     }
   }
+
+  /**
+   * The turn {@code turnId} ran {@code clear_history}: every turn before it leaves the history the
+   * model and the chat API see (the memory and the remembered message ids stay). Stored in the same
+   * write as that turn's end (or its confirmation question), just before it.
+   */
+  record HistoryCleared(long turnId, Instant at) implements ConversationEvent {}
 }

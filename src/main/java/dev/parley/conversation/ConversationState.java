@@ -4,6 +4,7 @@ import dev.parley.CborSerializable;
 import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
 import dev.parley.conversation.ConversationEvent.ConfirmationResolved;
 import dev.parley.conversation.ConversationEvent.DeliveryStatusChanged;
+import dev.parley.conversation.ConversationEvent.HistoryCleared;
 import dev.parley.conversation.ConversationEvent.MemoryChanged;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
 import dev.parley.conversation.ConversationEvent.MessageRejected;
@@ -37,7 +38,8 @@ public record ConversationState(
     List<PendingReply> outbox,
     List<EarlyStatus> earlyStatuses,
     PendingConfirmation pendingConfirmation,
-    List<String> memory)
+    List<String> memory,
+    long clearedBefore)
     implements CborSerializable {
   static final int MAX_EARLY_STATUSES = 50;
 
@@ -90,7 +92,8 @@ public record ConversationState(
         outbox,
         earlyStatuses,
         pendingConfirmation,
-        List.of());
+        List.of(),
+        0);
   }
 
   public static ConversationState empty() {
@@ -103,7 +106,8 @@ public record ConversationState(
         List.of(),
         List.of(),
         null,
-        List.of());
+        List.of(),
+        0);
   }
 
   /** A turn is parked on a question to the user. */
@@ -233,6 +237,15 @@ public record ConversationState(
     return withMemory(e.facts());
   }
 
+  /**
+   * The turns before {@code e.turnId()} leave the window; the ids they answered stay remembered, so
+   * a redelivery of one is still a duplicate.
+   */
+  public ConversationState historyCleared(HistoryCleared e) {
+    return withTurns(turns.stream().filter(t -> t.turnId() >= e.turnId()).toList())
+        .withClearedBefore(e.turnId());
+  }
+
   public ConversationState delivered(ReplyDelivered e) {
     String status = null;
     List<EarlyStatus> remaining = new ArrayList<>();
@@ -330,12 +343,22 @@ public record ConversationState(
         outbox,
         earlyStatuses,
         pendingConfirmation,
-        memory);
+        memory,
+        clearedBefore);
   }
 
   ConversationState withRunning(RunningTurn next) {
     return new ConversationState(
-        inbox, next, turns, recent, nextTurnId, outbox, earlyStatuses, pendingConfirmation, memory);
+        inbox,
+        next,
+        turns,
+        recent,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        pendingConfirmation,
+        memory,
+        clearedBefore);
   }
 
   ConversationState withTurns(List<Turn> next) {
@@ -348,7 +371,8 @@ public record ConversationState(
         outbox,
         earlyStatuses,
         pendingConfirmation,
-        memory);
+        memory,
+        clearedBefore);
   }
 
   ConversationState withRecent(RecentMessages next) {
@@ -361,7 +385,8 @@ public record ConversationState(
         outbox,
         earlyStatuses,
         pendingConfirmation,
-        memory);
+        memory,
+        clearedBefore);
   }
 
   /** Turn ids only grow: the next one is past {@code turnId}, and never goes back. */
@@ -375,7 +400,8 @@ public record ConversationState(
         outbox,
         earlyStatuses,
         pendingConfirmation,
-        memory);
+        memory,
+        clearedBefore);
   }
 
   ConversationState withOutbox(List<PendingReply> next) {
@@ -388,17 +414,36 @@ public record ConversationState(
         next,
         earlyStatuses,
         pendingConfirmation,
-        memory);
+        memory,
+        clearedBefore);
   }
 
   ConversationState withEarlyStatuses(List<EarlyStatus> next) {
     return new ConversationState(
-        inbox, running, turns, recent, nextTurnId, outbox, next, pendingConfirmation, memory);
+        inbox,
+        running,
+        turns,
+        recent,
+        nextTurnId,
+        outbox,
+        next,
+        pendingConfirmation,
+        memory,
+        clearedBefore);
   }
 
   ConversationState withPendingConfirmation(PendingConfirmation next) {
     return new ConversationState(
-        inbox, running, turns, recent, nextTurnId, outbox, earlyStatuses, next, memory);
+        inbox,
+        running,
+        turns,
+        recent,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        next,
+        memory,
+        clearedBefore);
   }
 
   ConversationState withMemory(List<String> next) {
@@ -411,7 +456,22 @@ public record ConversationState(
         outbox,
         earlyStatuses,
         pendingConfirmation,
-        next);
+        next,
+        clearedBefore);
+  }
+
+  ConversationState withClearedBefore(long turnId) {
+    return new ConversationState(
+        inbox,
+        running,
+        turns,
+        recent,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        pendingConfirmation,
+        memory,
+        Math.max(clearedBefore, turnId));
   }
 
   /** {@code reply} at the end of the outbox. */

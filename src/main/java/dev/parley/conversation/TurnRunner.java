@@ -193,12 +193,16 @@ final class TurnRunner {
 
   /**
    * What to persist for the attempt's end ({@code end}: its completion, or its question to the
-   * user), in one write: what its tools changed first ({@code MemoryChanged}), then {@code end}.
+   * user), in one write: what its tools changed first ({@code MemoryChanged}, {@code
+   * HistoryCleared}), then {@code end}.
    */
   List<ConversationEvent> recorded(ConversationEvent end) {
     List<ConversationEvent> events = new ArrayList<>();
     if (changes != null && changes.memoryChanged()) {
       events.add(new ConversationEvent.MemoryChanged(changes.facts(), deps.clock().instant()));
+    }
+    if (changes != null && changes.historyCleared()) {
+      events.add(new ConversationEvent.HistoryCleared(attempt.turnId(), deps.clock().instant()));
     }
     events.add(end);
     return events;

@@ -105,8 +105,8 @@ public final class ToolRegistry {
   }
 
   /**
-   * A registry of the built-in tools: {@code current_time}, {@code calculator}, and the memory's
-   * {@code remember}, {@code recall} and {@code forget}.
+   * A registry of the built-in tools: {@code current_time}, {@code calculator}, the memory's {@code
+   * remember}, {@code recall} and {@code forget}, and {@code clear_history}.
    */
   public static ToolRegistry builtIn(ToolSettings settings, Clock clock) {
     return new ToolRegistry(builtInTools(clock), settings);
@@ -171,6 +171,7 @@ public final class ToolRegistry {
   private static List<Tool> builtInTools(Clock clock) {
     List<Tool> all = new ArrayList<>(List.of(new CurrentTimeTool(clock), new CalculatorTool()));
     all.addAll(MemoryTools.all());
+    all.add(new ClearHistoryTool());
     return all;
   }
 

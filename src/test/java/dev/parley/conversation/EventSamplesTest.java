@@ -126,6 +126,8 @@ class EventSamplesTest {
     SAMPLES.put(
         "MemoryChanged",
         new ConversationEvent.MemoryChanged(List.of("Ann likes green tea", "meet on Friday"), AT));
+    // Added with clear_history (issue 10): the turns before turn 9 leave the history.
+    SAMPLES.put("HistoryCleared", new ConversationEvent.HistoryCleared(9, AT));
   }
 
   private static ActorTestKit testKit;

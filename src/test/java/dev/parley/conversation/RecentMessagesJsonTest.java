@@ -67,14 +67,18 @@ class RecentMessagesJsonTest {
   }
 
   @Test
-  void aStateWithMemoryReadsBackAndASnapshotFromBeforeMemoryReadsAsEmpty() throws Exception {
+  void aStateWithMemoryReadsBackAndASnapshotFromBeforeMemoryReadsAsEmptyAndNeverCleared()
+      throws Exception {
     ConversationState state =
-        ConversationState.empty().withMemory(List.of("Ann likes tea", "meet on Friday"));
+        ConversationState.empty()
+            .withMemory(List.of("Ann likes tea", "meet on Friday"))
+            .withClearedBefore(4);
     byte[] bytes = serialization.serialize(state).get();
     assertEquals(state, serialization.deserialize(bytes, ConversationState.class).get());
 
     var tree = (com.fasterxml.jackson.databind.node.ObjectNode) cbor.readTree(bytes);
     tree.remove("memory");
+    tree.remove("clearedBefore");
     ConversationState old =
         serialization.deserialize(cbor.writeValueAsBytes(tree), ConversationState.class).get();
     assertEquals(List.of(), old.memory());
