@@ -11,6 +11,7 @@ import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
 import dev.parley.llm.ChatMessage;
 import dev.parley.llm.ChatRequest;
+import dev.parley.llm.ToolCall;
 import dev.parley.tool.ToolRegistry;
 import dev.parley.tool.ToolSettings;
 import java.nio.file.Path;
@@ -132,5 +133,52 @@ class ClearHistoryEndToEndTest {
         restarted.postJson(
             "/api/v1/conversations/" + KEY + "/messages", "{\"id\":\"m2\",\"text\":\"hello\"}");
     assertEquals("duplicate", duplicate.body().path("status").asText(), duplicate.raw());
+  }
+
+  /**
+   * One turn remembers a fact, then asks for clear_history: the fact is stored with the question
+   * (GET shows it while the turn waits), and a "no" keeps both the fact and the history.
+   */
+  @Test
+  void aFactRememberedBeforeTheQuestionIsStoredWithItAndANoKeepsTheHistory() {
+    String key = "user:api:clear-2";
+    ScriptedModel model =
+        ScriptedModel.answeringAtOnce(
+            request -> {
+              List<ChatMessage> m = request.messages();
+              String last = m.get(m.size() - 1).content();
+              if (!"tool".equals(ScriptedModel.lastRole(request))) {
+                return "keep tea then clear".equals(ScriptedModel.lastUserText(request))
+                    ? ScriptedModel.toolCalls(new ToolCall("c1", "remember", "{\"fact\": \"tea\"}"))
+                    : ScriptedModel.text("ok");
+              }
+              return last.startsWith("remembered")
+                  ? ScriptedModel.toolCalls(new ToolCall("c2", "clear_history", "{}"))
+                  : ScriptedModel.text("done: " + last);
+            });
+    TestNode node = start(TestNode.freshDataDir(), model);
+    MemoryEndToEndTest.say(node, key, "k1", "hello");
+    Reply asked =
+        node.postJson(
+            "/api/v1/conversations/" + key + "/messages",
+            "{\"id\":\"k2\",\"text\":\"keep tea then clear\"}");
+    assertEquals(202, asked.status(), asked.raw());
+    node.awaitAssert(
+        Duration.ofSeconds(10),
+        () -> {
+          JsonNode v = node.get("/api/v1/conversations/" + key).body();
+          assertEquals("awaiting-confirmation", v.path("state").asText(), v.toString());
+          return v;
+        });
+    assertEquals(List.of("tea"), MemoryEndToEndTest.memory(node, key));
+
+    Reply no = MemoryEndToEndTest.say(node, key, "k3", "no");
+    assertEquals(
+        "done: error: the user did not allow clear_history to run",
+        no.body().path("reply").path("text").asText(),
+        no.raw());
+    JsonNode view = node.get("/api/v1/conversations/" + key).body();
+    assertEquals(2, view.path("turns").size(), view.toString());
+    assertEquals(List.of("tea"), MemoryEndToEndTest.memory(node, key));
   }
 }
