@@ -59,10 +59,12 @@ final class ConfirmationFlow {
   /** The model asked for a tool that needs a yes: park the turn and ask. */
   ReplyEffect<ConversationEvent, ConversationState> park(ConfirmationRequested asked) {
     context.getLog().info("{}: turn {} waits for confirmation", key, asked.request().turnId());
+    // What the tools changed so far is stored with the question: the resumed turn starts from it.
+    List<ConversationEvent> events = runner.recorded(asked);
     runner.park();
     delivery.stopTyping();
     return effect
-        .persist(asked)
+        .persist(events)
         .thenRun(
             next -> {
               arm(next);

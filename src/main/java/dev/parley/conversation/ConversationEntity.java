@@ -13,6 +13,8 @@ import dev.parley.conversation.ConversationCommand.UpdateDeliveryStatus;
 import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
 import dev.parley.conversation.ConversationEvent.ConfirmationResolved;
 import dev.parley.conversation.ConversationEvent.DeliveryStatusChanged;
+import dev.parley.conversation.ConversationEvent.HistoryCleared;
+import dev.parley.conversation.ConversationEvent.MemoryChanged;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
 import dev.parley.conversation.ConversationEvent.MessageRejected;
 import dev.parley.conversation.ConversationEvent.NoteRecorded;
@@ -274,6 +276,8 @@ public final class ConversationEntity
                 TurnCompleted.class,
                 (state, e) -> state.completed(e, settings.turnsInState(), sends))
             .onEvent(TurnFailed.class, (state, e) -> state.failed(e, sends))
+            .onEvent(MemoryChanged.class, ConversationState::memoryChanged)
+            .onEvent(HistoryCleared.class, ConversationState::historyCleared)
             .onEvent(ReplyDelivered.class, ConversationState::delivered)
             .onEvent(ReplyAbandoned.class, ConversationState::abandoned)
             .onEvent(DeliveryStatusChanged.class, ConversationState::statusChanged)

@@ -166,4 +166,22 @@ public sealed interface ConversationEvent extends CborSerializable {
       answerMessageId = Utf16.wellFormed(answerMessageId);
     }
   }
+
+  /**
+   * A turn changed the conversation's memory (remember, forget): {@code facts} is the whole memory
+   * after the change. Stored in the same write as the turn's end (or its confirmation question),
+   * just before it, so a turn that fails or is redone leaves the memory as it was.
+   */
+  record MemoryChanged(List<String> facts, Instant at) implements ConversationEvent {
+    public MemoryChanged {
+      facts = Utf16.wellFormed(facts);
+    }
+  }
+
+  /**
+   * The turn {@code turnId} ran {@code clear_history}: every turn before it leaves the history the
+   * model and the chat API see (the memory and the remembered message ids stay). Stored in the same
+   * write as that turn's end (or its confirmation question), just before it.
+   */
+  record HistoryCleared(long turnId, Instant at) implements ConversationEvent {}
 }

@@ -19,10 +19,15 @@ final class ConversationPage {
             : state.turns();
     int from = Math.max(0, older.size() - Math.max(0, query.limit()));
     List<Turn> page = older.subList(from, older.size());
-    // Older turns may sit in the journal only when the window does not start at turn 1
-    // (turns can also be missing because they failed: then the journal read finds none).
-    long windowOldest = state.turns().isEmpty() ? 1 : state.turns().get(0).turnId();
-    boolean moreBefore = from > 0 || (windowOldest > 1 && query.beforeTurnId() != 1);
+    // Older turns may sit in the journal only when the window does not start at turn 1, or at
+    // the turn that cleared the history (turns can also be missing because they failed: then
+    // the journal read finds none).
+    long first = Math.max(1, state.clearedBefore());
+    long windowOldest = state.turns().isEmpty() ? first : state.turns().get(0).turnId();
+    boolean moreBefore =
+        from > 0
+            || (windowOldest > first
+                && (query.beforeTurnId() == 0 || query.beforeTurnId() > first));
     return new ConversationView(
         key,
         state.awaitingConfirmation()
@@ -31,6 +36,7 @@ final class ConversationPage {
         state.inbox().size(),
         page,
         moreBefore,
-        state.pendingConfirmation());
+        state.pendingConfirmation(),
+        state.memory());
   }
 }

@@ -4,6 +4,8 @@ import dev.parley.CborSerializable;
 import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
 import dev.parley.conversation.ConversationEvent.ConfirmationResolved;
 import dev.parley.conversation.ConversationEvent.DeliveryStatusChanged;
+import dev.parley.conversation.ConversationEvent.HistoryCleared;
+import dev.parley.conversation.ConversationEvent.MemoryChanged;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
 import dev.parley.conversation.ConversationEvent.MessageRejected;
 import dev.parley.conversation.ConversationEvent.NoteRecorded;
@@ -23,8 +25,9 @@ import java.util.function.UnaryOperator;
  * Everything a conversation remembers between events, immutable and bounded: the inbox of accepted
  * messages not yet answered (the head is the running turn's), the turn in progress, a window of
  * completed turns (older ones stay in the journal), the recent message ids, the outbox of replies
- * not yet confirmed by their channel, and channel statuses that arrived before the message they
- * describe was known.
+ * not yet confirmed by their channel, channel statuses that arrived before the message they
+ * describe was known, and the conversation's memory (short facts the model asked to keep, bounded
+ * by {@code parley.tool.memory}).
  */
 public record ConversationState(
     List<UserLine> inbox,
@@ -34,7 +37,9 @@ public record ConversationState(
     long nextTurnId,
     List<PendingReply> outbox,
     List<EarlyStatus> earlyStatuses,
-    PendingConfirmation pendingConfirmation)
+    PendingConfirmation pendingConfirmation,
+    List<String> memory,
+    long clearedBefore)
     implements CborSerializable {
   static final int MAX_EARLY_STATUSES = 50;
 
@@ -64,11 +69,45 @@ public record ConversationState(
     turns = List.copyOf(turns);
     outbox = outbox == null ? List.of() : List.copyOf(outbox);
     earlyStatuses = earlyStatuses == null ? List.of() : List.copyOf(earlyStatuses);
+    // Null in snapshots taken before conversations had a memory.
+    memory = memory == null ? List.of() : List.copyOf(memory);
+  }
+
+  /** As built before conversations had a memory: an empty one. */
+  public ConversationState(
+      List<UserLine> inbox,
+      RunningTurn running,
+      List<Turn> turns,
+      RecentMessages recent,
+      long nextTurnId,
+      List<PendingReply> outbox,
+      List<EarlyStatus> earlyStatuses,
+      PendingConfirmation pendingConfirmation) {
+    this(
+        inbox,
+        running,
+        turns,
+        recent,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        pendingConfirmation,
+        List.of(),
+        0);
   }
 
   public static ConversationState empty() {
     return new ConversationState(
-        List.of(), null, List.of(), RecentMessages.empty(), 1, List.of(), List.of(), null);
+        List.of(),
+        null,
+        List.of(),
+        RecentMessages.empty(),
+        1,
+        List.of(),
+        List.of(),
+        null,
+        List.of(),
+        0);
   }
 
   /** A turn is parked on a question to the user. */
@@ -193,6 +232,20 @@ public record ConversationState(
         : ended;
   }
 
+  /** The memory after a turn changed it: the whole list of facts. */
+  public ConversationState memoryChanged(MemoryChanged e) {
+    return withMemory(e.facts());
+  }
+
+  /**
+   * The turns before {@code e.turnId()} leave the window; the ids they answered stay remembered, so
+   * a redelivery of one is still a duplicate.
+   */
+  public ConversationState historyCleared(HistoryCleared e) {
+    return withTurns(turns.stream().filter(t -> t.turnId() >= e.turnId()).toList())
+        .withClearedBefore(e.turnId());
+  }
+
   public ConversationState delivered(ReplyDelivered e) {
     String status = null;
     List<EarlyStatus> remaining = new ArrayList<>();
@@ -282,22 +335,58 @@ public record ConversationState(
 
   ConversationState withInbox(List<UserLine> next) {
     return new ConversationState(
-        next, running, turns, recent, nextTurnId, outbox, earlyStatuses, pendingConfirmation);
+        next,
+        running,
+        turns,
+        recent,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        pendingConfirmation,
+        memory,
+        clearedBefore);
   }
 
   ConversationState withRunning(RunningTurn next) {
     return new ConversationState(
-        inbox, next, turns, recent, nextTurnId, outbox, earlyStatuses, pendingConfirmation);
+        inbox,
+        next,
+        turns,
+        recent,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        pendingConfirmation,
+        memory,
+        clearedBefore);
   }
 
   ConversationState withTurns(List<Turn> next) {
     return new ConversationState(
-        inbox, running, next, recent, nextTurnId, outbox, earlyStatuses, pendingConfirmation);
+        inbox,
+        running,
+        next,
+        recent,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        pendingConfirmation,
+        memory,
+        clearedBefore);
   }
 
   ConversationState withRecent(RecentMessages next) {
     return new ConversationState(
-        inbox, running, turns, next, nextTurnId, outbox, earlyStatuses, pendingConfirmation);
+        inbox,
+        running,
+        turns,
+        next,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        pendingConfirmation,
+        memory,
+        clearedBefore);
   }
 
   /** Turn ids only grow: the next one is past {@code turnId}, and never goes back. */
@@ -310,22 +399,79 @@ public record ConversationState(
         Math.max(nextTurnId, turnId + 1),
         outbox,
         earlyStatuses,
-        pendingConfirmation);
+        pendingConfirmation,
+        memory,
+        clearedBefore);
   }
 
   ConversationState withOutbox(List<PendingReply> next) {
     return new ConversationState(
-        inbox, running, turns, recent, nextTurnId, next, earlyStatuses, pendingConfirmation);
+        inbox,
+        running,
+        turns,
+        recent,
+        nextTurnId,
+        next,
+        earlyStatuses,
+        pendingConfirmation,
+        memory,
+        clearedBefore);
   }
 
   ConversationState withEarlyStatuses(List<EarlyStatus> next) {
     return new ConversationState(
-        inbox, running, turns, recent, nextTurnId, outbox, next, pendingConfirmation);
+        inbox,
+        running,
+        turns,
+        recent,
+        nextTurnId,
+        outbox,
+        next,
+        pendingConfirmation,
+        memory,
+        clearedBefore);
   }
 
   ConversationState withPendingConfirmation(PendingConfirmation next) {
     return new ConversationState(
-        inbox, running, turns, recent, nextTurnId, outbox, earlyStatuses, next);
+        inbox,
+        running,
+        turns,
+        recent,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        next,
+        memory,
+        clearedBefore);
+  }
+
+  ConversationState withMemory(List<String> next) {
+    return new ConversationState(
+        inbox,
+        running,
+        turns,
+        recent,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        pendingConfirmation,
+        next,
+        clearedBefore);
+  }
+
+  ConversationState withClearedBefore(long turnId) {
+    return new ConversationState(
+        inbox,
+        running,
+        turns,
+        recent,
+        nextTurnId,
+        outbox,
+        earlyStatuses,
+        pendingConfirmation,
+        memory,
+        Math.max(clearedBefore, turnId));
   }
 
   /** {@code reply} at the end of the outbox. */

@@ -166,7 +166,8 @@ public final class Conversations {
                             view.inbox(),
                             turns,
                             more,
-                            view.pendingConfirmation());
+                            view.pendingConfirmation(),
+                            view.memory());
                       });
             });
   }

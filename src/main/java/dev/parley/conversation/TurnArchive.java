@@ -1,5 +1,6 @@
 package dev.parley.conversation;
 
+import dev.parley.conversation.ConversationEvent.HistoryCleared;
 import dev.parley.conversation.ConversationEvent.ReplyAbandoned;
 import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
@@ -15,7 +16,8 @@ import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQu
 /**
  * Reads completed turns that have left an entity's in-memory window straight from the journal (a
  * read-side query; the entity is not involved). Each call scans the conversation's events from the
- * start, holding no more than one page: fine for paging back now and then, not for a hot path.
+ * start, holding no more than one page: fine for paging back now and then, not for a hot path. A
+ * {@code HistoryCleared} drops the turns before it, as the entity does.
  */
 public final class TurnArchive {
   private final ActorSystem<?> system;
@@ -63,6 +65,9 @@ public final class TurnArchive {
         if (byReply.size() > limit) {
           byReply.remove(byReply.keySet().iterator().next());
         }
+      } else if (event instanceof HistoryCleared) {
+        // Every turn stored so far came before the one that cleared the history.
+        byReply.clear();
       } else if (event instanceof ReplyDelivered d) {
         byReply.computeIfPresent(
             d.replyId(), (id, t) -> t.withDelivery(Turn.DELIVERED, d.channelMessageIds(), null));

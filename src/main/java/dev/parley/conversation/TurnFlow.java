@@ -120,8 +120,14 @@ final class TurnFlow {
     return failed == null ? effect.noReply() : endTurn(failed);
   }
 
+  /**
+   * Persists the turn's end; a completed turn's tool changes (memory) go in the same write, just
+   * before it, and a failed turn's are dropped.
+   */
   private ReplyEffect<ConversationEvent, ConversationState> endTurn(ConversationEvent end) {
-    return effect.persist(end).thenRun(next -> ended(next, end)).thenNoReply();
+    List<ConversationEvent> events =
+        end instanceof TurnCompleted ? runner.recorded(end) : List.of(end);
+    return effect.persist(events).thenRun(next -> ended(next, end)).thenNoReply();
   }
 
   /** The turn's end is stored: report it, answer its waiters, send its reply, look for work. */

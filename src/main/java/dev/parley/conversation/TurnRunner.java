@@ -14,6 +14,7 @@ import dev.parley.llm.ModelException;
 import dev.parley.llm.ToolCall;
 import dev.parley.text.Utf16;
 import dev.parley.tool.ToolContext;
+import dev.parley.tool.TurnChanges;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ final class TurnRunner {
   private final ConversationSettings settings;
   private final HistoryWindow window;
   private TurnAttempt attempt;
+  // What the attempt's built-in tools changed (memory, cleared history); stored with its end.
+  private TurnChanges changes;
   private Instant startedAt;
 
   TurnRunner(
@@ -110,12 +113,13 @@ final class TurnRunner {
     List<UserLine> user =
         state.inbox().stream().filter(line -> running.messageIds().contains(line.id())).toList();
     startedAt = deps.clock().instant();
+    changes = new TurnChanges(state.memory(), deps.tools().memoryLimits());
     attempt =
         TurnAttempt.start(
             running.turnId(),
             running.attempt(),
             user,
-            window.prompt(settings.systemPrompt(), state.turns(), user));
+            window.prompt(systemPrompt(state), state.turns(), user));
     context
         .getLog()
         .debug("{}: turn {} attempt {} starts", key, running.turnId(), running.attempt());
@@ -187,6 +191,41 @@ final class TurnRunner {
         attempt.model());
   }
 
+  /**
+   * What to persist for the attempt's end ({@code end}: its completion, or its question to the
+   * user), in one write: what its tools changed first ({@code MemoryChanged}, {@code
+   * HistoryCleared}), then {@code end}.
+   */
+  List<ConversationEvent> recorded(ConversationEvent end) {
+    List<ConversationEvent> events = new ArrayList<>();
+    if (changes != null && changes.memoryChanged()) {
+      events.add(new ConversationEvent.MemoryChanged(changes.facts(), deps.clock().instant()));
+    }
+    if (changes != null && changes.historyCleared()) {
+      events.add(new ConversationEvent.HistoryCleared(attempt.turnId(), deps.clock().instant()));
+    }
+    events.add(end);
+    return events;
+  }
+
+  /**
+   * The configured system prompt, then the conversation's memory when it holds any facts: the model
+   * sees them in every turn.
+   */
+  String systemPrompt(ConversationState state) {
+    String base = settings.systemPrompt();
+    if (state.memory().isEmpty()) {
+      return base;
+    }
+    StringBuilder out = new StringBuilder();
+    if (base != null && !base.isBlank()) {
+      out.append(base).append("\n\n");
+    }
+    out.append("Facts remembered in this conversation:");
+    state.memory().forEach(fact -> out.append("\n- ").append(fact));
+    return out.toString();
+  }
+
   /** The turn waits for the user: nothing in flight, no watchdog (the question has a timeout). */
   void park() {
     abandon();
@@ -204,7 +243,7 @@ final class TurnRunner {
       user.add(answer);
     }
     List<ChatMessage> prompt =
-        new ArrayList<>(window.prompt(settings.systemPrompt(), state.turns(), parked.user()));
+        new ArrayList<>(window.prompt(systemPrompt(state), state.turns(), parked.user()));
     prompt.addAll(HistoryWindow.rounds(parked.calls()));
     List<ToolCall> requested =
         parked.requested().stream()
@@ -212,6 +251,7 @@ final class TurnRunner {
             .toList();
     prompt.add(ChatMessage.assistant(parked.assistantText(), requested));
     startedAt = deps.clock().instant();
+    changes = new TurnChanges(state.memory(), deps.tools().memoryLimits());
     attempt =
         new TurnAttempt(
             parked.turnId(),
@@ -278,6 +318,7 @@ final class TurnRunner {
   /** Drop the attempt; whatever it still waits for will be ignored when it arrives. */
   void abandon() {
     attempt = null;
+    changes = null;
     timers.cancel(TimerKey.TURN_WATCHDOG);
   }
 
@@ -339,6 +380,7 @@ final class TurnRunner {
     long turnId = attempt.turnId();
     int nr = attempt.attempt();
     int round = attempt.modelCalls();
+    TurnChanges turnChanges = changes;
     CompletionStage<List<String>> all =
         ToolRound.run(
             calls.size(),
@@ -350,7 +392,7 @@ final class TurnRunner {
               // numbers them itself).
               String idempotencyKey = key + "/" + turnId + "/" + round + "/" + index;
               ToolContext toolContext =
-                  new ToolContext(key, idempotencyKey, deps.blockingExecutor());
+                  new ToolContext(key, idempotencyKey, deps.blockingExecutor(), turnChanges);
               return deps.tools().invoke(calls.get(index), toolContext);
             });
     context.pipeToSelf(

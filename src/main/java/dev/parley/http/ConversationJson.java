@@ -39,6 +39,8 @@ final class ConversationJson {
       // Answer with the buttons on Telegram and WhatsApp, or by posting "yes" or "no".
       p.put("answer", "post \"yes\" or \"no\" as a message");
     }
+    ArrayNode memory = root.putArray("memory");
+    view.memory().forEach(memory::add);
     return root;
   }
 

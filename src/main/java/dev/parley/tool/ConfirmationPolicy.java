@@ -9,10 +9,15 @@ import java.util.Set;
  * {@code "github__*"}), and those a {@link ToolPolicies policy} sets {@code require-confirmation =
  * true} for. A policy's {@code false} for a more specific key exempts a tool from a list pattern
  * ({@code require-confirmation = ["shop__*"]} with {@code policy.shop__status.require-confirmation
- * = false}). The built-in tools are harmless and need none; a deployment that adds a tool with side
- * effects (sending mail, paying, deleting) lists it.
+ * = false}). Of the built-in tools only {@code clear_history} needs a yes by default ({@link
+ * #NEEDED_BY_DEFAULT}): neither the list nor a policy has to name it, and a policy's {@code
+ * require-confirmation = false} for it (or for a pattern matching it) lets it run without asking. A
+ * deployment that adds a tool with side effects (sending mail, paying, deleting) lists it.
  */
 public record ConfirmationPolicy(Set<String> toolsNeedingConfirmation, ToolPolicies policies) {
+  /** The tools that ask unless a policy says otherwise: those whose effect cannot be undone. */
+  public static final Set<String> NEEDED_BY_DEFAULT = Set.of(ClearHistoryTool.NAME);
+
   public ConfirmationPolicy {
     toolsNeedingConfirmation = Set.copyOf(toolsNeedingConfirmation);
   }
@@ -36,7 +41,8 @@ public record ConfirmationPolicy(Set<String> toolsNeedingConfirmation, ToolPolic
         .requireConfirmation(toolName)
         .orElseGet(
             () ->
-                toolsNeedingConfirmation.stream()
-                    .anyMatch(name -> ToolPolicies.regex(name).matcher(toolName).matches()));
+                NEEDED_BY_DEFAULT.contains(toolName)
+                    || toolsNeedingConfirmation.stream()
+                        .anyMatch(name -> ToolPolicies.regex(name).matcher(toolName).matches()));
   }
 }

@@ -104,7 +104,10 @@ public final class ToolRegistry {
     return new ToolRegistry(this, listener);
   }
 
-  /** A registry of the built-in tools: {@code current_time} and {@code calculator}. */
+  /**
+   * A registry of the built-in tools: {@code current_time}, {@code calculator}, the memory's {@code
+   * remember}, {@code recall} and {@code forget}, and {@code clear_history}.
+   */
   public static ToolRegistry builtIn(ToolSettings settings, Clock clock) {
     return new ToolRegistry(builtInTools(clock), settings);
   }
@@ -166,7 +169,15 @@ public final class ToolRegistry {
   }
 
   private static List<Tool> builtInTools(Clock clock) {
-    return List.of(new CurrentTimeTool(clock), new CalculatorTool());
+    List<Tool> all = new ArrayList<>(List.of(new CurrentTimeTool(clock), new CalculatorTool()));
+    all.addAll(MemoryTools.all());
+    all.add(new ClearHistoryTool());
+    return all;
+  }
+
+  /** How much a conversation's memory holds: the turn runner's {@link TurnChanges} keep to it. */
+  public MemoryLimits memoryLimits() {
+    return settings.memory();
   }
 
   /** The tools as the model sees them, in registration order. */

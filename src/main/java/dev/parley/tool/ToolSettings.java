@@ -8,16 +8,26 @@ import java.util.List;
 
 /**
  * Settings of the tool package, read once at start-up from {@code parley.tool}: the defaults, the
- * per-tool {@link ToolPolicies} that override them, the configured HTTP tools and MCP servers. Both
- * defaults are positive: a zero timeout would fail every call and a zero budget would cut every
- * result.
+ * per-tool {@link ToolPolicies} that override them, the configured HTTP tools and MCP servers, and
+ * the limits of a conversation's memory ({@link MemoryLimits}). Both defaults are positive: a zero
+ * timeout would fail every call and a zero budget would cut every result.
  */
 public record ToolSettings(
     Duration callTimeout,
     int maxResultChars,
     ToolPolicies policies,
     List<HttpToolSettings> httpTools,
-    List<McpServerSettings> mcpServers) {
+    List<McpServerSettings> mcpServers,
+    MemoryLimits memory) {
+
+  public ToolSettings(
+      Duration callTimeout,
+      int maxResultChars,
+      ToolPolicies policies,
+      List<HttpToolSettings> httpTools,
+      List<McpServerSettings> mcpServers) {
+    this(callTimeout, maxResultChars, policies, httpTools, mcpServers, MemoryLimits.DEFAULT);
+  }
 
   public ToolSettings(Duration callTimeout, int maxResultChars) {
     this(callTimeout, maxResultChars, ToolPolicies.none(), List.of());
@@ -34,6 +44,7 @@ public record ToolSettings(
   public ToolSettings {
     httpTools = List.copyOf(httpTools);
     mcpServers = List.copyOf(mcpServers);
+    memory = memory == null ? MemoryLimits.DEFAULT : memory;
     if (callTimeout == null || callTimeout.isZero() || callTimeout.isNegative()) {
       throw new IllegalArgumentException(
           "parley.tool.call-timeout must be positive, was " + callTimeout);
@@ -52,7 +63,8 @@ public record ToolSettings(
         tool.getInt("max-result-chars"),
         ToolPolicies.from(config),
         checked(HttpToolSettings.allFrom(config)),
-        McpServerSettings.allFrom(config));
+        McpServerSettings.allFrom(config),
+        MemoryLimits.from(config));
   }
 
   /** HTTP tools whose schema the validator can use, checked now rather than at the first call. */

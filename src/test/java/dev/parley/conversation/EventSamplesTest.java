@@ -122,6 +122,12 @@ class EventSamplesTest {
                 new Usage(50, 5),
                 "gpt-4o-mini"),
             AT));
+    // Added with the conversation's memory (issue 10): the whole memory after a turn changed it.
+    SAMPLES.put(
+        "MemoryChanged",
+        new ConversationEvent.MemoryChanged(List.of("Ann likes green tea", "meet on Friday"), AT));
+    // Added with clear_history (issue 10): the turns before turn 9 leave the history.
+    SAMPLES.put("HistoryCleared", new ConversationEvent.HistoryCleared(9, AT));
   }
 
   private static ActorTestKit testKit;

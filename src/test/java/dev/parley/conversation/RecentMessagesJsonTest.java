@@ -67,6 +67,25 @@ class RecentMessagesJsonTest {
   }
 
   @Test
+  void aStateWithMemoryReadsBackAndASnapshotFromBeforeMemoryReadsAsEmptyAndNeverCleared()
+      throws Exception {
+    ConversationState state =
+        ConversationState.empty()
+            .withMemory(List.of("Ann likes tea", "meet on Friday"))
+            .withClearedBefore(4);
+    byte[] bytes = serialization.serialize(state).get();
+    assertEquals(state, serialization.deserialize(bytes, ConversationState.class).get());
+
+    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) cbor.readTree(bytes);
+    tree.remove("memory");
+    tree.remove("clearedBefore");
+    ConversationState old =
+        serialization.deserialize(cbor.writeValueAsBytes(tree), ConversationState.class).get();
+    assertEquals(List.of(), old.memory());
+    assertEquals(ConversationState.empty(), old);
+  }
+
+  @Test
   void columnsAreSmallerThanOneObjectPerId() throws Exception {
     DedupeLimits limits = new DedupeLimits(1000, Duration.ofDays(7), 1000);
     RecentMessages recent = RecentMessages.empty();

@@ -42,7 +42,14 @@ class PluginToolsTest {
     try (var loader = loaderOf(jar)) {
       ToolRegistry registry = configured(loader);
       assertEquals(
-          List.of("current_time", "calculator", "echo"),
+          List.of(
+              "current_time",
+              "calculator",
+              "remember",
+              "recall",
+              "forget",
+              "clear_history",
+              "echo"),
           registry.specs().stream().map(ToolSpec::name).toList());
       assertEquals("{\"text\": \"hi\"}", invoke(registry, "echo", "{\"text\": \"hi\"}"));
       String refused = invoke(registry, "echo", "{}");
@@ -60,7 +67,7 @@ class PluginToolsTest {
   @Test
   void theApplicationsOwnClassLoaderHasNoPluginsInTheTests() {
     assertEquals(
-        List.of("current_time", "calculator"),
+        List.of("current_time", "calculator", "remember", "recall", "forget", "clear_history"),
         ToolRegistry.configured(testKit.system(), SETTINGS, Clock.systemUTC()).specs().stream()
             .map(ToolSpec::name)
             .toList());

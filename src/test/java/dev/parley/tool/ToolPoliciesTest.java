@@ -70,6 +70,26 @@ class ToolPoliciesTest {
   }
 
   @Test
+  void clearHistoryAsksByDefaultUnlessAPolicySaysOtherwise() {
+    assertTrue(ConfirmationPolicy.none().needsConfirmation("clear_history"));
+    assertTrue(
+        ConfirmationPolicy.from(ConfigFactory.parseString(POLICIES))
+            .needsConfirmation("clear_history"));
+    String exempt =
+        "parley.tool.require-confirmation = []\n"
+            + "parley.tool.policy.clear_history.require-confirmation = false";
+    assertFalse(
+        ConfirmationPolicy.from(ConfigFactory.parseString(exempt))
+            .needsConfirmation("clear_history"));
+    String everything =
+        "parley.tool.require-confirmation = []\n"
+            + "parley.tool.policy.\"*\".require-confirmation = false";
+    assertFalse(
+        ConfirmationPolicy.from(ConfigFactory.parseString(everything))
+            .needsConfirmation("clear_history"));
+  }
+
+  @Test
   void theRegistryCutsAndTimesEachToolByItsPolicy() throws Exception {
     var settings =
         ToolSettings.from(

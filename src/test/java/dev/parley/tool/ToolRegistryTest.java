@@ -295,7 +295,7 @@ class ToolRegistryTest {
     Clock clock = Clock.fixed(Instant.parse("2026-11-27T07:15:00Z"), ZoneOffset.UTC);
     var registry = ToolRegistry.builtIn(SETTINGS, clock);
     assertEquals(
-        List.of("current_time", "calculator"),
+        List.of("current_time", "calculator", "remember", "recall", "forget", "clear_history"),
         registry.specs().stream().map(ToolSpec::name).toList());
     assertEquals("2026-11-27T07:15:00Z[UTC]", invoke(registry, "current_time", "{}"));
     assertEquals("7", invoke(registry, "calculator", "{\"expression\": \"1 + 2 * 3\"}"));
