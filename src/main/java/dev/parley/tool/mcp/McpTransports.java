@@ -1,0 +1,63 @@
+package dev.parley.tool.mcp;
+
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import java.io.File;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * The SDK transport for one connection attempt to a server: a fresh stdio transport (which starts
+ * the server's program) or a Streamable HTTP one that sends the configured headers on every
+ * request. A transport is never reused: each reconnect builds a new one.
+ */
+final class McpTransports {
+  private static final McpJsonMapper MAPPER = new JacksonMcpJsonMapper(McpServers.JSON);
+
+  private McpTransports() {}
+
+  static McpClientTransport create(McpServerSettings server) {
+    return server.url().isPresent()
+        ? http(server.url().get(), server.headers())
+        : new Stdio(server);
+  }
+
+  private static McpClientTransport http(URI url, Map<String, String> headers) {
+    String base = url.getScheme() + "://" + url.getRawAuthority();
+    String endpoint =
+        (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+            + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+    return HttpClientStreamableHttpTransport.builder(base)
+        .endpoint(endpoint)
+        .jsonMapper(MAPPER)
+        .httpRequestCustomizer(
+            (request, method, uri, body, context) -> headers.forEach(request::setHeader))
+        .build();
+  }
+
+  /** The SDK's stdio transport, started in the server's {@code cwd} when it sets one. */
+  static final class Stdio extends StdioClientTransport {
+    private final McpServerSettings server;
+
+    Stdio(McpServerSettings server) {
+      super(
+          ServerParameters.builder(server.command().get(0))
+              .args(server.command().subList(1, server.command().size()))
+              .env(server.env())
+              .build(),
+          MAPPER);
+      this.server = server;
+    }
+
+    @Override
+    protected ProcessBuilder getProcessBuilder() {
+      ProcessBuilder builder = new ProcessBuilder();
+      server.cwd().ifPresent(cwd -> builder.directory(new File(cwd)));
+      return builder;
+    }
+  }
+}
