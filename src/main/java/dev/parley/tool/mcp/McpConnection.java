@@ -90,6 +90,9 @@ final class McpConnection {
             .toolsChangeConsumer(listed -> Mono.fromRunnable(() -> relisted(self.get(), listed)))
             .build();
     self.set(client);
+    if (transport instanceof McpTransports.Stdio stdio) {
+      stdio.onExit(() -> exited(client));
+    }
     // Starting a stdio server's program may block briefly: on the elastic scheduler.
     return Mono.defer(client::initialize)
         .subscribeOn(Schedulers.boundedElastic())
@@ -125,8 +128,8 @@ final class McpConnection {
     offer(listed);
     live.set(client);
     changed.run();
-    if (transport instanceof McpTransports.Stdio stdio) {
-      watch(stdio, client);
+    if (transport instanceof McpTransports.Stdio stdio && stdio.exited()) {
+      lost(client, "exited"); // before it was watched as live
     }
   }
 
@@ -230,23 +233,15 @@ final class McpConnection {
   }
 
   /**
-   * Waits on a thread of its own (never an actor's or a caller's) for the server's program to exit,
-   * then treats the server as lost.
+   * The program behind {@code client} exited: the server is lost if it was up; during the
+   * handshake, closing the client ends the attempt now rather than at its timeout.
    */
-  private void watch(McpTransports.Stdio transport, McpAsyncClient client) {
-    Thread watcher =
-        new Thread(
-            () -> {
-              try {
-                transport.awaitForExit();
-              } catch (RuntimeException e) {
-                // Interrupted or never started: treated as gone.
-              }
-              lost(client, "exited");
-            },
-            "parley-mcp-" + server.name());
-    watcher.setDaemon(true);
-    watcher.start();
+  private void exited(McpAsyncClient client) {
+    if (live.get() == client) {
+      lost(client, "exited");
+    } else {
+      close(client);
+    }
   }
 
   /** Stops reconnecting and closes the client, which ends a stdio server's program. */

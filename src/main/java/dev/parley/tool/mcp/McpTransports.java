@@ -6,9 +6,12 @@ import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.File;
 import java.net.URI;
 import java.util.Map;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
 
 /**
  * The SDK transport for one connection attempt to a server: a fresh stdio transport (which starts
@@ -39,9 +42,16 @@ final class McpTransports {
         .build();
   }
 
-  /** The SDK's stdio transport, started in the server's {@code cwd} when it sets one. */
+  /**
+   * The SDK's stdio transport, started in the server's {@code cwd} when it sets one, that tells
+   * {@code onExit} when its program has exited (also during the first handshake, which the SDK
+   * would otherwise wait out to its timeout). The wait runs on a daemon thread of its own, never an
+   * actor's or a caller's.
+   */
   static final class Stdio extends StdioClientTransport {
     private final McpServerSettings server;
+    private volatile Runnable onExit = () -> {};
+    private volatile boolean exited;
 
     Stdio(McpServerSettings server) {
       super(
@@ -51,6 +61,39 @@ final class McpTransports {
               .build(),
           MAPPER);
       this.server = server;
+    }
+
+    /** Whether the program has exited. */
+    boolean exited() {
+      return exited;
+    }
+
+    /** Set before the transport connects. */
+    void onExit(Runnable onExit) {
+      this.onExit = onExit;
+    }
+
+    @Override
+    public Mono<Void> connect(
+        Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+      return super.connect(handler).doOnSuccess(started -> watch());
+    }
+
+    private void watch() {
+      Thread watcher =
+          new Thread(
+              () -> {
+                try {
+                  awaitForExit();
+                } catch (RuntimeException e) {
+                  // Interrupted or never started: treated as gone.
+                }
+                exited = true;
+                onExit.run();
+              },
+              "parley-mcp-" + server.name());
+      watcher.setDaemon(true);
+      watcher.start();
     }
 
     @Override
