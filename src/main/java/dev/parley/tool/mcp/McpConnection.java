@@ -169,10 +169,7 @@ final class McpConnection {
     }
     tools = List.copyOf(offered);
     log.info(
-        "MCP server {} is up and offers {} of its {} tools",
-        server.name(),
-        offered.size(),
-        listed.size());
+        "MCP server {} offers {} of its {} tools", server.name(), offered.size(), listed.size());
   }
 
   private void failed(McpAsyncClient client, Throwable error) {
