@@ -80,15 +80,23 @@ final class McpConnection {
     if (closing) {
       return CompletableFuture.completedFuture(null);
     }
-    McpClientTransport transport = McpTransports.create(server);
+    McpClientTransport transport;
     AtomicReference<McpAsyncClient> self = new AtomicReference<>();
-    McpAsyncClient client =
-        McpClient.async(transport)
-            .requestTimeout(timeout)
-            .initializationTimeout(timeout)
-            .clientInfo(new McpSchema.Implementation("parley", "1"))
-            .toolsChangeConsumer(listed -> Mono.fromRunnable(() -> relisted(self.get(), listed)))
-            .build();
+    McpAsyncClient client;
+    try {
+      transport = McpTransports.create(server);
+      client =
+          McpClient.async(transport)
+              .requestTimeout(timeout)
+              .initializationTimeout(timeout)
+              .clientInfo(new McpSchema.Implementation("parley", "1"))
+              .toolsChangeConsumer(listed -> Mono.fromRunnable(() -> relisted(self.get(), listed)))
+              .build();
+    } catch (RuntimeException e) {
+      // The settings themselves are unusable (the SDK refused them): no retry can help.
+      log.warn("MCP server {} cannot be used: {}", server.name(), McpServers.reason(e));
+      return CompletableFuture.completedFuture(null);
+    }
     self.set(client);
     if (transport instanceof McpTransports.Stdio stdio) {
       stdio.onExit(() -> exited(client));
