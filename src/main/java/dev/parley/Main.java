@@ -1,5 +1,7 @@
 package dev.parley;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.parley.channel.telegram.TelegramHealth;
@@ -107,6 +109,7 @@ public final class Main {
     TelegramHealth telegramHealth = new TelegramHealth();
     WhatsAppHealth whatsAppHealth = new WhatsAppHealth();
     reportReadinessDetail(system, settings, storage, telegramHealth, whatsAppHealth);
+    reportToolServers(system, deps, metrics);
     CompletionStage<?> schema = storage.applySchema();
     return management
         .thenCompose(bound -> schema)
@@ -151,6 +154,28 @@ public final class Main {
         () ->
             CompletableFuture.completedFuture(
                 whatsAppOn ? whatsAppHealth.toJson() : WhatsAppHealth.notConfigured()));
+  }
+
+  /**
+   * The MCP servers, up or down, in /ready's detail ({@code "mcpServers": {"files": "up"}}) and as
+   * {@code parley_mcp_server_up}; only when some are configured. Never part of the verdict: a tool
+   * server that is down leaves the node able to chat.
+   */
+  private static void reportToolServers(ActorSystem<?> system, Deps deps, Metrics metrics) {
+    if (deps.tools().toolServers().isEmpty()) {
+      return;
+    }
+    metrics.mcpServers(deps.tools()::toolServers);
+    ReadinessDetail.get(system)
+        .register(
+            "mcpServers",
+            () -> {
+              ObjectNode servers = JsonNodeFactory.instance.objectNode();
+              deps.tools()
+                  .toolServers()
+                  .forEach((name, up) -> servers.put(name, up ? "up" : "down"));
+              return CompletableFuture.completedFuture(servers);
+            });
   }
 
   /** Without seed nodes or discovery, the node forms a cluster of its own (H2 only). */

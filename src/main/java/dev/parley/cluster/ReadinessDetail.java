@@ -20,11 +20,12 @@ import org.apache.pekko.actor.ExtensionIdProvider;
 
 /**
  * What {@code /ready} reports next to its verdict: one JSON object per registered part (database,
- * telegram, whatsapp). Informational only: nothing here is a readiness check, so a part that is
- * down never makes a node unready (the database is shared by every pod; a Service without ready
- * pods could not even answer the channels with the {@code Retry-After} they need). Parts must
- * answer quickly from what they already know, hold no secret, and a part that fails shows as {@code
- * {"error": "<class>"}} instead of failing the whole answer.
+ * telegram, whatsapp, and mcpServers when MCP servers are configured). Informational only: nothing
+ * here is a readiness check, so a part that is down never makes a node unready (the database is
+ * shared by every pod; a Service without ready pods could not even answer the channels with the
+ * {@code Retry-After} they need). Parts must answer quickly from what they already know, hold no
+ * secret, and a part that fails shows as {@code {"error": "<class>"}} instead of failing the whole
+ * answer.
  */
 public final class ReadinessDetail implements Extension {
   private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -25,8 +25,9 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
  * "not ready" reads as what it is, a temporary unavailability, for probes and load balancers alike.
  *
  * <p>{@code /ready} answers JSON: {@code {"status": "ready" | "not-ready", "reason"?, "detail":
- * {...}}}. The detail ({@link ReadinessDetail}: database, Telegram, WhatsApp) is only reported; it
- * never decides the status code, which the checks alone do. {@code /alive} stays plain text.
+ * {...}}}. The detail ({@link ReadinessDetail}: database, Telegram, WhatsApp, MCP servers) is only
+ * reported; it never decides the status code, which the checks alone do. {@code /alive} stays plain
+ * text.
  */
 public final class HealthRoutes implements ManagementRouteProvider {
   private final HealthChecks checks;

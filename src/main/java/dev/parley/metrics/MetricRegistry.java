@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,6 +48,19 @@ public final class MetricRegistry {
         .name(name)
         .help(help)
         .callback(callback -> callback.call(value.getAsDouble()))
+        .register(prometheus);
+  }
+
+  /**
+   * A value per value of the one label {@code label}, read from {@code values} at each scrape; a
+   * label value that is absent at a scrape has no series in it.
+   */
+  void gauge(String name, String help, String label, Supplier<Map<String, Double>> values) {
+    GaugeWithCallback.builder()
+        .name(name)
+        .help(help)
+        .labelNames(label)
+        .callback(callback -> values.get().forEach((value, v) -> callback.call(v, value)))
         .register(prometheus);
   }
 

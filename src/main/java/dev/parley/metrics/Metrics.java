@@ -3,9 +3,12 @@ package dev.parley.metrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The metrics a Parley node publishes on {@code /metrics}, with stable names (all {@code parley_};
@@ -168,6 +171,23 @@ public final class Metrics implements ConversationMetrics {
         "parley_webhook_unverified_bytes",
         "Bytes of webhook bodies this node holds before their signature is checked.",
         held::getAsLong);
+  }
+
+  /**
+   * Publishes {@code parley_mcp_server_up}: 1 for each MCP server (by its configured name) that is
+   * connected, 0 for one that is down; the supplier answers from what the clients know, at once.
+   */
+  public void mcpServers(Supplier<Map<String, Boolean>> up) {
+    registry.gauge(
+        "parley_mcp_server_up",
+        "Whether each configured MCP server is connected (1) or down and being reconnected (0),"
+            + " by server name.",
+        "server",
+        () -> {
+          Map<String, Double> values = new LinkedHashMap<>();
+          up.get().forEach((server, isUp) -> values.put(server, isUp ? 1.0 : 0.0));
+          return values;
+        });
   }
 
   public void modelAnswered(Duration took) {

@@ -19,7 +19,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -35,73 +36,78 @@ import org.slf4j.LoggerFactory;
 public final class ToolRegistry {
   private static final Logger log = LoggerFactory.getLogger(ToolRegistry.class);
 
-  // The function-name rule of the OpenAI-compatible APIs: a name outside it makes the model
-  // server reject every request, so it is refused at start-up instead.
-  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
-
   // Failure messages are for the model, not for debugging: a stack-trace-sized message would
   // only crowd the prompt.
   static final int MAX_ERROR_MESSAGE_CHARS = 300;
 
-  private final Map<String, Tool> tools;
-  private final Map<String, ArgumentSchema> schemas;
-  private final List<ToolSpec> specs;
+  private final ToolCatalog fixed;
+  private final Supplier<List<Tool>> changing;
+  // The fixed tools plus the changing ones last seen, shared with the observedBy copies; rebuilt
+  // when the supplier hands out another list (compared by identity, so unchanged lists cost
+  // nothing). Two threads may rebuild at once: both build the same thing, either one wins.
+  private final AtomicReference<ToolCatalog> current;
   private final ToolSettings settings;
   private final ToolCallListener listener;
+  private final Supplier<Map<String, Boolean>> servers;
 
   /**
    * @throws IllegalArgumentException when two tools share a name, a name is not a valid function
    *     name, or a schema is not a JSON object text or no JSON Schema the validator can use
    */
   public ToolRegistry(List<Tool> tools, ToolSettings settings) {
-    this.settings = settings;
-    Map<String, Tool> byName = new LinkedHashMap<>();
-    Map<String, ArgumentSchema> schemaByName = new LinkedHashMap<>();
-    List<ToolSpec> specList = new ArrayList<>();
-    for (Tool tool : List.copyOf(tools)) {
-      String name = tool.name();
-      if (name == null || !NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException(
-            "tool name \"" + name + "\" must be 1 to 64 of a-z, A-Z, 0-9, _ and -");
-      }
-      if (byName.putIfAbsent(name, tool) != null) {
-        throw new IllegalArgumentException(
-            "two tools are named \""
-                + name
-                + "\": "
-                + byName.get(name).getClass().getName()
-                + " and "
-                + tool.getClass().getName());
-      }
-      var schema = ToolArguments.schemaObject(tool.parametersSchema());
-      if (schema == null) {
-        throw new IllegalArgumentException(
-            "tool \"" + name + "\" has a parameters schema that is not a JSON object");
-      }
-      try {
-        schemaByName.put(name, ArgumentSchema.compile(schema));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("tool \"" + name + "\": " + e.getMessage(), e);
-      }
-      specList.add(new ToolSpec(name, tool.description(), tool.parametersSchema()));
-    }
-    this.tools = Map.copyOf(byName);
-    this.schemas = Map.copyOf(schemaByName);
-    this.specs = List.copyOf(specList);
-    this.listener = ToolCallListener.NONE;
+    this(tools, settings, List::of);
   }
 
-  private ToolRegistry(ToolRegistry tools, ToolCallListener listener) {
-    this.tools = tools.tools;
-    this.schemas = tools.schemas;
-    this.specs = tools.specs;
+  /**
+   * {@code tools}, plus the tools {@code changing} supplies at each use: a list that may change at
+   * run time (an MCP server's), replaced as a whole and never modified in place. Those are checked
+   * like the others, but one that is unusable or takes a taken name is left out with a WARN line
+   * instead of failing.
+   *
+   * @throws IllegalArgumentException as {@link #ToolRegistry(List, ToolSettings)}
+   */
+  public ToolRegistry(List<Tool> tools, ToolSettings settings, Supplier<List<Tool>> changing) {
+    this.settings = settings;
+    this.fixed = ToolCatalog.of(tools);
+    this.changing = Objects.requireNonNull(changing, "changing");
+    this.current = new AtomicReference<>(fixed);
+    this.listener = ToolCallListener.NONE;
+    this.servers = Map::of;
+  }
+
+  private ToolRegistry(
+      ToolRegistry tools, ToolCallListener listener, Supplier<Map<String, Boolean>> servers) {
+    this.fixed = tools.fixed;
+    this.changing = tools.changing;
+    this.current = tools.current;
     this.settings = tools.settings;
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.servers = servers;
+  }
+
+  /**
+   * Whether each tool server (MCP server) is up now, by its configured name, in name order; empty
+   * when none is configured. Answers at once from what the clients know.
+   */
+  public Map<String, Boolean> toolServers() {
+    return servers.get();
+  }
+
+  /** The tools as they are now: the fixed ones and the changing ones of this moment. */
+  private ToolCatalog catalog() {
+    List<Tool> now = changing.get();
+    ToolCatalog seen = current.get();
+    if (seen.changing == now || (now.isEmpty() && seen == fixed)) {
+      return seen;
+    }
+    ToolCatalog next = fixed.with(now);
+    current.set(next);
+    return next;
   }
 
   /** The same tools, with {@code listener} told how each call ended. */
   public ToolRegistry observedBy(ToolCallListener listener) {
-    return new ToolRegistry(this, listener);
+    return new ToolRegistry(this, listener, servers);
   }
 
   /**
@@ -115,7 +121,8 @@ public final class ToolRegistry {
   /**
    * The node's tools: the built-in ones, the HTTP tools of {@code settings}, then the plug-in tools
    * on the application's classpath ({@link PluginTools}), then the tools of the MCP servers of
-   * {@code settings} ({@link McpServers}, started here and closed when {@code system} shuts down).
+   * {@code settings} ({@link McpServers}, started here and closed when {@code system} shuts down):
+   * those change at run time, as servers come and go and change their lists.
    *
    * @throws IllegalArgumentException when a configured tool is unusable (see the constructor), or a
    *     plug-in cannot be loaded, is unusable, or takes a name another tool has
@@ -148,24 +155,22 @@ public final class ToolRegistry {
       }
     }
     pluginTools.forEach(plugin -> all.add(PluginTools.labelled(plugin)));
-    if (!settings.mcpServers().isEmpty()) {
-      McpServers mcp = McpServers.start(settings.mcpServers());
-      CoordinatedShutdown.get(system)
-          .addTask(
-              CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-              "parley-mcp-servers",
-              () -> mcp.close().thenApply(closed -> Done.getInstance()));
-      for (Tool tool : mcp.tools()) {
-        String other = takenBy.putIfAbsent(tool.name(), "the tool " + tool.getClass().getName());
-        if (other != null) {
-          mcp.close();
-          throw new IllegalArgumentException(
-              "MCP tool \"" + tool.name() + "\" has the name of " + other);
-        }
-        all.add(tool);
-      }
+    if (settings.mcpServers().isEmpty()) {
+      return new ToolRegistry(all, settings);
     }
-    return new ToolRegistry(all, settings);
+    McpServers mcp = McpServers.start(settings.mcpServers());
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "parley-mcp-servers",
+            () -> mcp.close().thenApply(closed -> Done.getInstance()));
+    try {
+      ToolRegistry tools = new ToolRegistry(all, settings, mcp::tools);
+      return new ToolRegistry(tools, tools.listener, mcp::status);
+    } catch (IllegalArgumentException e) {
+      mcp.close();
+      throw e;
+    }
   }
 
   private static List<Tool> builtInTools(Clock clock) {
@@ -182,7 +187,7 @@ public final class ToolRegistry {
 
   /** The tools as the model sees them, in registration order. */
   public List<ToolSpec> specs() {
-    return specs;
+    return catalog().specs;
   }
 
   /**
@@ -193,7 +198,8 @@ public final class ToolRegistry {
   public CompletionStage<String> invoke(ToolCall call, ToolContext context) {
     Objects.requireNonNull(call, "call");
     Objects.requireNonNull(context, "context");
-    Tool tool = call.name() == null ? null : tools.get(call.name());
+    ToolCatalog catalog = catalog();
+    Tool tool = call.name() == null ? null : catalog.tools.get(call.name());
     if (tool == null) {
       listener.called(
           ToolCallListener.UNKNOWN, ToolCallListener.UNKNOWN, "unknown-tool", Optional.empty());
@@ -202,7 +208,7 @@ public final class ToolRegistry {
               "error: unknown tool \""
                   + call.name()
                   + "\"; available: "
-                  + String.join(", ", names())));
+                  + String.join(", ", catalog.specs.stream().map(ToolSpec::name).toList())));
     }
     ToolArguments arguments;
     try {
@@ -211,7 +217,7 @@ public final class ToolRegistry {
       refused(tool);
       return CompletableFuture.completedFuture("error: " + ToolArguments.NOT_AN_OBJECT);
     }
-    var violations = schemas.get(tool.name()).violations(arguments.json());
+    var violations = catalog.schemas.get(tool.name()).violations(arguments.json());
     if (violations.isPresent()) {
       refused(tool);
       return CompletableFuture.completedFuture(
@@ -253,10 +259,6 @@ public final class ToolRegistry {
   private static String sourceOf(Tool tool) {
     ToolSource source = tool.source();
     return source == null ? ToolCallListener.UNKNOWN : source.label();
-  }
-
-  private List<String> names() {
-    return specs.stream().map(ToolSpec::name).toList();
   }
 
   /**

@@ -68,6 +68,22 @@ class MetricsTest {
   }
 
   @Test
+  void mcpServerUpIsOneOrZeroPerServer() {
+    Metrics metrics = Metrics.create();
+    Map<String, Boolean> up = new java.util.concurrent.ConcurrentHashMap<>();
+    up.put("files", true);
+    up.put("search", false);
+    metrics.mcpServers(() -> Map.copyOf(up));
+    String text = metrics.registry().text();
+    assertTrue(text.contains("# TYPE parley_mcp_server_up gauge\n"), text);
+    assertEquals(1, Samples.value(text, "parley_mcp_server_up{server=\"files\"}"));
+    assertEquals(0, Samples.value(text, "parley_mcp_server_up{server=\"search\"}"));
+    up.put("search", true);
+    assertEquals(
+        1, Samples.value(metrics.registry().text(), "parley_mcp_server_up{server=\"search\"}"));
+  }
+
+  @Test
   void theLibrarysJvmMetricsComeAlong() {
     String text = Metrics.create().registry().text();
     for (String name :

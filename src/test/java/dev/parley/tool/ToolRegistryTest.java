@@ -55,6 +55,28 @@ class ToolRegistryTest {
   }
 
   @Test
+  void changingToolsAreOfferedAsTheirSupplierHasThemNowAndCheckedLikeTheOthers() throws Exception {
+    var changing = new java.util.concurrent.atomic.AtomicReference<List<Tool>>(List.of());
+    var registry =
+        new ToolRegistry(List.of(answering("a", "x")), SETTINGS, changing::get)
+            .observedBy(ToolCallListener.NONE);
+    assertEquals(List.of("a"), registry.specs().stream().map(s -> s.name()).toList());
+    String numbers = "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"number\"}}}";
+    changing.set(
+        List.of(
+            new FakeTool("s__n", numbers, args -> CompletableFuture.completedFuture("n")),
+            answering("a", "clash"),
+            answering("bad name", "z")));
+    // The clash and the bad name are left out; the fixed tool keeps its name.
+    assertEquals(List.of("a", "s__n"), registry.specs().stream().map(s -> s.name()).toList());
+    assertEquals("x", invoke(registry, "a", "{}"));
+    assertEquals("n", invoke(registry, "s__n", "{\"n\":1}"));
+    assertTrue(invoke(registry, "s__n", "{\"n\":\"one\"}").startsWith("error: invalid arguments"));
+    changing.set(List.of());
+    assertTrue(invoke(registry, "s__n", "{}").startsWith("error: unknown tool"));
+  }
+
+  @Test
   void runsTheNamedToolWithItsArguments() throws Exception {
     var registry =
         new ToolRegistry(

@@ -13,14 +13,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BooleanSupplier;
 
 /**
  * One tool of an MCP server, offered as {@code <server>__<tool>} with the server's description and
  * input schema. A call is a {@code tools/call} on the server's shared client, never blocking: the
  * result's text content joined with newlines, else its structured content as JSON; images, audio
  * and resources become one-line placeholders. A result the server marks {@code isError} fails the
- * call with its text.
+ * call with its text. While the server is down, a call fails at once with "tool server <name> is
+ * unavailable".
  */
 final class McpTool implements Tool {
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
@@ -29,22 +29,19 @@ final class McpTool implements Tool {
   private final McpServerSettings server;
   private final McpSchema.Tool tool;
   private final String schema;
-  private final McpAsyncClient client;
-  private final BooleanSupplier available;
+  private final McpConnection connection;
 
   McpTool(
       String name,
       McpServerSettings server,
       McpSchema.Tool tool,
       String schema,
-      McpAsyncClient client,
-      BooleanSupplier available) {
-    this.available = available;
+      McpConnection connection) {
+    this.connection = connection;
     this.name = name;
     this.server = server;
     this.tool = tool;
     this.schema = schema;
-    this.client = client;
   }
 
   @Override
@@ -84,15 +81,20 @@ final class McpTool implements Tool {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("arguments are no JSON object"));
     }
-    if (!available.getAsBoolean()) {
+    McpAsyncClient client = connection.client();
+    if (client == null) {
       return CompletableFuture.failedFuture(unavailable());
     }
     return client
         .callTool(new McpSchema.CallToolRequest(tool.name(), arguments))
         .toFuture()
         .exceptionallyCompose(
-            error ->
-                CompletableFuture.failedFuture(available.getAsBoolean() ? error : unavailable()))
+            error -> {
+              connection.callFailed(client, error);
+              // The server went away during the call: that, not the transport's detail.
+              return CompletableFuture.failedFuture(
+                  connection.client() == client ? error : unavailable());
+            })
         .thenApply(this::render);
   }
 

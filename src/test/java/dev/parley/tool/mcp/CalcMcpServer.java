@@ -1,25 +1,49 @@
 package dev.parley.tool.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real MCP server over stdio for the tests, run as its own JVM: {@code add {a, b}} answers the
  * sum, {@code fail} answers an {@code isError} result, {@code calls} how many calls reached it,
  * {@code exit} ends the program without answering, {@code structured} answers structured content
- * only, {@code picture} a text and an image.
+ * only, {@code picture} a text and an image, {@code grow} replaces {@code fail} by {@code extra}
+ * and sends {@code notifications/tools/list_changed}. With {@code --require <file>} it exits at
+ * once unless the file exists: a server that is down until a test says otherwise.
  */
 public final class CalcMcpServer {
   private static int calls;
 
   public static void main(String[] args) throws Exception {
+    if (args.length == 2 && args[0].equals("--require") && !Files.exists(Path.of(args[1]))) {
+      System.exit(1);
+    }
     var mapper = new JacksonMcpJsonMapper(new ObjectMapper());
+    AtomicReference<McpSyncServer> server = new AtomicReference<>();
+    server.set(
+        McpServer.sync(new StdioServerTransportProvider(mapper))
+            .serverInfo("calc", "1")
+            .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+            .tools(tools(mapper, server))
+            .build());
+    // The transport reads stdin on its own threads; the server lives until stdin closes.
+    Thread.currentThread().join();
+  }
+
+  /** The server's tools; {@code server} is the server they are offered by, for {@code grow}. */
+  static List<McpServerFeatures.SyncToolSpecification> tools(
+      McpJsonMapper mapper, AtomicReference<McpSyncServer> server) {
     var add =
         McpServerFeatures.SyncToolSpecification.builder()
             .tool(
@@ -115,12 +139,39 @@ public final class CalcMcpServer {
                         .addContent(McpSchema.ImageContent.builder("AAECAw==", "image/png").build())
                         .build())
             .build();
-    McpServer.sync(new StdioServerTransportProvider(mapper))
-        .serverInfo("calc", "1")
-        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-        .tools(add, fail, count, exit, structured, picture)
-        .build();
-    // The transport reads stdin on its own threads; the server lives until stdin closes.
-    Thread.currentThread().join();
+    var extra =
+        McpServerFeatures.SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder()
+                    .name("extra")
+                    .description("Offered after grow.")
+                    .inputSchema(mapper, "{\"type\":\"object\",\"properties\":{}}")
+                    .build())
+            .callHandler(
+                (exchange, request) ->
+                    McpSchema.CallToolResult.builder().addTextContent("extra here").build())
+            .build();
+    var grow =
+        McpServerFeatures.SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder()
+                    .name("grow")
+                    .description("Replaces fail by extra.")
+                    .inputSchema(mapper, "{\"type\":\"object\",\"properties\":{}}")
+                    .build())
+            .callHandler(
+                (exchange, request) -> {
+                  // Off the handler's thread: changing the tools waits on the server itself.
+                  new Thread(
+                          () -> {
+                            server.get().removeTool("fail");
+                            server.get().addTool(extra);
+                            server.get().notifyToolsListChanged();
+                          })
+                      .start();
+                  return McpSchema.CallToolResult.builder().addTextContent("growing").build();
+                })
+            .build();
+    return List.of(add, fail, count, exit, structured, picture, grow);
   }
 }

@@ -54,12 +54,35 @@ class McpServerSettingsTest {
   }
 
   @Test
-  void aUrlIsRefusedAsNotSupportedYet() {
-    var e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> read("parley.tool.mcp.servers.remote { url = \"https://example.com/mcp\" }"));
-    assertTrue(e.getMessage().contains("Streamable HTTP are not supported yet"), e.getMessage());
+  void aUrlServerTakesItsHeaders() {
+    McpServerSettings server =
+        read("parley.tool.mcp.servers.remote { url = \"https://example.com/mcp?k=secret\","
+                + " headers { Authorization = \"Bearer abc\" } }")
+            .get(0);
+    assertEquals(List.of(), server.command());
+    assertEquals(Map.of("Authorization", "Bearer abc"), server.headers());
+    // What may be logged leaves out the query (it may hold a key).
+    assertEquals("https://example.com/mcp", server.target());
+  }
+
+  @Test
+  void aUrlAndACommandTogetherAreRefused() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> read("parley.tool.mcp.servers.s { url = \"http://h/mcp\", command = [x] }"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> read("parley.tool.mcp.servers.s { url = \"ftp://h/mcp\" }"));
+  }
+
+  @Test
+  void theReconnectPaceIsRead() {
+    McpServerSettings server =
+        read("parley.tool.mcp { reconnect-min = 2s, reconnect-max = 30s,"
+                + " servers.s { command = [x] } }")
+            .get(0);
+    assertEquals(Duration.ofSeconds(2), server.reconnect().min());
+    assertEquals(Duration.ofSeconds(30), server.reconnect().max());
   }
 
   @Test

@@ -11,10 +11,13 @@ import dev.parley.llm.ToolSpec;
 import dev.parley.tool.ToolContext;
 import dev.parley.tool.ToolRegistry;
 import dev.parley.tool.ToolSettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -27,22 +30,28 @@ import org.junit.jupiter.api.Test;
 class McpServersTest {
   private static ActorTestKit testKit;
   private static ToolRegistry registry;
+  private static Path gate;
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
     testKit = ActorTestKit.create();
+    // The gated server starts only while this file exists.
+    gate = Files.createTempDirectory("parley-mcp").resolve("gate");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath = System.getProperty("java.class.path");
     var config =
         ConfigFactory.parseString(
                 """
+                parley.tool.mcp { reconnect-min = 200ms, reconnect-max = 1s }
                 parley.tool.mcp.servers {
                   calc { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer"], timeout = 60s }
                   dying { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer"], "include" = [add, exit], timeout = 60s }
+                  changing { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer"], "include" = [fail, grow, extra], timeout = 60s }
+                  gated { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer", "--require", %3$s], "include" = [add, exit], timeout = 10s }
                   broken { command = ["/nonexistent/parley-mcp-server"], env { TOKEN = s3cr3t-token }, timeout = 10s }
                 }
                 """
-                    .formatted(quoted(java), quoted(classpath)))
+                    .formatted(quoted(java), quoted(classpath), quoted(gate.toString())))
             .withFallback(ConfigFactory.load());
     // One WARN line names the server that cannot start, and never its environment's values.
     registry =
@@ -114,18 +123,87 @@ class McpServersTest {
     assertFalse(names.contains("dying__fail"), names.toString());
   }
 
+  /** Calls (every 100 ms, Pekko's awaitAssert) until the answer is {@code expected}, for 60 s. */
+  private static String callUntil(String expected, String name, String arguments) {
+    return testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(60),
+            () -> {
+              String answer;
+              try {
+                answer = call(name, arguments);
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+              assertEquals(expected, answer);
+              return answer;
+            });
+  }
+
+  private static void awaitCondition(String what, BooleanSupplier condition) {
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(60),
+            () -> {
+              assertTrue(condition.getAsBoolean(), what);
+              return null;
+            });
+  }
+
+  private static List<String> names() {
+    return registry.specs().stream().map(ToolSpec::name).toList();
+  }
+
   @Test
-  void aServerThatExitsLeavesItsToolsUnavailable() throws Exception {
+  void aServerThatExitsIsRestartedAndAnswersAgain() throws Exception {
     String last = call("dying__exit", "{}");
     assertTrue(last.startsWith("error: dying__exit"), last);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    String answer = call("dying__add", "{\"a\":1,\"b\":2}");
-    while (!answer.contains("unavailable") && System.nanoTime() < deadline) {
-      answer = call("dying__add", "{\"a\":1,\"b\":2}");
-    }
-    assertEquals("error: dying__add failed: tool server dying is unavailable", answer);
+    assertEquals("3.0", callUntil("3.0", "dying__add", "{\"a\":1,\"b\":2}"));
     // The other server is untouched.
     assertEquals("5.0", call("calc__add", "{\"a\":2,\"b\":3}"));
+  }
+
+  @Test
+  void aServerDownAtStartIsOfferedOnceUpAndUnavailableWhileDown() throws Exception {
+    assertEquals(false, registry.toolServers().get("gated"));
+    assertFalse(names().stream().anyMatch(n -> n.startsWith("gated__")), names().toString());
+    Files.createFile(gate);
+    awaitCondition("gated is up", () -> registry.toolServers().get("gated"));
+    assertTrue(names().containsAll(List.of("gated__add", "gated__exit")), names().toString());
+    assertEquals("3.0", call("gated__add", "{\"a\":1,\"b\":2}"));
+
+    // Killed while the gate is shut: it cannot come back, and its tools say so.
+    Files.delete(gate);
+    call("gated__exit", "{}");
+    String down = "error: gated__add failed: tool server gated is unavailable";
+    assertEquals(down, callUntil(down, "gated__add", "{\"a\":1,\"b\":2}"));
+    assertEquals(false, registry.toolServers().get("gated"));
+    assertTrue(names().contains("gated__add"), "the last known tools stay offered");
+
+    Files.createFile(gate);
+    assertEquals("3.0", callUntil("3.0", "gated__add", "{\"a\":1,\"b\":2}"));
+    assertEquals(true, registry.toolServers().get("gated"));
+  }
+
+  @Test
+  void listChangedReplacesTheServersTools() throws Exception {
+    assertTrue(names().contains("changing__fail"), names().toString());
+    assertEquals("growing", call("changing__grow", "{}"));
+    awaitCondition(
+        "changing__extra offered instead of changing__fail",
+        () -> names().contains("changing__extra") && !names().contains("changing__fail"));
+    assertEquals("extra here", call("changing__extra", "{}"));
+  }
+
+  @Test
+  void theStatusNamesEveryServer() {
+    var status = registry.toolServers();
+    assertEquals(
+        List.of("broken", "calc", "changing", "dying", "gated"), List.copyOf(status.keySet()));
+    assertEquals(false, status.get("broken"));
+    assertEquals(true, status.get("calc"));
   }
 
   @Test

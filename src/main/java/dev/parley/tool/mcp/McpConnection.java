@@ -1,0 +1,268 @@
+package dev.parley.tool.mcp;
+
+import dev.parley.tool.Tool;
+import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The node's one client of one MCP server, kept connected: a server that cannot be reached (or
+ * started) is tried again, and a server that goes away (its program exits, or a call fails on the
+ * transport) is reconnected (a stdio server is started anew), each after the server's backoff;
+ * attempts never stop until the node does. Every attempt and every wait runs on Reactor's
+ * schedulers, never on a caller's thread. The tools last listed stay offered while the server is
+ * down (they answer that it is unavailable); a server never reached has none. A {@code
+ * tools/list_changed} notification replaces the list.
+ */
+final class McpConnection {
+  private static final Logger log = LoggerFactory.getLogger(McpConnection.class);
+
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+
+  private final McpServerSettings server;
+  private final Runnable changed;
+  private final Duration timeout;
+  // The connected client; null while the server is down.
+  private final AtomicReference<McpAsyncClient> live = new AtomicReference<>();
+  // Attempts that failed since the server was last up: picks the next pause.
+  private final AtomicInteger failures = new AtomicInteger();
+  private volatile List<Tool> tools = List.of();
+  private volatile boolean closing;
+  private volatile Disposable retry;
+
+  /** {@code changed} is told whenever the tools or the up/down state change. */
+  McpConnection(McpServerSettings server, Runnable changed) {
+    this.server = server;
+    this.changed = changed;
+    this.timeout = server.timeout().orElse(McpServers.DEFAULT_TIMEOUT);
+  }
+
+  String name() {
+    return server.name();
+  }
+
+  boolean up() {
+    return live.get() != null;
+  }
+
+  /** The server's tools as last listed; empty before it was first reached. */
+  List<Tool> tools() {
+    return tools;
+  }
+
+  /** The connected client, or null while the server is down. */
+  McpAsyncClient client() {
+    return live.get();
+  }
+
+  /** Makes the first attempt; completes when it has ended, whether the server is up or not. */
+  CompletionStage<Void> start() {
+    return attempt();
+  }
+
+  private CompletableFuture<Void> attempt() {
+    if (closing) {
+      return CompletableFuture.completedFuture(null);
+    }
+    McpClientTransport transport;
+    AtomicReference<McpAsyncClient> self = new AtomicReference<>();
+    McpAsyncClient client;
+    try {
+      transport = McpTransports.create(server);
+      client =
+          McpClient.async(transport)
+              .requestTimeout(timeout)
+              .initializationTimeout(timeout)
+              .clientInfo(new McpSchema.Implementation("parley", "1"))
+              .toolsChangeConsumer(listed -> Mono.fromRunnable(() -> relisted(self.get(), listed)))
+              .build();
+    } catch (RuntimeException e) {
+      // The settings themselves are unusable (the SDK refused them): no retry can help.
+      log.warn("MCP server {} cannot be used: {}", server.name(), McpServers.reason(e));
+      return CompletableFuture.completedFuture(null);
+    }
+    self.set(client);
+    if (transport instanceof McpTransports.Stdio stdio) {
+      stdio.onExit(() -> exited(client));
+    }
+    // Starting a stdio server's program may block briefly: on the elastic scheduler.
+    return Mono.defer(client::initialize)
+        .subscribeOn(Schedulers.boundedElastic())
+        .then(Mono.defer(() -> listAll(client)))
+        .toFuture()
+        .handle(
+            (listed, error) -> {
+              if (error == null) {
+                connected(client, transport, listed);
+              } else {
+                failed(client, error);
+              }
+              return null;
+            });
+  }
+
+  private static Mono<List<McpSchema.Tool>> listAll(McpAsyncClient client) {
+    return client
+        .listTools(null)
+        .expand(
+            page -> page.nextCursor() == null ? Mono.empty() : client.listTools(page.nextCursor()))
+        .flatMapIterable(page -> page.tools() == null ? List.of() : page.tools())
+        .collectList();
+  }
+
+  private void connected(
+      McpAsyncClient client, McpClientTransport transport, List<McpSchema.Tool> listed) {
+    if (closing) {
+      close(client);
+      return;
+    }
+    failures.set(0);
+    offer(listed);
+    live.set(client);
+    changed.run();
+    if (transport instanceof McpTransports.Stdio stdio && stdio.exited()) {
+      lost(client, "exited"); // before it was watched as live
+    }
+  }
+
+  /** The server's new list, from its {@code tools/list_changed}; ignored from an old client. */
+  private void relisted(McpAsyncClient client, List<McpSchema.Tool> listed) {
+    if (closing || client == null || live.get() != client) {
+      return;
+    }
+    offer(listed);
+    changed.run();
+  }
+
+  private void offer(List<McpSchema.Tool> listed) {
+    List<Tool> offered = new ArrayList<>();
+    for (McpSchema.Tool tool : listed) {
+      if (!server.offers(tool.name())) {
+        continue;
+      }
+      String name = server.name() + "__" + tool.name();
+      if (!NAME.matcher(name).matches()) {
+        log.warn(
+            "MCP tool {} of server {} is left out: \"{}\" is not 1 to 64 of a-z, A-Z, 0-9, _"
+                + " and -",
+            tool.name(),
+            server.name(),
+            name);
+        continue;
+      }
+      String schema;
+      try {
+        schema = McpServers.JSON.writeValueAsString(tool.inputSchema());
+      } catch (Exception e) {
+        log.warn("MCP tool {} of server {} is left out: unreadable schema", tool.name(), name);
+        continue;
+      }
+      offered.add(new McpTool(name, server, tool, schema, this));
+    }
+    tools = List.copyOf(offered);
+    log.info(
+        "MCP server {} offers {} of its {} tools", server.name(), offered.size(), listed.size());
+  }
+
+  private void failed(McpAsyncClient client, Throwable error) {
+    close(client);
+    if (closing) {
+      return;
+    }
+    int failed = failures.incrementAndGet();
+    Duration pause = server.reconnect().delay(failed);
+    // The command or the URL may be logged; the environment and the headers (secrets) never are.
+    if (failed == 1) {
+      log.warn(
+          "MCP server {} ({}) is unavailable, trying again in {} ms and on: {}",
+          server.name(),
+          server.target(),
+          pause.toMillis(),
+          McpServers.reason(error));
+    } else {
+      log.debug(
+          "MCP server {} is still unavailable (attempt {}): {}",
+          server.name(),
+          failed,
+          McpServers.reason(error));
+    }
+    retryAfter(pause);
+  }
+
+  /**
+   * The server behind {@code client} went away: its tools answer unavailable from now on, and a
+   * reconnect follows. Only the first report about one client counts.
+   */
+  void lost(McpAsyncClient client, String why) {
+    if (closing || !live.compareAndSet(client, null)) {
+      return;
+    }
+    changed.run();
+    close(client);
+    Duration pause = server.reconnect().delay(failures.incrementAndGet());
+    log.warn(
+        "MCP server {} {}; its tools are unavailable, reconnecting in {} ms",
+        server.name(),
+        why,
+        pause.toMillis());
+    retryAfter(pause);
+  }
+
+  /** A call on {@code client} failed: a transport failure (no answer at all) means the server. */
+  void callFailed(McpAsyncClient client, Throwable error) {
+    Throwable cause = McpServers.root(error);
+    if (cause instanceof McpError || cause instanceof TimeoutException) {
+      return; // the server answered with an error, or is slow: it is still there
+    }
+    lost(client, "failed a call (" + McpServers.reason(error) + ")");
+  }
+
+  private void retryAfter(Duration pause) {
+    retry = Mono.delay(pause).subscribe(tick -> attempt());
+  }
+
+  /**
+   * The program behind {@code client} exited: the server is lost if it was up; during the
+   * handshake, closing the client ends the attempt now rather than at its timeout.
+   */
+  private void exited(McpAsyncClient client) {
+    if (live.get() == client) {
+      lost(client, "exited");
+    } else {
+      close(client);
+    }
+  }
+
+  /** Stops reconnecting and closes the client, which ends a stdio server's program. */
+  CompletionStage<Void> close() {
+    closing = true;
+    Disposable pending = retry;
+    if (pending != null) {
+      pending.dispose();
+    }
+    McpAsyncClient client = live.getAndSet(null);
+    return client == null
+        ? CompletableFuture.completedFuture(null)
+        : client.closeGracefully().onErrorResume(error -> Mono.empty()).toFuture();
+  }
+
+  private static void close(McpAsyncClient client) {
+    client.closeGracefully().onErrorResume(error -> Mono.empty()).subscribe();
+  }
+}

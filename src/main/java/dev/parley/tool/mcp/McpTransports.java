@@ -1,0 +1,106 @@
+package dev.parley.tool.mcp;
+
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.File;
+import java.net.URI;
+import java.util.Map;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * The SDK transport for one connection attempt to a server: a fresh stdio transport (which starts
+ * the server's program) or a Streamable HTTP one that sends the configured headers on every
+ * request. A transport is never reused: each reconnect builds a new one.
+ */
+final class McpTransports {
+  private static final McpJsonMapper MAPPER = new JacksonMcpJsonMapper(McpServers.JSON);
+
+  private McpTransports() {}
+
+  static McpClientTransport create(McpServerSettings server) {
+    return server.url().isPresent()
+        ? http(server.url().get(), server.headers())
+        : new Stdio(server);
+  }
+
+  private static McpClientTransport http(URI url, Map<String, String> headers) {
+    String base = url.getScheme() + "://" + url.getRawAuthority();
+    String endpoint =
+        (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+            + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+    return HttpClientStreamableHttpTransport.builder(base)
+        .endpoint(endpoint)
+        .jsonMapper(MAPPER)
+        .httpRequestCustomizer(
+            (request, method, uri, body, context) -> headers.forEach(request::setHeader))
+        .build();
+  }
+
+  /**
+   * The SDK's stdio transport, started in the server's {@code cwd} when it sets one, that tells
+   * {@code onExit} when its program has exited (also during the first handshake, which the SDK
+   * would otherwise wait out to its timeout). The wait runs on a daemon thread of its own, never an
+   * actor's or a caller's.
+   */
+  static final class Stdio extends StdioClientTransport {
+    private final McpServerSettings server;
+    private volatile Runnable onExit = () -> {};
+    private volatile boolean exited;
+
+    Stdio(McpServerSettings server) {
+      super(
+          ServerParameters.builder(server.command().get(0))
+              .args(server.command().subList(1, server.command().size()))
+              .env(server.env())
+              .build(),
+          MAPPER);
+      this.server = server;
+    }
+
+    /** Whether the program has exited. */
+    boolean exited() {
+      return exited;
+    }
+
+    /** Set before the transport connects. */
+    void onExit(Runnable onExit) {
+      this.onExit = onExit;
+    }
+
+    @Override
+    public Mono<Void> connect(
+        Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+      return super.connect(handler).doOnSuccess(started -> watch());
+    }
+
+    private void watch() {
+      Thread watcher =
+          new Thread(
+              () -> {
+                try {
+                  awaitForExit();
+                } catch (RuntimeException e) {
+                  // Interrupted or never started: treated as gone.
+                }
+                exited = true;
+                onExit.run();
+              },
+              "parley-mcp-" + server.name());
+      watcher.setDaemon(true);
+      watcher.start();
+    }
+
+    @Override
+    protected ProcessBuilder getProcessBuilder() {
+      ProcessBuilder builder = new ProcessBuilder();
+      server.cwd().ifPresent(cwd -> builder.directory(new File(cwd)));
+      return builder;
+    }
+  }
+}

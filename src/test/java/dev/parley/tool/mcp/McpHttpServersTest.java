@@ -1,0 +1,119 @@
+package dev.parley.tool.mcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.parley.llm.ToolCall;
+import dev.parley.llm.ToolSpec;
+import dev.parley.tool.ToolContext;
+import dev.parley.tool.ToolRegistry;
+import dev.parley.tool.ToolSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An MCP server over Streamable HTTP ({@link HttpMcpServer}: the SDK's servlet transport in an
+ * embedded Tomcat) offered through Parley's config with an {@code Authorization} header: listed,
+ * called end to end with the header on every request, followed through {@code list_changed}, and
+ * reconnected after the server stops and starts again on the same port.
+ */
+class McpHttpServersTest {
+  private static final String TOKEN = "Bearer s3cr3t-http-token";
+  private static ActorTestKit testKit;
+  private static HttpMcpServer server;
+  private static ToolRegistry registry;
+
+  @BeforeAll
+  static void start() throws Exception {
+    testKit = ActorTestKit.create();
+    server = HttpMcpServer.start(0);
+    var config =
+        ConfigFactory.parseString(
+                """
+                parley.tool.mcp { reconnect-min = 200ms, reconnect-max = 1s }
+                parley.tool.mcp.servers.remote {
+                  url = "http://127.0.0.1:%d/mcp"
+                  headers { Authorization = "%s" }
+                  timeout = 20s
+                }
+                """
+                    .formatted(server.port(), TOKEN))
+            .withFallback(ConfigFactory.load());
+    registry =
+        ToolRegistry.configured(testKit.system(), ToolSettings.from(config), Clock.systemUTC());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    testKit.shutdownTestKit();
+    server.close();
+  }
+
+  private static String call(String name, String arguments) {
+    try {
+      return registry
+          .invoke(
+              new ToolCall("c1", name, arguments), new ToolContext("test/1", "test/1/1/0", null))
+          .toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String callUntil(String expected, String name, String arguments) {
+    return testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(60),
+            () -> {
+              String answer = call(name, arguments);
+              assertEquals(expected, answer);
+              return answer;
+            });
+  }
+
+  private static List<String> names() {
+    return registry.specs().stream().map(ToolSpec::name).toList();
+  }
+
+  @Test
+  void aToolIsCalledEndToEndWithTheConfiguredHeader() {
+    assertTrue(names().containsAll(List.of("remote__add", "remote__calls")), names().toString());
+    int before = server.authorizations.size();
+    assertEquals("5.0", call("remote__add", "{\"a\":2,\"b\":3}"));
+    List<String> seen = server.authorizations.subList(before, server.authorizations.size());
+    assertFalse(seen.isEmpty());
+    assertTrue(seen.stream().allMatch(TOKEN::equals), seen.toString());
+    assertEquals(true, registry.toolServers().get("remote"));
+  }
+
+  @Test
+  void anIsErrorResultIsAnError() {
+    assertEquals("error: remote__fail failed: it broke", call("remote__fail", "{}"));
+  }
+
+  @Test
+  void aServerThatStopsIsUnavailableThenReconnected() throws Exception {
+    int port = server.port();
+    server.close();
+    String down = "error: remote__add failed: tool server remote is unavailable";
+    // The header's value is never logged, however the connection fails.
+    LoggingTestKit.warn("MCP server remote")
+        .withCustom(event -> !event.message().contains("s3cr3t"))
+        .expect(testKit.system(), () -> callUntil(down, "remote__add", "{\"a\":1,\"b\":2}"));
+    assertEquals(false, registry.toolServers().get("remote"));
+    server = HttpMcpServer.start(port);
+    assertEquals("3.0", callUntil("3.0", "remote__add", "{\"a\":1,\"b\":2}"));
+    assertEquals(true, registry.toolServers().get("remote"));
+  }
+}
