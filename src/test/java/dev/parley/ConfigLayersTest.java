@@ -17,7 +17,10 @@ class ConfigLayersTest {
   void withoutAFileTheDefaultsHold() {
     var config = ConfigLayers.load(null);
     assertEquals(4000, config.getInt("parley.tool.max-result-chars"));
-    assertEquals(ConfigLayers.load("").root(), config.root());
+    // Only Parley's keys: the system properties in the whole tree may change between two loads
+    // (the JVM sets user.timezone the first time something asks for the default time zone).
+    assertEquals(
+        ConfigLayers.load("").getConfig("parley").root(), config.getConfig("parley").root());
   }
 
   @Test
