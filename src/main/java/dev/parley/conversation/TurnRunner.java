@@ -39,6 +39,8 @@ final class TurnRunner {
   private static final String REPLY_CUT = "… (reply cut: too long)";
 
   private final String key;
+  // The channel part of the key: which tools are offered (parley.tool.policy channels).
+  private final String channel;
   private final ActorContext<ConversationCommand> context;
   private final TimerScheduler<ConversationCommand> timers;
   private final ConversationDeps deps;
@@ -55,6 +57,7 @@ final class TurnRunner {
       TimerScheduler<ConversationCommand> timers,
       ConversationDeps deps) {
     this.key = key;
+    this.channel = ConversationKey.parse(key).channel();
     this.context = context;
     this.timers = timers;
     this.deps = deps;
@@ -353,7 +356,7 @@ final class TurnRunner {
     int nr = attempt.attempt();
     CompletionStage<ChatResponse> call;
     try {
-      call = deps.model().complete(attempt.request(deps.tools().specs()));
+      call = deps.model().complete(attempt.request(deps.tools().specs(channel)));
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }

@@ -7,9 +7,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -17,10 +21,12 @@ import java.util.stream.Collectors;
 /**
  * What an operator set for tools by name under {@code parley.tool.policy}: a key is a tool name or
  * a pattern in which {@code *} stands for any characters ({@code "github__*"}, {@code "*"}), and
- * each may set {@code require-confirmation}, {@code timeout} and {@code max-result-chars}. Each
- * setting comes from the most specific key that matches the tool and sets it: the exact name first,
- * then the pattern with the most characters besides {@code *}; a tool no key sets it for keeps the
- * default ({@code parley.tool.*}, or the tool's own timeout).
+ * each may set {@code require-confirmation}, {@code timeout}, {@code max-result-chars} and {@code
+ * channels} (the channels whose conversations are offered the tool: {@code api}, {@code telegram},
+ * {@code whatsapp}; all when no key sets it). Each setting comes from the most specific key that
+ * matches the tool and sets it: the exact name first, then the pattern with the most characters
+ * besides {@code *}; a tool no key sets it for keeps the default ({@code parley.tool.*}, or the
+ * tool's own timeout).
  */
 public record ToolPolicies(List<Policy> policies) {
 
@@ -30,14 +36,30 @@ public record ToolPolicies(List<Policy> policies) {
       Pattern regex,
       Optional<Boolean> requireConfirmation,
       Optional<Duration> timeout,
-      OptionalInt maxResultChars) {
+      OptionalInt maxResultChars,
+      Optional<Set<String>> channels) {
 
     Policy(
         String pattern,
         Optional<Boolean> requireConfirmation,
         Optional<Duration> timeout,
         OptionalInt maxResultChars) {
-      this(pattern, ToolPolicies.regex(pattern), requireConfirmation, timeout, maxResultChars);
+      this(pattern, requireConfirmation, timeout, maxResultChars, Optional.empty());
+    }
+
+    Policy(
+        String pattern,
+        Optional<Boolean> requireConfirmation,
+        Optional<Duration> timeout,
+        OptionalInt maxResultChars,
+        Optional<Set<String>> channels) {
+      this(
+          pattern,
+          ToolPolicies.regex(pattern),
+          requireConfirmation,
+          timeout,
+          maxResultChars,
+          channels);
     }
 
     boolean matches(String toolName) {
@@ -74,7 +96,7 @@ public record ToolPolicies(List<Policy> policies) {
       }
       if (all.root().get(pattern).valueType() != ConfigValueType.OBJECT) {
         throw new IllegalArgumentException(
-            at + " must be an object (require-confirmation, timeout, max-result-chars)");
+            at + " must be an object (require-confirmation, timeout, max-result-chars, channels)");
       }
       Config c = all.getConfig("\"" + pattern + "\"");
       try {
@@ -97,7 +119,10 @@ public record ToolPolicies(List<Policy> policies) {
                     ? Optional.of(c.getBoolean("require-confirmation"))
                     : Optional.empty(),
                 timeout,
-                maxChars));
+                maxChars,
+                c.hasPath("channels")
+                    ? Optional.of(channels(c.getStringList("channels"), at))
+                    : Optional.empty()));
       } catch (ConfigException e) {
         throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
       }
@@ -129,6 +154,32 @@ public record ToolPolicies(List<Policy> policies) {
         .map(setting)
         .findFirst()
         .flatMap(Function.identity());
+  }
+
+  /**
+   * Whether {@code toolName} is offered in a conversation of {@code channel} (the channel part of
+   * its key: {@code api}, {@code tg} or {@code wa}); offered everywhere unless a policy names
+   * channels.
+   */
+  public boolean offeredIn(String toolName, String channel) {
+    return first(toolName, Policy::channels).map(set -> set.contains(channel)).orElse(true);
+  }
+
+  /** The channel names an operator writes, as the channel part of a conversation key. */
+  private static final Map<String, String> CHANNELS =
+      Map.of("api", "api", "telegram", "tg", "tg", "tg", "whatsapp", "wa", "wa", "wa");
+
+  private static Set<String> channels(List<String> names, String at) {
+    Set<String> codes = new HashSet<>();
+    for (String name : names) {
+      String code = CHANNELS.get(name.toLowerCase(Locale.ROOT));
+      if (code == null) {
+        throw new IllegalArgumentException(
+            at + ".channels: \"" + name + "\" is not a channel (api, telegram, whatsapp)");
+      }
+      codes.add(code);
+    }
+    return Set.copyOf(codes);
   }
 
   /** {@code *} for any characters; every other character stands for itself. */

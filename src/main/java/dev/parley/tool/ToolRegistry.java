@@ -191,6 +191,29 @@ public final class ToolRegistry {
   }
 
   /**
+   * The tools offered in a conversation of {@code channel} (the channel part of its key: {@code
+   * api}, {@code tg}, {@code wa}): those whose {@code channels} policy, if any, names it.
+   */
+  public List<ToolSpec> specs(String channel) {
+    return offered(catalog(), channel);
+  }
+
+  private List<ToolSpec> offered(ToolCatalog catalog, String channel) {
+    if (channel == null) {
+      return catalog.specs;
+    }
+    return catalog.specs.stream()
+        .filter(spec -> settings.policies().offeredIn(spec.name(), channel))
+        .toList();
+  }
+
+  /** The channel part of a conversation key ({@code user:api:alice} → {@code api}), or null. */
+  static String channelOf(String conversationKey) {
+    String[] parts = conversationKey == null ? new String[0] : conversationKey.split(":", 3);
+    return parts.length == 3 ? parts[1] : null;
+  }
+
+  /**
    * Runs {@code call} and completes with its result text, or with an {@code error: ...} text; the
    * stage never completes exceptionally. Passing a null {@code call} or {@code context} is a
    * caller's bug and throws at once, the only way this method throws.
@@ -199,7 +222,13 @@ public final class ToolRegistry {
     Objects.requireNonNull(call, "call");
     Objects.requireNonNull(context, "context");
     ToolCatalog catalog = catalog();
-    Tool tool = call.name() == null ? null : catalog.tools.get(call.name());
+    String channel = channelOf(context.conversationKey());
+    Tool named = call.name() == null ? null : catalog.tools.get(call.name());
+    // A tool not offered in this channel is answered as if it did not exist.
+    Tool tool =
+        named != null && channel != null && !settings.policies().offeredIn(named.name(), channel)
+            ? null
+            : named;
     if (tool == null) {
       listener.called(
           ToolCallListener.UNKNOWN, ToolCallListener.UNKNOWN, "unknown-tool", Optional.empty());
@@ -208,7 +237,8 @@ public final class ToolRegistry {
               "error: unknown tool \""
                   + call.name()
                   + "\"; available: "
-                  + String.join(", ", catalog.specs.stream().map(ToolSpec::name).toList())));
+                  + String.join(
+                      ", ", offered(catalog, channel).stream().map(ToolSpec::name).toList())));
     }
     ToolArguments arguments;
     try {

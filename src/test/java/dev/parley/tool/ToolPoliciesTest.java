@@ -161,4 +161,40 @@ class ToolPoliciesTest {
         .toCompletableFuture()
         .get(5, SECONDS);
   }
+
+  @Test
+  void channelsLimitWhereAToolIsOffered() {
+    ToolPolicies p =
+        ToolPolicies.from(
+            ConfigFactory.parseString(
+                """
+                parley.tool.policy {
+                  "shop__*" { channels = [telegram, WhatsApp] }
+                  shop__admin { channels = [api] }
+                  "*" { timeout = 5s }
+                  hidden { channels = [] }
+                }
+                """));
+    assertTrue(p.offeredIn("shop__status", "tg"));
+    assertTrue(p.offeredIn("shop__status", "wa"));
+    assertFalse(p.offeredIn("shop__status", "api"));
+    assertTrue(p.offeredIn("shop__admin", "api"));
+    assertFalse(p.offeredIn("shop__admin", "tg"));
+    assertFalse(p.offeredIn("hidden", "api"));
+    // A key that sets no channels (here "*") leaves the tool offered everywhere.
+    assertTrue(p.offeredIn("calculator", "api"));
+    assertTrue(p.offeredIn("calculator", "tg"));
+  }
+
+  @Test
+  void anUnknownChannelIsRefusedAtStart() {
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ToolPolicies.from(
+                    ConfigFactory.parseString(
+                        "parley.tool.policy { calculator { channels = [sms] } }")));
+    assertTrue(e.getMessage().contains("\"sms\" is not a channel"), e.getMessage());
+  }
 }

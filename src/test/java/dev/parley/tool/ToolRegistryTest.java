@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import dev.parley.llm.ToolCall;
 import dev.parley.llm.ToolSpec;
 import java.time.Clock;
@@ -367,5 +368,30 @@ class ToolRegistryTest {
             "ok/builtin=bad-arguments",
             "strict/builtin=bad-arguments"),
         heard);
+  }
+
+  @Test
+  void aToolIsOfferedAndRunOnlyInTheChannelsItsPolicyNames() throws Exception {
+    var settings =
+        new ToolSettings(
+            Duration.ofSeconds(5),
+            100,
+            ToolPolicies.from(
+                ConfigFactory.parseString("parley.tool.policy { b { channels = [telegram] } }")),
+            List.of());
+    var registry = new ToolRegistry(List.of(answering("a", "x"), answering("b", "y")), settings);
+    assertEquals(List.of("a", "b"), registry.specs().stream().map(ToolSpec::name).toList());
+    assertEquals(List.of("a", "b"), registry.specs("tg").stream().map(ToolSpec::name).toList());
+    assertEquals(List.of("a"), registry.specs("api").stream().map(ToolSpec::name).toList());
+
+    // A model that asks for it anyway in an API conversation hears of no such tool.
+    assertEquals("error: unknown tool \"b\"; available: a", invoke(registry, "b", "{}"));
+    var telegram = new ToolContext("user:tg:42", "k", Runnable::run);
+    assertEquals(
+        "y",
+        registry
+            .invoke(new ToolCall("1", "b", "{}"), telegram)
+            .toCompletableFuture()
+            .get(5, SECONDS));
   }
 }
