@@ -121,7 +121,7 @@ public record ConversationState(
   }
 
   public boolean alreadyAccepted(String messageId) {
-    return recent.find(messageId) != null;
+    return recent.find(messageId).isPresent();
   }
 
   public ConversationState accepted(MessageAccepted e, DedupeLimits limits) {

@@ -6,6 +6,7 @@ import dev.parley.CborSerializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The conversation's dedupe memory, oldest first: each recently received message id with when it
@@ -30,13 +31,14 @@ public record RecentMessages(List<Entry> entries) implements CborSerializable {
     return new RecentMessages(List.of());
   }
 
-  public Entry find(String messageId) {
+  /** The latest entry for {@code messageId}, if it is still remembered. */
+  public Optional<Entry> find(String messageId) {
     for (int i = entries.size() - 1; i >= 0; i--) {
       if (entries.get(i).messageId().equals(messageId)) {
-        return entries.get(i);
+        return Optional.of(entries.get(i));
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   /** Adds an id and forgets the oldest settled ids past the limits, measured at {@code now}. */

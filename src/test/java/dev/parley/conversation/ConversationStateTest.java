@@ -87,19 +87,19 @@ class ConversationStateTest {
     MessageRejected rejected = new MessageRejected("m1", "inbox-full", "Too many.", AT, ADDRESS);
     ConversationState sending = ConversationState.empty().rejected(rejected, LIMITS, true);
     assertEquals(List.of("msg-m1"), sending.outbox().stream().map(PendingReply::replyId).toList());
-    assertEquals("rejected", sending.recent().find("m1").outcome());
+    assertEquals("rejected", sending.recent().find("m1").orElseThrow().outcome());
     assertTrue(sending.inbox().isEmpty());
 
     ConversationState silent = ConversationState.empty().rejected(rejected, LIMITS, false);
     assertTrue(silent.outbox().isEmpty());
-    assertEquals("Too many.", silent.recent().find("m1").notice());
+    assertEquals("Too many.", silent.recent().find("m1").orElseThrow().notice());
   }
 
   @Test
   void noteIsRememberedOnceByItsId() {
     NoteRecorded note = new NoteRecorded("bot-added", "by ann", AT, "n1");
     ConversationState once = ConversationState.empty().noted(note, LIMITS);
-    assertEquals("noted", once.recent().find("n1").outcome());
+    assertEquals("noted", once.recent().find("n1").orElseThrow().outcome());
     assertSame(once, once.noted(note, LIMITS));
     ConversationState anonymous = ConversationState.empty();
     assertSame(anonymous, anonymous.noted(new NoteRecorded("k", "d", AT), LIMITS));
@@ -133,7 +133,7 @@ class ConversationStateTest {
     assertEquals(Turn.PENDING, done.turns().get(0).delivery());
     assertEquals(List.of("turn-1"), done.outbox().stream().map(PendingReply::replyId).toList());
     assertEquals(ADDRESS, done.outbox().get(0).address());
-    assertEquals("completed", done.recent().find("m1").outcome());
+    assertEquals("completed", done.recent().find("m1").orElseThrow().outcome());
     assertEquals("hi", done.turn(1).orElseThrow().reply());
     assertEquals(2, done.nextTurnId());
   }
@@ -166,7 +166,7 @@ class ConversationStateTest {
     assertTrue(failed.inbox().isEmpty());
     assertNull(failed.running());
     assertTrue(failed.turns().isEmpty());
-    assertEquals("failed", failed.recent().find("m1").outcome());
+    assertEquals("failed", failed.recent().find("m1").orElseThrow().outcome());
     assertEquals("Sorry.", failed.outbox().get(0).text());
     assertEquals(ADDRESS, failed.outbox().get(0).address());
   }

@@ -1,8 +1,7 @@
 package dev.parley.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,7 @@ class RecentMessagesTest {
     var limits = new DedupeLimits(3, Duration.ofDays(7), 100);
     var recent = settled(10, T0, limits);
     assertEquals(10, recent.entries().size());
-    assertNotNull(recent.find("m0"));
+    assertTrue(recent.find("m0").isPresent());
   }
 
   @Test
@@ -33,9 +32,9 @@ class RecentMessagesTest {
     var limits = new DedupeLimits(3, Duration.ofDays(7), 100);
     var recent = settled(10, T0, limits).add("late", T0.plus(Duration.ofDays(8)), limits);
     assertEquals(3, recent.entries().size());
-    assertNull(recent.find("m0"));
-    assertNotNull(recent.find("m9"));
-    assertNotNull(recent.find("late"));
+    assertTrue(recent.find("m0").isEmpty());
+    assertTrue(recent.find("m9").isPresent());
+    assertTrue(recent.find("late").isPresent());
   }
 
   @Test
@@ -43,7 +42,7 @@ class RecentMessagesTest {
     var limits = new DedupeLimits(3, Duration.ofDays(7), 5);
     var recent = settled(10, T0, limits);
     assertEquals(5, recent.entries().size());
-    assertNotNull(recent.find("m9"));
+    assertTrue(recent.find("m9").isPresent());
   }
 
   @Test
@@ -51,6 +50,6 @@ class RecentMessagesTest {
     var limits = new DedupeLimits(1, Duration.ZERO, 2);
     var recent = RecentMessages.empty().add("open", T0, limits);
     recent = recent.add("b", T0, limits).add("c", T0, limits);
-    assertNotNull(recent.find("open"));
+    assertTrue(recent.find("open").isPresent());
   }
 }
