@@ -151,7 +151,7 @@ final class MessageIntake {
       var minuteAgo = deps.clock().instant().minusSeconds(60);
       long lastMinute =
           state.recent().entries().stream()
-              .filter(e -> e.at().isAfter(minuteAgo) && !Outcome.REJECTED.is(e.outcome()))
+              .filter(e -> e.at().isAfter(minuteAgo) && e.outcome() != Outcome.REJECTED)
               .count();
       if (lastMinute >= settings.groupMaxPerMinute()) {
         return Optional.of(Refusal.TOO_FAST);

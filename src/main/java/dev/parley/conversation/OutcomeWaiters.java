@@ -78,12 +78,12 @@ final class OutcomeWaiters {
   }
 
   static MessageOutcome outcomeOf(ConversationState state, Entry entry) {
-    if (Outcome.COMPLETED.is(entry.outcome())) {
+    if (entry.outcome() == Outcome.COMPLETED) {
       return new MessageOutcome(
           entry.messageId(),
           Outcome.COMPLETED.label(),
           state.turn(entry.turnId()).map(Turn::reply).orElse(null));
     }
-    return new MessageOutcome(entry.messageId(), entry.outcome(), entry.notice());
+    return new MessageOutcome(entry.messageId(), entry.outcome().label(), entry.notice());
   }
 }

@@ -20,7 +20,7 @@ import java.util.Optional;
 public record RecentMessages(List<Entry> entries) implements CborSerializable {
 
   /** One remembered id. {@code outcome} is null while open; {@code notice} for failures. */
-  public record Entry(String messageId, Instant at, String outcome, long turnId, String notice)
+  public record Entry(String messageId, Instant at, Outcome outcome, long turnId, String notice)
       implements CborSerializable {}
 
   public RecentMessages {
@@ -63,11 +63,6 @@ public record RecentMessages(List<Entry> entries) implements CborSerializable {
 
   /** Records how the given messages ended. */
   RecentMessages resolve(List<String> ids, Outcome outcome, long turnId, String notice) {
-    return resolve(ids, outcome.label(), turnId, notice);
-  }
-
-  /** Records how the given messages ended ({@code outcome}: an {@link Outcome}'s label). */
-  public RecentMessages resolve(List<String> ids, String outcome, long turnId, String notice) {
     List<Entry> next = new ArrayList<>(entries.size());
     for (Entry e : entries) {
       next.add(

@@ -80,7 +80,7 @@ class DeliveryTest {
     return probe.receiveMessage(WAIT);
   }
 
-  private static void awaitTurn(Subject s, int index, String delivery) {
+  private static void awaitTurn(Subject s, int index, Turn.Delivery delivery) {
     testKit
         .createTestProbe()
         .awaitAssert(
@@ -102,13 +102,13 @@ class DeliveryTest {
     var first = sender.next(WAIT);
     assertEquals("re: one", first.reply().text());
     assertEquals(address("m1"), first.reply().address());
-    awaitTurn(s, 1, Turn.PENDING); // both turns done, second reply waits for the first
+    awaitTurn(s, 1, Turn.Delivery.PENDING); // both turns done, second reply waits for the first
     assertEquals(0, sender.waiting());
     first.deliver("501");
     var second = sender.next(WAIT);
     assertEquals("re: two", second.reply().text());
     second.deliver("502", "503");
-    awaitTurn(s, 1, Turn.DELIVERED);
+    awaitTurn(s, 1, Turn.Delivery.DELIVERED);
     assertEquals(List.of("502", "503"), view(s).turns().get(1).channelMessageIds());
     assertEquals(1, sender.maxInFlight.get());
   }
@@ -126,7 +126,7 @@ class DeliveryTest {
     // The same reply of the same incarnation: the sender may resume after parts already sent.
     assertEquals(first.reply().progressKey(), third.reply().progressKey());
     third.deliver("7");
-    awaitTurn(s, 0, Turn.DELIVERED);
+    awaitTurn(s, 0, Turn.Delivery.DELIVERED);
   }
 
   @Test
@@ -138,7 +138,7 @@ class DeliveryTest {
         .next(WAIT)
         .result()
         .complete(new DeliveryResult.Abandoned("bot was blocked by the user"));
-    awaitTurn(s, 0, Turn.ABANDONED);
+    awaitTurn(s, 0, Turn.Delivery.ABANDONED);
     assertEquals("bot was blocked by the user", view(s).turns().get(0).deliveryNote());
   }
 
@@ -159,7 +159,7 @@ class DeliveryTest {
     // erasure the same id names another reply).
     assertNotEquals(cut.reply().incarnation(), resend.reply().incarnation());
     resend.deliver("9");
-    awaitTurn(again, 0, Turn.DELIVERED);
+    awaitTurn(again, 0, Turn.Delivery.DELIVERED);
     assertEquals(1, view(again).turns().size());
     assertEquals(0, sender.waiting());
   }
@@ -206,7 +206,7 @@ class DeliveryTest {
     status(s, "wamid.1", "read"); // before we know wamid.1 is ours
     status(s, "wamid.1", "delivered");
     send.deliver("wamid.1");
-    awaitTurn(s, 0, Turn.DELIVERED);
+    awaitTurn(s, 0, Turn.Delivery.DELIVERED);
     assertEquals("read", view(s).turns().get(0).deliveryNote());
     status(s, "wamid.1", "sent");
     status(s, "wamid.1", "failed");

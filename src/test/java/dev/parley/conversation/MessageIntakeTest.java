@@ -99,7 +99,7 @@ class MessageIntakeTest {
     return probe.receiveMessage(WAIT).getValue();
   }
 
-  private static List<Turn> awaitTurns(Subject s, int count, String delivery) {
+  private static List<Turn> awaitTurns(Subject s, int count, Turn.Delivery delivery) {
     TestProbe<ConversationView> probe = testKit.createTestProbe();
     return probe.awaitAssert(
         WAIT,
@@ -128,12 +128,12 @@ class MessageIntakeTest {
     status(s, "wamid.1", "read"); // the same again
     status(s, "wamid.1", "delivered"); // behind "read"
     send.deliver("wamid.1");
-    assertEquals("read", awaitTurns(s, 1, Turn.DELIVERED).get(0).deliveryNote());
+    assertEquals("read", awaitTurns(s, 1, Turn.Delivery.DELIVERED).get(0).deliveryNote());
     status(s, "wamid.1", "read"); // a redelivered callback
     status(s, "wamid.1", "sent"); // late
     status(s, "wamid.gone", "delivered"); // not a message in the window
     assertEquals(1, events(s, DeliveryStatusChanged.class).size(), s.events().toString());
-    assertEquals("read", awaitTurns(s, 1, Turn.DELIVERED).get(0).deliveryNote());
+    assertEquals("read", awaitTurns(s, 1, Turn.Delivery.DELIVERED).get(0).deliveryNote());
   }
 
   @Test
@@ -159,7 +159,7 @@ class MessageIntakeTest {
     accept(s, "m1", "one");
     accept(s, "m2", "two");
     var first = sender.next(WAIT); // held: the channel is stuck
-    awaitTurns(s, 2, Turn.PENDING); // the outbox holds max-outbox (2) replies
+    awaitTurns(s, 2, Turn.Delivery.PENDING); // the outbox holds max-outbox (2) replies
     accept(s, "m3", "three");
     accept(s, "m4", "four");
     String full = ConversationSettings.from(CONFIG).inboxFullNotice();
@@ -177,7 +177,7 @@ class MessageIntakeTest {
     var notice = sender.next(WAIT);
     assertEquals(full, notice.reply().text());
     notice.deliver("3");
-    awaitTurns(s, 2, Turn.DELIVERED);
+    awaitTurns(s, 2, Turn.Delivery.DELIVERED);
     accept(s, "m5", "five");
     assertEquals("re: five", sender.next(WAIT).reply().text());
   }

@@ -14,7 +14,8 @@ class RecentMessagesTest {
   private static RecentMessages settled(int n, Instant at, DedupeLimits limits) {
     RecentMessages recent = RecentMessages.empty();
     for (int i = 0; i < n; i++) {
-      recent = recent.add("m" + i, at, limits).resolve(List.of("m" + i), "completed", i, null);
+      recent =
+          recent.add("m" + i, at, limits).resolve(List.of("m" + i), Outcome.COMPLETED, i, null);
     }
     return recent;
   }
