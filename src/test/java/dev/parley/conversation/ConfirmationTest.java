@@ -256,10 +256,10 @@ class ConfirmationTest {
 
   @Test
   void anAnswerIsReadWithoutWhatAddressesTheBot() {
-    assertEquals("yes", ConfirmationFlow.answerWords("@parley_bot Yes!"));
-    assertEquals("no", ConfirmationFlow.answerWords("/no@parley_bot"));
-    assertEquals("yes", ConfirmationFlow.answerWords("  yes. "));
-    assertEquals("ok", ConfirmationFlow.answerWords("@a @b, ok"));
-    assertEquals("tell me more", ConfirmationFlow.answerWords("Tell me more"));
+    assertEquals("yes", PendingConfirmation.answerWords("@parley_bot Yes!"));
+    assertEquals("no", PendingConfirmation.answerWords("/no@parley_bot"));
+    assertEquals("yes", PendingConfirmation.answerWords("  yes. "));
+    assertEquals("ok", PendingConfirmation.answerWords("@a @b, ok"));
+    assertEquals("tell me more", PendingConfirmation.answerWords("Tell me more"));
   }
 }
