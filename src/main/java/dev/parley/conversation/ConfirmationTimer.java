@@ -10,19 +10,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * The parked question's timeout: armed when a turn parks (and again after a restart) for what is
  * left of it, or due at once when nothing is left; cancelled once the question is resolved.
  */
-final class ConfirmationTimer {
-  private final ActorContext<ConversationCommand> context;
-  private final TimerScheduler<ConversationCommand> timers;
-  private final Clock clock;
-
-  ConfirmationTimer(
-      ActorContext<ConversationCommand> context,
-      TimerScheduler<ConversationCommand> timers,
-      Clock clock) {
-    this.context = context;
-    this.timers = timers;
-    this.clock = clock;
-  }
+record ConfirmationTimer(
+    ActorContext<ConversationCommand> context,
+    TimerScheduler<ConversationCommand> timers,
+    Clock clock) {
 
   void arm(ConversationState state) {
     PendingConfirmation pending = state.pendingConfirmation();

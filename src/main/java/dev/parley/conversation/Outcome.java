@@ -1,6 +1,5 @@
 package dev.parley.conversation;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
@@ -29,8 +28,7 @@ enum Outcome {
     return label;
   }
 
-  /** The outcome a snapshot recorded as {@code label}. */
-  @JsonCreator
+  /** The outcome the snapshot's columns recorded as {@code label} ({@link RecentMessagesJson}). */
   static Outcome of(String label) {
     for (Outcome o : values()) {
       if (o.label.equals(label)) {

@@ -1,6 +1,5 @@
 package dev.parley.conversation;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.parley.CborSerializable;
 import dev.parley.llm.Usage;
@@ -27,7 +26,7 @@ public record Turn(
     implements CborSerializable {
   /**
    * What became of a turn's reply. Snapshots and the chat API hold its {@link #label} ({@code
-   * "pending"}, …), as they held the plain string before.
+   * "pending"}, …), as they held the plain string before; Jackson reads it back by that label.
    */
   public enum Delivery {
     /** Waiting in the outbox to be sent. */
@@ -46,16 +45,6 @@ public record Turn(
     @JsonValue
     public String label() {
       return label;
-    }
-
-    @JsonCreator
-    static Delivery of(String label) {
-      for (Delivery d : values()) {
-        if (d.label.equals(label)) {
-          return d;
-        }
-      }
-      throw new IllegalArgumentException("unknown delivery state: " + label);
     }
   }
 

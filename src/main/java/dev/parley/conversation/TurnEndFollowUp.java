@@ -12,25 +12,12 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  * timeout, or the failure recorded in place of a refused write): report it, answer its waiters,
  * send its reply, look for more work.
  */
-final class TurnEndFollowUp {
-  private final ActorContext<ConversationCommand> context;
-  private final ConversationMetrics metrics;
-  private final TurnRunner runner;
-  private final DeliveryRunner delivery;
-  private final OutcomeWaiters waiters;
-
-  TurnEndFollowUp(
-      ActorContext<ConversationCommand> context,
-      ConversationMetrics metrics,
-      TurnRunner runner,
-      DeliveryRunner delivery,
-      OutcomeWaiters waiters) {
-    this.context = context;
-    this.metrics = metrics;
-    this.runner = runner;
-    this.delivery = delivery;
-    this.waiters = waiters;
-  }
+record TurnEndFollowUp(
+    ActorContext<ConversationCommand> context,
+    ConversationMetrics metrics,
+    TurnRunner runner,
+    DeliveryRunner delivery,
+    OutcomeWaiters waiters) {
 
   /**
    * {@code end} (a {@code TurnCompleted} or {@code TurnFailed}) is stored; {@code next} holds it.

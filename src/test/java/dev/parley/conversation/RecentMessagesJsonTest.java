@@ -116,7 +116,9 @@ class RecentMessagesJsonTest {
         new Turn(3, List.of(), List.of(), "Hello!", AT, Turn.Delivery.PENDING, List.of(), null);
     ConversationState state =
         ConversationState.empty().withRecent(new RecentMessages(ENTRIES)).withTurns(List.of(turn));
-    var tree = cbor.readTree(serialization.serialize(state).get());
+    byte[] bytes = serialization.serialize(state).get();
+    assertEquals(state, serialization.deserialize(bytes, ConversationState.class).get());
+    var tree = cbor.readTree(bytes);
     assertEquals(
         "[\"completed\",\"failed\",\"rejected\",null]",
         tree.path("recent").path("outcomes").toString());
