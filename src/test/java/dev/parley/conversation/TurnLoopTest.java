@@ -60,19 +60,24 @@ class TurnLoopTest {
     return TestConversation.spawn(testKit, EntityFixture.deps(config, model));
   }
 
-  @Test
-  void fiftyConcurrentMessagesGiveFiftyTurnsInArrivalOrderOneModelCallAtATime() {
-    ScriptedModel model = ScriptedModel.echo();
-    TestConversation s = spawn(ROOMY, model);
+  /** Sends {@code count} messages ({@code id0}, …) from many threads at once; each is accepted. */
+  private static void acceptAtOnce(TestConversation s, int count, String id, String text) {
     List<TestProbe<StatusReply<Accepted>>> probes = new ArrayList<>();
-    IntStream.range(0, 50).forEach(i -> probes.add(testKit.createTestProbe()));
-    IntStream.range(0, 50)
+    IntStream.range(0, count).forEach(i -> probes.add(testKit.createTestProbe()));
+    IntStream.range(0, count)
         .parallel()
         .forEach(
             i ->
                 s.ref()
-                    .tell(new AcceptMessage("m" + i, "text " + i, null, probes.get(i).getRef())));
+                    .tell(new AcceptMessage(id + i, text + " " + i, null, probes.get(i).getRef())));
     probes.forEach(p -> assertTrue(p.receiveMessage(WAIT).isSuccess()));
+  }
+
+  @Test
+  void fiftyConcurrentMessagesGiveFiftyTurnsInArrivalOrderOneModelCallAtATime() {
+    ScriptedModel model = ScriptedModel.echo();
+    TestConversation s = spawn(ROOMY, model);
+    acceptAtOnce(s, 50, "m", "text");
     testKit
         .createTestProbe()
         .awaitAssert(
@@ -351,15 +356,7 @@ class TurnLoopTest {
     // Commands that arrive during a persist are stashed; the stash must hold a burst.
     ScriptedModel model = ScriptedModel.holding();
     TestConversation s = spawn(CONFIG, model);
-    List<TestProbe<StatusReply<Accepted>>> probes = new ArrayList<>();
-    IntStream.range(0, 1000).forEach(i -> probes.add(testKit.createTestProbe()));
-    IntStream.range(0, 1000)
-        .parallel()
-        .forEach(
-            i ->
-                s.ref()
-                    .tell(new AcceptMessage("b" + i, "burst " + i, null, probes.get(i).getRef())));
-    probes.forEach(p -> assertTrue(p.receiveMessage(WAIT).isSuccess()));
+    acceptAtOnce(s, 1000, "b", "burst");
     long receipts = s.events(journal).stream().filter(MessageAccepted.class::isInstance).count();
     long rejections =
         s.events(journal).stream()
