@@ -71,10 +71,12 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * computed for each command from the persisted state and two facts of this incarnation's memory (an
  * erasure in flight, a turn's calls in flight), not kept in the state's type: those two are not
  * persisted and must not be, since a recovered entity has neither until it starts them again. The
- * helpers each keep one concern: {@link MessageIntake} the front door, {@link TurnFlow} with {@link
- * TurnRunner} the turn loop, {@link ConfirmationFlow} the parked question, {@link DeliveryFlow}
- * with {@link DeliveryRunner} the outbox, {@link ConversationReads} the asks that persist nothing,
- * {@link ErasingPhase} with {@link Erasure} the erasure, {@link Passivation} leaving memory, {@link
+ * helpers each keep one concern and never call one another (where two phases meet, the handler here
+ * composes them, or they share a leaf such as {@link ConfirmationTimer} or {@link
+ * TurnEndFollowUp}): {@link MessageIntake} the front door, {@link TurnFlow} with {@link TurnRunner}
+ * the turn loop, {@link ConfirmationFlow} the parked question, {@link DeliveryFlow} with {@link
+ * DeliveryRunner} the outbox, {@link ConversationReads} the asks that persist nothing, {@link
+ * ErasingPhase} with {@link Erasure} the erasure, {@link Passivation} leaving memory, {@link
  * IncarnationSignals} with {@link RejectionFlow} a restart's bookkeeping and what replaces a
  * refused write.
  */
@@ -155,11 +157,14 @@ public final class ConversationEntity
     this.erasure = new Erasure(key, context, deps.eraser());
     // Effect() is one stateless factory: the helpers build their effects with it directly.
     EffectFactories<ConversationEvent, ConversationState> effect = Effect();
-    this.confirmation = new ConfirmationFlow(key, context, timers, deps, runner, delivery, effect);
-    this.intake = new MessageIntake(key, context, deps, delivery, confirmation, effect);
+    var question = new ConfirmationTimer(context, timers, deps.clock());
+    var turnEnd = new TurnEndFollowUp(context, deps.metrics(), runner, delivery, waiters);
+    this.confirmation =
+        new ConfirmationFlow(key, context, question, deps, runner, delivery, effect);
+    this.intake = new MessageIntake(key, context, deps, delivery, effect);
     this.turns =
-        new TurnFlow(key, context, deps, runner, delivery, confirmation, waiters, idle, effect);
-    this.rejectionFlow = new RejectionFlow(key, context, deps, delivery, turns, effect);
+        new TurnFlow(key, context, deps, runner, delivery, question, turnEnd, idle, effect);
+    this.rejectionFlow = new RejectionFlow(key, context, deps, delivery, turnEnd, effect);
     this.reads = new ConversationReads(key, waiters, idle, deps.clock(), effect);
     this.outbox = new DeliveryFlow(delivery, runner, idle, deps.clock(), effect);
     this.signals = new IncarnationSignals(context, deps.metrics(), runner, delivery, waiters);
@@ -225,6 +230,7 @@ public final class ConversationEntity
         .onAnyCommand(this::ignore);
     builder
         .forState(state -> in(Phase.AWAITING_CONFIRMATION, state))
+        .onCommand(AcceptMessage.class, this::onAcceptWhileParked)
         .onCommand(PressButton.class, confirmation::onPress)
         .onCommand(ConfirmationTimedOut.class, confirmation::onTimeout)
         .onCommand(Advance.class, confirmation::onAdvance);
@@ -303,6 +309,15 @@ public final class ConversationEntity
   private ReplyEffect<ConversationEvent, ConversationState> ignore(
       ConversationState state, ConversationCommand cmd) {
     return Effect().noReply();
+  }
+
+  /** The user asked answers the parked question (or moves on); any other message is a message. */
+  private ReplyEffect<ConversationEvent, ConversationState> onAcceptWhileParked(
+      ConversationState state, AcceptMessage cmd) {
+    return intake
+        .answerToQuestion(state, cmd)
+        .map(receipt -> confirmation.onMessage(state, cmd, receipt))
+        .orElseGet(() -> intake.onAccept(state, cmd));
   }
 
   private ReplyEffect<ConversationEvent, ConversationState> onResolveRejection(

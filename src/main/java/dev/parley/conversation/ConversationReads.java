@@ -5,6 +5,7 @@ import dev.parley.conversation.ConversationCommand.GetConversation;
 import dev.parley.conversation.ConversationCommand.PressButton;
 import dev.parley.conversation.RecentMessages.Entry;
 import java.time.Clock;
+import java.util.Optional;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -36,10 +37,11 @@ final class ConversationReads {
 
   ReplyEffect<ConversationEvent, ConversationState> onAwait(
       ConversationState state, AwaitOutcome cmd) {
-    Entry entry = state.recent().find(cmd.messageId());
-    if (entry == null) {
+    Optional<Entry> found = state.recent().find(cmd.messageId());
+    if (found.isEmpty()) {
       return effect.reply(cmd.replyTo(), ConversationError.UNKNOWN_MESSAGE.reply());
     }
+    Entry entry = found.get();
     if (entry.outcome() != null) {
       return effect.reply(
           cmd.replyTo(), StatusReply.success(OutcomeWaiters.outcomeOf(state, entry)));

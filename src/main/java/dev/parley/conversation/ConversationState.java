@@ -15,6 +15,7 @@ import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnInterrupted;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
+import dev.parley.conversation.Turn.Delivery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -121,7 +122,7 @@ public record ConversationState(
   }
 
   public boolean alreadyAccepted(String messageId) {
-    return recent.find(messageId) != null;
+    return recent.find(messageId).isPresent();
   }
 
   public ConversationState accepted(MessageAccepted e, DedupeLimits limits) {
@@ -200,7 +201,7 @@ public record ConversationState(
   public ConversationState completed(TurnCompleted e, int turnsInState, boolean sends) {
     List<String> ids = e.user().stream().map(UserLine::id).toList();
     List<Turn> nextTurns = new ArrayList<>(turns);
-    nextTurns.add(Turn.of(e, sends ? Turn.PENDING : Turn.DELIVERED));
+    nextTurns.add(Turn.of(e, sends ? Delivery.PENDING : Delivery.DELIVERED));
     while (nextTurns.size() > turnsInState) {
       nextTurns.remove(0);
     }
@@ -258,12 +259,13 @@ public record ConversationState(
     }
     String note = status;
     return settle(
-            e.replyId(), turn -> turn.withDelivery(Turn.DELIVERED, e.channelMessageIds(), note))
+            e.replyId(), turn -> turn.withDelivery(Delivery.DELIVERED, e.channelMessageIds(), note))
         .withEarlyStatuses(remaining);
   }
 
   public ConversationState abandoned(ReplyAbandoned e) {
-    return settle(e.replyId(), turn -> turn.withDelivery(Turn.ABANDONED, List.of(), e.reason()));
+    return settle(
+        e.replyId(), turn -> turn.withDelivery(Delivery.ABANDONED, List.of(), e.reason()));
   }
 
   /** The state with the status applied; this very state when it changes nothing. */

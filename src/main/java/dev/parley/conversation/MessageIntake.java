@@ -23,7 +23,8 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * The entity's front door: what a channel hands a conversation (messages, rejections, delivery
  * statuses, notes) is decided here and persisted before it is acknowledged. A message id already
  * seen is answered as a duplicate without a second receipt; a message past the inbox cap or a
- * group's rate gets a rejection with a notice instead of a turn.
+ * group's rate gets a rejection with a notice instead of a turn. While a question is parked, the
+ * entity first asks {@link #answerToQuestion} whether a message goes to the question instead.
  */
 final class MessageIntake {
   private final String key;
@@ -32,7 +33,6 @@ final class MessageIntake {
   private final ConversationSettings settings;
   private final DeliveryRunner delivery;
   private final EffectFactories<ConversationEvent, ConversationState> effect;
-  private final ConfirmationFlow confirmation;
   private final ConversationMetrics metrics;
 
   MessageIntake(
@@ -40,7 +40,6 @@ final class MessageIntake {
       ActorContext<ConversationCommand> context,
       ConversationDeps deps,
       DeliveryRunner delivery,
-      ConfirmationFlow confirmation,
       EffectFactories<ConversationEvent, ConversationState> effect) {
     this.key = key;
     this.context = context;
@@ -48,26 +47,48 @@ final class MessageIntake {
     this.settings = deps.settings();
     this.delivery = delivery;
     this.effect = effect;
-    this.confirmation = confirmation;
     this.metrics = deps.metrics();
   }
 
+  /**
+   * The receipt of a message that answers the parked question, if it does: a new message of
+   * acceptable length from the user asked. A yes or no goes before the caps (refused, it would
+   * leave the turn parked until the question's timeout); anything else moves on from the question
+   * only if the caps let it in.
+   */
+  Optional<MessageAccepted> answerToQuestion(ConversationState state, AcceptMessage cmd) {
+    PendingConfirmation pending = state.pendingConfirmation();
+    if (pending == null
+        || !pending.asks(cmd.address())
+        || state.alreadyAccepted(cmd.messageId())
+        || tooLong(cmd)) {
+      return Optional.empty();
+    }
+    if (PendingConfirmation.yesOrNo(cmd.text()).isEmpty() && refusal(state).isPresent()) {
+      return Optional.empty();
+    }
+    context.getLog().debug("{}: accepted {}", key, cmd.messageId());
+    return Optional.of(receipt(cmd));
+  }
+
+  private boolean tooLong(AcceptMessage cmd) {
+    return cmd.text() == null || cmd.text().length() > settings.maxTextChars();
+  }
+
+  private MessageAccepted receipt(AcceptMessage cmd) {
+    return new MessageAccepted(
+        cmd.messageId(), cmd.text(), cmd.sender(), deps.clock().instant(), cmd.address());
+  }
+
+  /** A message that does not answer a parked question (see {@link #answerToQuestion}). */
   ReplyEffect<ConversationEvent, ConversationState> onAccept(
       ConversationState state, AcceptMessage cmd) {
     if (state.alreadyAccepted(cmd.messageId())) {
       metrics.receipt(Receipt.DUPLICATE);
       return effect.reply(cmd.replyTo(), StatusReply.success(new Accepted(cmd.messageId(), true)));
     }
-    if (cmd.text() == null || cmd.text().length() > settings.maxTextChars()) {
+    if (tooLong(cmd)) {
       return effect.reply(cmd.replyTo(), ConversationError.TEXT_TOO_LONG.reply());
-    }
-    MessageAccepted receipt =
-        new MessageAccepted(
-            cmd.messageId(), cmd.text(), cmd.sender(), deps.clock().instant(), cmd.address());
-    // A yes or no to the parked question goes before the caps: refused, it would leave the turn
-    // parked until the confirmation's timeout. It joins the running turn and starts none.
-    if (confirmation.answersYesOrNo(state, cmd)) {
-      return confirmation.onMessage(state, cmd, receipt);
     }
     Accepted accepted = new Accepted(cmd.messageId(), false);
     Optional<Refusal> refusal = refusal(state);
@@ -94,11 +115,8 @@ final class MessageIntake {
           .thenReply(cmd.replyTo(), next -> StatusReply.success(accepted));
     }
     context.getLog().debug("{}: accepted {}", key, cmd.messageId());
-    if (confirmation.answers(state, cmd)) {
-      return confirmation.onMessage(state, cmd, receipt);
-    }
     return effect
-        .persist(receipt)
+        .persist(receipt(cmd))
         .thenRun(
             next -> {
               metrics.receipt(Receipt.ACCEPTED);
@@ -151,7 +169,7 @@ final class MessageIntake {
       var minuteAgo = deps.clock().instant().minusSeconds(60);
       long lastMinute =
           state.recent().entries().stream()
-              .filter(e -> e.at().isAfter(minuteAgo) && !Outcome.REJECTED.is(e.outcome()))
+              .filter(e -> e.at().isAfter(minuteAgo) && e.outcome() != Outcome.REJECTED)
               .count();
       if (lastMinute >= settings.groupMaxPerMinute()) {
         return Optional.of(Refusal.TOO_FAST);

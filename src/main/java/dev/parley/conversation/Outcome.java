@@ -1,5 +1,7 @@
 package dev.parley.conversation;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * How a received message ended, as the dedupe memory records it and {@code ?wait} reports it: a
  * closed set whose {@link #label} is what snapshots and the chat API hold ({@code "completed"}, …).
@@ -21,11 +23,18 @@ enum Outcome {
     this.label = label;
   }
 
+  @JsonValue
   String label() {
     return label;
   }
 
-  boolean is(String recorded) {
-    return label.equals(recorded);
+  /** The outcome the snapshot's columns recorded as {@code label} ({@link RecentMessagesJson}). */
+  static Outcome of(String label) {
+    for (Outcome o : values()) {
+      if (o.label.equals(label)) {
+        return o;
+      }
+    }
+    throw new IllegalArgumentException("unknown outcome: " + label);
   }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
@@ -58,13 +59,13 @@ final class OutcomeWaiters {
 
   void resolve(ConversationState state, List<String> messageIds) {
     for (String id : messageIds) {
-      Entry entry = state.recent().find(id);
-      if (entry == null || entry.outcome() == null || !byMessage.containsKey(id)) {
+      Optional<Entry> settled = state.recent().find(id).filter(e -> e.outcome() != null);
+      if (settled.isEmpty() || !byMessage.containsKey(id)) {
         continue;
       }
       List<Waiter> waiting = byMessage.remove(id);
       count -= waiting.size();
-      MessageOutcome outcome = outcomeOf(state, entry);
+      MessageOutcome outcome = outcomeOf(state, settled.get());
       waiting.forEach(w -> w.ref().tell(StatusReply.success(outcome)));
     }
   }
@@ -77,12 +78,12 @@ final class OutcomeWaiters {
   }
 
   static MessageOutcome outcomeOf(ConversationState state, Entry entry) {
-    if (Outcome.COMPLETED.is(entry.outcome())) {
+    if (entry.outcome() == Outcome.COMPLETED) {
       return new MessageOutcome(
           entry.messageId(),
           Outcome.COMPLETED.label(),
           state.turn(entry.turnId()).map(Turn::reply).orElse(null));
     }
-    return new MessageOutcome(entry.messageId(), entry.outcome(), entry.notice());
+    return new MessageOutcome(entry.messageId(), entry.outcome().label(), entry.notice());
   }
 }

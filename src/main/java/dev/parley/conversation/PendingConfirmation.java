@@ -5,6 +5,9 @@ import dev.parley.llm.Usage;
 import dev.parley.text.Utf16;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * A turn parked until the user allows or refuses a tool call: everything needed to resume it
@@ -27,6 +30,8 @@ public record PendingConfirmation(
     Usage usage,
     String model)
     implements CborSerializable {
+  private static final Set<String> YES = Set.of("yes", "y", "ok", "okay", "sure", "go ahead");
+  private static final Set<String> NO = Set.of("no", "n", "nope", "cancel", "stop");
 
   /** As stored before a parked turn kept its tokens and model (they read as null). */
   public PendingConfirmation(
@@ -76,6 +81,34 @@ public record PendingConfirmation(
     user = List.copyOf(user);
     calls = List.copyOf(calls);
     requested = List.copyOf(requested);
+  }
+
+  /** Whether a message from {@code from} answers this question (it comes from the user asked). */
+  boolean asks(ReplyAddress from) {
+    return askedUserId == null || askedUserId.equals(from == null ? null : from.userId());
+  }
+
+  /** A "yes" (true) or "no" (false) in {@code text}; empty for anything else. */
+  static Optional<Boolean> yesOrNo(String text) {
+    String said = answerWords(text);
+    if (YES.contains(said)) {
+      return Optional.of(true);
+    }
+    return NO.contains(said) ? Optional.of(false) : Optional.empty();
+  }
+
+  /**
+   * The words of an answer, without what addresses the bot in a group ("@bot yes", "/yes@bot") or
+   * closing punctuation: "@parley_bot Yes!" is "yes".
+   */
+  static String answerWords(String text) {
+    return text.trim()
+        .toLowerCase(Locale.ROOT)
+        .replaceAll("^(@\\w+[\\s,:]*)+", "")
+        .replaceAll("^/(\\w+)@\\w+", "$1")
+        .replaceAll("^/", "")
+        .replaceAll("[.!?]+$", "")
+        .trim();
   }
 
   /** The callback data of the yes or no button: short, well under Telegram's 64 bytes. */

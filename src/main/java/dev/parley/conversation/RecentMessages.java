@@ -6,6 +6,7 @@ import dev.parley.CborSerializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The conversation's dedupe memory, oldest first: each recently received message id with when it
@@ -19,7 +20,7 @@ import java.util.List;
 public record RecentMessages(List<Entry> entries) implements CborSerializable {
 
   /** One remembered id. {@code outcome} is null while open; {@code notice} for failures. */
-  public record Entry(String messageId, Instant at, String outcome, long turnId, String notice)
+  public record Entry(String messageId, Instant at, Outcome outcome, long turnId, String notice)
       implements CborSerializable {}
 
   public RecentMessages {
@@ -30,13 +31,14 @@ public record RecentMessages(List<Entry> entries) implements CborSerializable {
     return new RecentMessages(List.of());
   }
 
-  public Entry find(String messageId) {
+  /** The latest entry for {@code messageId}, if it is still remembered. */
+  public Optional<Entry> find(String messageId) {
     for (int i = entries.size() - 1; i >= 0; i--) {
       if (entries.get(i).messageId().equals(messageId)) {
-        return entries.get(i);
+        return Optional.of(entries.get(i));
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   /** Adds an id and forgets the oldest settled ids past the limits, measured at {@code now}. */
@@ -61,11 +63,6 @@ public record RecentMessages(List<Entry> entries) implements CborSerializable {
 
   /** Records how the given messages ended. */
   RecentMessages resolve(List<String> ids, Outcome outcome, long turnId, String notice) {
-    return resolve(ids, outcome.label(), turnId, notice);
-  }
-
-  /** Records how the given messages ended ({@code outcome}: an {@link Outcome}'s label). */
-  public RecentMessages resolve(List<String> ids, String outcome, long turnId, String notice) {
     List<Entry> next = new ArrayList<>(entries.size());
     for (Entry e : entries) {
       next.add(

@@ -56,7 +56,7 @@ final class RecentMessagesJson {
       gen.writeEndArray();
       gen.writeArrayFieldStart(OUTCOMES);
       for (Entry e : entries) {
-        gen.writeString(e.outcome());
+        gen.writeString(e.outcome() == null ? null : e.outcome().label());
       }
       gen.writeEndArray();
       gen.writeArrayFieldStart(TURN_IDS);
@@ -122,7 +122,7 @@ final class RecentMessagesJson {
             new Entry(
                 ids.get(i),
                 Instant.ofEpochSecond(0, atNanos[i]),
-                outcomes.get(i),
+                outcomes.get(i) == null ? null : Outcome.of(outcomes.get(i)),
                 turnIds[i],
                 notices.get(i)));
       }

@@ -30,7 +30,7 @@ final class RejectionFlow {
   private final ActorContext<ConversationCommand> context;
   private final ConversationDeps deps;
   private final DeliveryRunner delivery;
-  private final TurnFlow turns;
+  private final TurnEndFollowUp turnEnd;
   private final EffectFactories<ConversationEvent, ConversationState> effect;
 
   RejectionFlow(
@@ -38,13 +38,13 @@ final class RejectionFlow {
       ActorContext<ConversationCommand> context,
       ConversationDeps deps,
       DeliveryRunner delivery,
-      TurnFlow turns,
+      TurnEndFollowUp turnEnd,
       EffectFactories<ConversationEvent, ConversationState> effect) {
     this.key = key;
     this.context = context;
     this.deps = deps;
     this.delivery = delivery;
-    this.turns = turns;
+    this.turnEnd = turnEnd;
     this.effect = effect;
   }
 
@@ -100,7 +100,7 @@ final class RejectionFlow {
                 if (event instanceof MessageRejected) {
                   deps.metrics().receipt(Receipt.REJECTED);
                 } else if (event instanceof TurnFailed failed) {
-                  turns.ended(next, failed);
+                  turnEnd.run(next, failed);
                 }
               }
               answer(rejection.command());

@@ -1,5 +1,6 @@
 package dev.parley.conversation;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.parley.CborSerializable;
 import dev.parley.llm.Usage;
 import java.time.Instant;
@@ -17,15 +18,35 @@ public record Turn(
     List<ToolCallRecord> toolCalls,
     String reply,
     Instant at,
-    String delivery,
+    Delivery delivery,
     List<String> channelMessageIds,
     String deliveryNote,
     Usage usage,
     String model)
     implements CborSerializable {
-  public static final String PENDING = "pending";
-  public static final String DELIVERED = "delivered";
-  public static final String ABANDONED = "abandoned";
+  /**
+   * What became of a turn's reply. Snapshots and the chat API hold its {@link #label} ({@code
+   * "pending"}, …), as they held the plain string before; Jackson reads it back by that label.
+   */
+  public enum Delivery {
+    /** Waiting in the outbox to be sent. */
+    PENDING("pending"),
+    /** Sent (or, on a channel that sends nothing, recorded). */
+    DELIVERED("delivered"),
+    /** Given up; {@code deliveryNote} says why. */
+    ABANDONED("abandoned");
+
+    private final String label;
+
+    Delivery(String label) {
+      this.label = label;
+    }
+
+    @JsonValue
+    public String label() {
+      return label;
+    }
+  }
 
   public Turn {
     user = List.copyOf(user);
@@ -37,12 +58,12 @@ public record Turn(
     return user.stream().map(UserLine::id).toList();
   }
 
-  Turn withDelivery(String newDelivery, List<String> ids, String note) {
+  Turn withDelivery(Delivery newDelivery, List<String> ids, String note) {
     return new Turn(turnId, user, toolCalls, reply, at, newDelivery, ids, note, usage, model);
   }
 
   /** The turn {@code completed} records, its reply in state {@code delivery}, not yet sent. */
-  static Turn of(ConversationEvent.TurnCompleted completed, String delivery) {
+  static Turn of(ConversationEvent.TurnCompleted completed, Delivery delivery) {
     return new Turn(
         completed.turnId(),
         completed.user(),
@@ -63,7 +84,7 @@ public record Turn(
       List<ToolCallRecord> toolCalls,
       String reply,
       Instant at,
-      String delivery,
+      Delivery delivery,
       List<String> channelMessageIds,
       String deliveryNote) {
     this(turnId, user, toolCalls, reply, at, delivery, channelMessageIds, deliveryNote, null, null);

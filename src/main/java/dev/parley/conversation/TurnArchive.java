@@ -4,6 +4,7 @@ import dev.parley.conversation.ConversationEvent.HistoryCleared;
 import dev.parley.conversation.ConversationEvent.ReplyAbandoned;
 import dev.parley.conversation.ConversationEvent.ReplyDelivered;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
+import dev.parley.conversation.Turn.Delivery;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class TurnArchive {
 
     Page add(Object event) {
       if (event instanceof TurnCompleted c && c.turnId() < beforeTurnId) {
-        String delivery = sends ? Turn.PENDING : Turn.DELIVERED;
+        Delivery delivery = sends ? Delivery.PENDING : Delivery.DELIVERED;
         byReply.put(PendingReply.forTurn(c.turnId()), Turn.of(c, delivery));
         if (byReply.size() > limit) {
           byReply.remove(byReply.keySet().iterator().next());
@@ -70,10 +71,11 @@ public final class TurnArchive {
         byReply.clear();
       } else if (event instanceof ReplyDelivered d) {
         byReply.computeIfPresent(
-            d.replyId(), (id, t) -> t.withDelivery(Turn.DELIVERED, d.channelMessageIds(), null));
+            d.replyId(),
+            (id, t) -> t.withDelivery(Delivery.DELIVERED, d.channelMessageIds(), null));
       } else if (event instanceof ReplyAbandoned a) {
         byReply.computeIfPresent(
-            a.replyId(), (id, t) -> t.withDelivery(Turn.ABANDONED, List.of(), a.reason()));
+            a.replyId(), (id, t) -> t.withDelivery(Delivery.ABANDONED, List.of(), a.reason()));
       }
       return this;
     }

@@ -19,7 +19,9 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * gives up on it after max-attempts), what the model's and tools' answers do, and what ending a
  * turn records. The loop itself runs in {@link TurnRunner}; this class decides what the entity
  * persists. Its handlers are the idle and running phases' (see {@link Phase}): the entity only
- * calls them when no erasure runs and no question is parked.
+ * calls them when no erasure runs and no question is parked. A turn leaves the running phase by its
+ * end (stored, then followed up by {@link TurnEndFollowUp}) or by parking on a question (stored,
+ * then the question's timer armed).
  */
 final class TurnFlow {
   private final String key;
@@ -28,8 +30,8 @@ final class TurnFlow {
   private final ConversationSettings settings;
   private final TurnRunner runner;
   private final DeliveryRunner delivery;
-  private final ConfirmationFlow confirmation;
-  private final OutcomeWaiters waiters;
+  private final ConfirmationTimer question;
+  private final TurnEndFollowUp followUp;
   private final IdleTimer idle;
   private final EffectFactories<ConversationEvent, ConversationState> effect;
 
@@ -39,8 +41,8 @@ final class TurnFlow {
       ConversationDeps deps,
       TurnRunner runner,
       DeliveryRunner delivery,
-      ConfirmationFlow confirmation,
-      OutcomeWaiters waiters,
+      ConfirmationTimer question,
+      TurnEndFollowUp followUp,
       IdleTimer idle,
       EffectFactories<ConversationEvent, ConversationState> effect) {
     this.key = key;
@@ -49,8 +51,8 @@ final class TurnFlow {
     this.settings = deps.settings();
     this.runner = runner;
     this.delivery = delivery;
-    this.confirmation = confirmation;
-    this.waiters = waiters;
+    this.question = question;
+    this.followUp = followUp;
     this.idle = idle;
     this.effect = effect;
   }
@@ -97,7 +99,7 @@ final class TurnFlow {
       ConversationState state, ModelAnswered cmd) {
     ConversationEvent next = runner.onModelAnswered(cmd);
     if (next instanceof ConfirmationRequested asked) {
-      return confirmation.park(asked);
+      return park(asked);
     }
     return next == null ? effect.noReply() : endTurn(next);
   }
@@ -127,20 +129,23 @@ final class TurnFlow {
   private ReplyEffect<ConversationEvent, ConversationState> endTurn(ConversationEvent end) {
     List<ConversationEvent> events =
         end instanceof TurnCompleted ? runner.recorded(end) : List.of(end);
-    return effect.persist(events).thenRun(next -> ended(next, end)).thenNoReply();
+    return effect.persist(events).thenRun(next -> followUp.run(next, end)).thenNoReply();
   }
 
-  /** The turn's end is stored: report it, answer its waiters, send its reply, look for work. */
-  void ended(ConversationState next, ConversationEvent end) {
-    List<String> ids =
-        end instanceof TurnCompleted c
-            ? c.user().stream().map(UserLine::id).toList()
-            : ((TurnFailed) end).messageIds();
-    runner.ended(end);
-    deps.metrics().inboxDepthChanged(-ids.size());
+  /** The model asked for a tool that needs a yes: park the turn and ask. */
+  private ReplyEffect<ConversationEvent, ConversationState> park(ConfirmationRequested asked) {
+    context.getLog().info("{}: turn {} waits for confirmation", key, asked.request().turnId());
+    // What the tools changed so far is stored with the question: the resumed turn starts from it.
+    List<ConversationEvent> events = runner.recorded(asked);
+    runner.park();
     delivery.stopTyping();
-    waiters.resolve(next, ids);
-    delivery.kick(next);
-    context.getSelf().tell(Advance.INSTANCE);
+    return effect
+        .persist(events)
+        .thenRun(
+            next -> {
+              question.arm(next);
+              delivery.kick(next);
+            })
+        .thenNoReply();
   }
 }

@@ -63,7 +63,9 @@ final class ConversationJson {
     }
     // The api channel has no outbound send: its replies are delivered once recorded.
     ObjectNode reply = node.putObject("reply");
-    reply.put("text", turn.reply()).put("delivery", turn.delivery());
+    reply
+        .put("text", turn.reply())
+        .put("delivery", turn.delivery() == null ? null : turn.delivery().label());
     if (turn.deliveryNote() != null) {
       reply.put("note", turn.deliveryNote());
     }

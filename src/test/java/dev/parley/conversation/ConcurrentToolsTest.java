@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import dev.parley.ScriptedModel;
-import dev.parley.conversation.ConversationCommand.AcceptMessage;
-import dev.parley.conversation.ConversationCommand.Accepted;
-import dev.parley.conversation.ConversationCommand.AwaitOutcome;
 import dev.parley.conversation.ConversationCommand.GetConversation;
-import dev.parley.conversation.ConversationCommand.MessageOutcome;
 import dev.parley.llm.ChatMessage;
 import dev.parley.llm.ChatResponse;
 import dev.parley.llm.ToolCall;
@@ -17,7 +13,6 @@ import dev.parley.tool.Tool;
 import dev.parley.tool.ToolContext;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,8 +23,6 @@ import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,31 +102,11 @@ class ConcurrentToolsTest {
     }
   }
 
-  private record Subject(String key, ActorRef<ConversationCommand> ref) {}
-
-  private static Subject spawn(Config config, ScriptedModel model, HeldTool tool) {
-    String key = "user:api:" + UUID.randomUUID();
-    return new Subject(
-        key,
-        testKit.spawn(
-            ConversationEntity.create(key, null, EntityFixture.deps(config, model, tool))));
+  private static TestConversation spawn(Config config, ScriptedModel model, HeldTool tool) {
+    return TestConversation.spawn(testKit, EntityFixture.deps(config, model, tool));
   }
 
-  private static void accept(Subject s, String id, String text) {
-    TestProbe<StatusReply<Accepted>> probe = testKit.createTestProbe();
-    s.ref().tell(new AcceptMessage(id, text, null, probe.getRef()));
-    assertTrue(probe.receiveMessage(WAIT).isSuccess());
-  }
-
-  private static MessageOutcome outcome(Subject s, String id) {
-    TestProbe<StatusReply<MessageOutcome>> probe = testKit.createTestProbe();
-    s.ref().tell(new AwaitOutcome(id, probe.getRef()));
-    StatusReply<MessageOutcome> reply = probe.receiveMessage(WAIT);
-    assertTrue(reply.isSuccess(), () -> "no outcome: " + reply);
-    return reply.getValue();
-  }
-
-  private static Turn onlyTurn(Subject s) {
+  private static Turn onlyTurn(TestConversation s) {
     TestProbe<ConversationView> probe = testKit.createTestProbe();
     s.ref().tell(new GetConversation(200, 0, probe.getRef()));
     List<Turn> turns = probe.receiveMessage(WAIT).turns();
@@ -170,8 +143,8 @@ class ConcurrentToolsTest {
   void callsOfOneRoundOverlapAndTheirResultsKeepTheCallOrder() throws Exception {
     ScriptedModel model = ScriptedModel.holding();
     HeldTool tool = new HeldTool();
-    Subject s = spawn(FOUR, model, tool);
-    accept(s, "m1", "look up three things");
+    TestConversation s = spawn(FOUR, model, tool);
+    s.accept("m1", "look up three things");
     model.nextCall(WAIT).answer().complete(asksFor(3));
     // All three start while none has finished: they overlap.
     HeldTool.Started first = tool.nextStart();
@@ -189,7 +162,7 @@ class ConcurrentToolsTest {
     ScriptedModel.Call next = model.nextCall(WAIT);
     assertEquals(expectedMessages(3), toolMessages(next, 3));
     next.answer().complete(ScriptedModel.text("three things"));
-    assertEquals("three things", outcome(s, "m1").replyText());
+    assertEquals("three things", s.outcome("m1").replyText());
     Turn turn = onlyTurn(s);
     assertEquals(
         List.of("c0", "c1", "c2"), turn.toolCalls().stream().map(ToolCallRecord::callId).toList());
@@ -201,8 +174,8 @@ class ConcurrentToolsTest {
   void noMoreCallsRunAtOnceThanTheBoundAllows() throws Exception {
     ScriptedModel model = ScriptedModel.holding();
     HeldTool tool = new HeldTool();
-    Subject s = spawn(TWO, model, tool);
-    accept(s, "m1", "look up six things");
+    TestConversation s = spawn(TWO, model, tool);
+    s.accept("m1", "look up six things");
     model.nextCall(WAIT).answer().complete(asksFor(6));
     // Two run; each time the later of the two finishes first, the next call takes its place.
     HeldTool.Started older = tool.nextStart();
@@ -218,7 +191,7 @@ class ConcurrentToolsTest {
     ScriptedModel.Call next = model.nextCall(WAIT);
     assertEquals(expectedMessages(6), toolMessages(next, 6));
     next.answer().complete(ScriptedModel.text("six things"));
-    assertEquals("six things", outcome(s, "m1").replyText());
+    assertEquals("six things", s.outcome("m1").replyText());
     assertEquals(2, tool.maxRunning.get());
     assertEquals(
         expectedResults(6), onlyTurn(s).toolCalls().stream().map(ToolCallRecord::result).toList());

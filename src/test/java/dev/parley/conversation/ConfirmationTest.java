@@ -9,12 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import dev.parley.ScriptedModel;
-import dev.parley.conversation.ConversationCommand.AcceptMessage;
-import dev.parley.conversation.ConversationCommand.Accepted;
-import dev.parley.conversation.ConversationCommand.AwaitOutcome;
 import dev.parley.conversation.ConversationCommand.Erase;
 import dev.parley.conversation.ConversationCommand.GetConversation;
-import dev.parley.conversation.ConversationCommand.MessageOutcome;
 import dev.parley.conversation.ConversationCommand.PressButton;
 import dev.parley.llm.ChatMessage;
 import dev.parley.llm.ChatResponse;
@@ -27,7 +23,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -68,29 +63,20 @@ class ConfirmationTest {
         });
   }
 
-  private record Subject(String key, ActorRef<ConversationCommand> ref, ConversationDeps deps) {
-    Subject again() {
-      return new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
-    }
-  }
-
-  private static Subject spawn(String key, FakeReplySender sender) {
+  private static TestConversation spawn(String key, FakeReplySender sender) {
     var senders = sender == null ? ReplySenders.none() : new ReplySenders(Map.of("tg", sender));
     return spawnWith(key, EntityFixture.deps(CONFIG, model(), senders));
   }
 
-  private static Subject spawnWith(String key, ConversationDeps deps) {
-    return new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
+  private static TestConversation spawnWith(String key, ConversationDeps deps) {
+    return TestConversation.spawn(testKit, key, deps);
   }
 
-  private static void accept(Subject s, String id, String text, String userId) {
-    TestProbe<StatusReply<Accepted>> probe = testKit.createTestProbe();
-    ReplyAddress address = new ReplyAddress("chat", null, id, userId);
-    s.ref().tell(new AcceptMessage(id, text, userId, address, probe.getRef()));
-    assertTrue(probe.receiveMessage(WAIT).isSuccess());
+  private static void accept(TestConversation s, String id, String text, String userId) {
+    s.accept(id, text, userId, new ReplyAddress("chat", null, id, userId));
   }
 
-  private static ConversationView awaitState(Subject s, String state) {
+  private static ConversationView awaitState(TestConversation s, String state) {
     TestProbe<ConversationView> probe = testKit.createTestProbe();
     return probe.awaitAssert(
         WAIT,
@@ -102,22 +88,16 @@ class ConfirmationTest {
         });
   }
 
-  private static String press(Subject s, String data, String userId) {
+  private static String press(TestConversation s, String data, String userId) {
     TestProbe<StatusReply<String>> probe = testKit.createTestProbe();
     s.ref().tell(new PressButton(data, userId, probe.getRef()));
-    return probe.receiveMessage(WAIT).getValue();
-  }
-
-  private static MessageOutcome outcome(Subject s, String id) {
-    TestProbe<StatusReply<MessageOutcome>> probe = testKit.createTestProbe();
-    s.ref().tell(new AwaitOutcome(id, probe.getRef()));
     return probe.receiveMessage(WAIT).getValue();
   }
 
   @Test
   void theToolRunsOnlyAfterTheYesButtonAndTheQuestionCarriesButtons() {
     FakeReplySender sender = new FakeReplySender();
-    Subject s = spawn("user:tg:" + UUID.randomUUID(), sender);
+    TestConversation s = spawn("user:tg:" + UUID.randomUUID(), sender);
     accept(s, "m1", "what is 6*7?", "42");
     PendingConfirmation pending = awaitState(s, "awaiting-confirmation").pendingConfirmation();
     assertTrue(pending.question().contains("calculator"), pending.question());
@@ -129,7 +109,7 @@ class ConfirmationTest {
     assertTrue(pending.buttonData(true).getBytes().length <= 64);
     question.deliver("100");
     assertEquals("accepted", press(s, pending.buttonData(true), "42"));
-    assertEquals("result: 42", outcome(s, "m1").replyText());
+    assertEquals("result: 42", s.outcome("m1").replyText());
     Turn turn = awaitState(s, "idle").turns().get(0);
     assertEquals("42", turn.toolCalls().get(0).result());
     assertEquals("expired", press(s, pending.buttonData(true), "42"));
@@ -144,7 +124,8 @@ class ConfirmationTest {
             r ->
                 new ChatResponse(
                     null, List.of(new ToolCall("c1", "calculator", arguments)), "tool_calls"));
-    Subject s = spawnWith("user:api:" + UUID.randomUUID(), EntityFixture.deps(CONFIG, asking));
+    TestConversation s =
+        spawnWith("user:api:" + UUID.randomUUID(), EntityFixture.deps(CONFIG, asking));
     accept(s, "m1", "compute", null);
     String question = awaitState(s, "awaiting-confirmation").pendingConfirmation().question();
     assertTrue(question.contains("1".repeat(284) + "…"), question);
@@ -153,31 +134,31 @@ class ConfirmationTest {
 
   @Test
   void noRefusesTheCallAndTheModelHearsSo() {
-    Subject s = spawn("user:tg:" + UUID.randomUUID(), new FakeReplySender());
+    TestConversation s = spawn("user:tg:" + UUID.randomUUID(), new FakeReplySender());
     accept(s, "m1", "what is 6*7?", "42");
     PendingConfirmation pending = awaitState(s, "awaiting-confirmation").pendingConfirmation();
     assertEquals("accepted", press(s, pending.buttonData(false), "42"));
-    assertTrue(outcome(s, "m1").replyText().contains("did not allow calculator"));
+    assertTrue(s.outcome("m1").replyText().contains("did not allow calculator"));
   }
 
   @Test
   void aYesMessageAnswersAndJoinsTheTurn() {
-    Subject s = spawn("user:api:" + UUID.randomUUID(), null);
+    TestConversation s = spawn("user:api:" + UUID.randomUUID(), null);
     accept(s, "m1", "what is 6*7?", null);
     awaitState(s, "awaiting-confirmation");
     accept(s, "m2", "Yes!", null);
-    assertEquals("result: 42", outcome(s, "m2").replyText());
+    assertEquals("result: 42", s.outcome("m2").replyText());
     Turn turn = awaitState(s, "idle").turns().get(0);
     assertEquals(List.of("m1", "m2"), turn.messageIds());
   }
 
   @Test
   void anotherMessageRefusesTheCallAndGetsItsOwnTurn() {
-    Subject s = spawn("user:api:" + UUID.randomUUID(), null);
+    TestConversation s = spawn("user:api:" + UUID.randomUUID(), null);
     accept(s, "m1", "what is 6*7?", null);
     awaitState(s, "awaiting-confirmation");
     accept(s, "m2", "never mind, tell me a joke", null);
-    assertTrue(outcome(s, "m1").replyText().contains("did not allow"));
+    assertTrue(s.outcome("m1").replyText().contains("did not allow"));
     // m2 starts a turn of its own, which asks again.
     PendingConfirmation again = awaitState(s, "awaiting-confirmation").pendingConfirmation();
     assertEquals(List.of("m2"), again.user().stream().map(UserLine::id).toList());
@@ -185,7 +166,7 @@ class ConfirmationTest {
 
   @Test
   void inAGroupOnlyTheUserAskedCanAnswer() {
-    Subject s = spawn("group:tg:" + UUID.randomUUID(), new FakeReplySender());
+    TestConversation s = spawn("group:tg:" + UUID.randomUUID(), new FakeReplySender());
     accept(s, "m1", "@bot what is 6*7?", "ann");
     PendingConfirmation pending = awaitState(s, "awaiting-confirmation").pendingConfirmation();
     assertEquals("ann", pending.askedUserId());
@@ -193,7 +174,7 @@ class ConfirmationTest {
     accept(s, "m2", "yes", "bob"); // bob's message waits; it does not answer for ann
     assertNotNull(awaitState(s, "awaiting-confirmation").pendingConfirmation());
     assertEquals("accepted", press(s, pending.buttonData(true), "ann"));
-    assertEquals("result: 42", outcome(s, "m1").replyText());
+    assertEquals("result: 42", s.outcome("m1").replyText());
   }
 
   @Test
@@ -204,14 +185,14 @@ class ConfirmationTest {
             EntityFixture.deps(
                 CONFIG, model(), new ReplySenders(Map.of("tg", new FakeReplySender()))),
             PersistenceTestKit.create(testKit.system()));
-    Subject s = spawnWith("user:tg:" + UUID.randomUUID(), deps);
+    TestConversation s = spawnWith("user:tg:" + UUID.randomUUID(), deps);
     accept(s, "m1", "what is 6*7?", "42");
     PendingConfirmation first = awaitState(s, "awaiting-confirmation").pendingConfirmation();
     TestProbe<StatusReply<Done>> erased = testKit.createTestProbe();
     s.ref().tell(new Erase(erased.getRef()));
     assertTrue(erased.receiveMessage(WAIT).isSuccess());
     // The erased conversation starts again: its first turn is turn 1 again, and asks again.
-    Subject after = s.again();
+    TestConversation after = s.restarted();
     accept(after, "m1", "what is 6*7?", "42");
     PendingConfirmation second = awaitState(after, "awaiting-confirmation").pendingConfirmation();
     assertEquals(first.turnId(), second.turnId());
@@ -220,7 +201,7 @@ class ConfirmationTest {
     assertEquals("expired", press(after, first.buttonData(true), "42"));
     assertEquals("awaiting-confirmation", awaitState(after, "awaiting-confirmation").state());
     assertEquals("accepted", press(after, second.buttonData(true), "42"));
-    assertEquals("result: 42", outcome(after, "m1").replyText());
+    assertEquals("result: 42", after.outcome("m1").replyText());
   }
 
   @Test
@@ -229,13 +210,14 @@ class ConfirmationTest {
         EntityFixture.config(
             "parley.tool.require-confirmation = [calculator]\n"
                 + "parley.conversation.confirmation.timeout = 1s");
-    Subject s = spawnWith("user:api:" + UUID.randomUUID(), EntityFixture.deps(quick, model()));
+    TestConversation s =
+        spawnWith("user:api:" + UUID.randomUUID(), EntityFixture.deps(quick, model()));
     accept(s, "m1", "what is 6*7?", null);
     awaitState(s, "awaiting-confirmation");
     testKit.stop(s.ref(), WAIT);
-    Subject after = s.again();
+    TestConversation after = s.restarted();
     // The question outlives the restart; its timeout (re-armed on recovery) refuses the call.
-    assertTrue(outcome(after, "m1").replyText().contains("did not allow"));
+    assertTrue(after.outcome("m1").replyText().contains("did not allow"));
     assertNull(awaitState(after, "idle").pendingConfirmation());
   }
 
@@ -245,21 +227,22 @@ class ConfirmationTest {
         EntityFixture.config(
             "parley.tool.require-confirmation = [calculator]\n"
                 + "parley.conversation.max-inbox = 1");
-    Subject s = spawnWith("user:api:" + UUID.randomUUID(), EntityFixture.deps(full, model()));
+    TestConversation s =
+        spawnWith("user:api:" + UUID.randomUUID(), EntityFixture.deps(full, model()));
     accept(s, "m1", "what is 6*7?", null);
     awaitState(s, "awaiting-confirmation"); // m1 fills the inbox of one
     accept(s, "m2", "yes", null);
     // Refused as a new message, the answer would leave the turn parked until the timeout.
-    assertEquals("result: 42", outcome(s, "m2").replyText());
+    assertEquals("result: 42", s.outcome("m2").replyText());
     assertEquals(List.of("m1", "m2"), awaitState(s, "idle").turns().get(0).messageIds());
   }
 
   @Test
   void anAnswerIsReadWithoutWhatAddressesTheBot() {
-    assertEquals("yes", ConfirmationFlow.answerWords("@parley_bot Yes!"));
-    assertEquals("no", ConfirmationFlow.answerWords("/no@parley_bot"));
-    assertEquals("yes", ConfirmationFlow.answerWords("  yes. "));
-    assertEquals("ok", ConfirmationFlow.answerWords("@a @b, ok"));
-    assertEquals("tell me more", ConfirmationFlow.answerWords("Tell me more"));
+    assertEquals("yes", PendingConfirmation.answerWords("@parley_bot Yes!"));
+    assertEquals("no", PendingConfirmation.answerWords("/no@parley_bot"));
+    assertEquals("yes", PendingConfirmation.answerWords("  yes. "));
+    assertEquals("ok", PendingConfirmation.answerWords("@a @b, ok"));
+    assertEquals("tell me more", PendingConfirmation.answerWords("Tell me more"));
   }
 }

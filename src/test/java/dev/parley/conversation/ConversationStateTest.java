@@ -87,19 +87,19 @@ class ConversationStateTest {
     MessageRejected rejected = new MessageRejected("m1", "inbox-full", "Too many.", AT, ADDRESS);
     ConversationState sending = ConversationState.empty().rejected(rejected, LIMITS, true);
     assertEquals(List.of("msg-m1"), sending.outbox().stream().map(PendingReply::replyId).toList());
-    assertEquals("rejected", sending.recent().find("m1").outcome());
+    assertEquals(Outcome.REJECTED, sending.recent().find("m1").orElseThrow().outcome());
     assertTrue(sending.inbox().isEmpty());
 
     ConversationState silent = ConversationState.empty().rejected(rejected, LIMITS, false);
     assertTrue(silent.outbox().isEmpty());
-    assertEquals("Too many.", silent.recent().find("m1").notice());
+    assertEquals("Too many.", silent.recent().find("m1").orElseThrow().notice());
   }
 
   @Test
   void noteIsRememberedOnceByItsId() {
     NoteRecorded note = new NoteRecorded("bot-added", "by ann", AT, "n1");
     ConversationState once = ConversationState.empty().noted(note, LIMITS);
-    assertEquals("noted", once.recent().find("n1").outcome());
+    assertEquals(Outcome.NOTED, once.recent().find("n1").orElseThrow().outcome());
     assertSame(once, once.noted(note, LIMITS));
     ConversationState anonymous = ConversationState.empty();
     assertSame(anonymous, anonymous.noted(new NoteRecorded("k", "d", AT), LIMITS));
@@ -130,10 +130,10 @@ class ConversationStateTest {
     ConversationState done = completed(state, 1, true);
     assertNull(done.running());
     assertEquals(List.of("m2"), done.inbox().stream().map(UserLine::id).toList());
-    assertEquals(Turn.PENDING, done.turns().get(0).delivery());
+    assertEquals(Turn.Delivery.PENDING, done.turns().get(0).delivery());
     assertEquals(List.of("turn-1"), done.outbox().stream().map(PendingReply::replyId).toList());
     assertEquals(ADDRESS, done.outbox().get(0).address());
-    assertEquals("completed", done.recent().find("m1").outcome());
+    assertEquals(Outcome.COMPLETED, done.recent().find("m1").orElseThrow().outcome());
     assertEquals("hi", done.turn(1).orElseThrow().reply());
     assertEquals(2, done.nextTurnId());
   }
@@ -142,7 +142,7 @@ class ConversationStateTest {
   void completedTurnWithoutSendsIsDeliveredAtOnce() {
     ConversationState done = completed(running("m1"), 1, false);
     assertTrue(done.outbox().isEmpty());
-    assertEquals(Turn.DELIVERED, done.turns().get(0).delivery());
+    assertEquals(Turn.Delivery.DELIVERED, done.turns().get(0).delivery());
     assertTrue(done.isIdle());
   }
 
@@ -166,7 +166,7 @@ class ConversationStateTest {
     assertTrue(failed.inbox().isEmpty());
     assertNull(failed.running());
     assertTrue(failed.turns().isEmpty());
-    assertEquals("failed", failed.recent().find("m1").outcome());
+    assertEquals(Outcome.FAILED, failed.recent().find("m1").orElseThrow().outcome());
     assertEquals("Sorry.", failed.outbox().get(0).text());
     assertEquals(ADDRESS, failed.outbox().get(0).address());
   }
@@ -214,7 +214,7 @@ class ConversationStateTest {
     assertTrue(delivered.outbox().isEmpty());
     assertTrue(delivered.earlyStatuses().isEmpty());
     Turn turn = delivered.turns().get(0);
-    assertEquals(Turn.DELIVERED, turn.delivery());
+    assertEquals(Turn.Delivery.DELIVERED, turn.delivery());
     assertEquals(List.of("c1"), turn.channelMessageIds());
     assertEquals("read", turn.deliveryNote());
   }
@@ -247,7 +247,7 @@ class ConversationStateTest {
     ConversationState abandoned =
         completed(running("m1"), 1, true).abandoned(new ReplyAbandoned("turn-1", "blocked", AT));
     assertTrue(abandoned.outbox().isEmpty());
-    assertEquals(Turn.ABANDONED, abandoned.turns().get(0).delivery());
+    assertEquals(Turn.Delivery.ABANDONED, abandoned.turns().get(0).delivery());
     assertEquals("blocked", abandoned.turns().get(0).deliveryNote());
   }
 

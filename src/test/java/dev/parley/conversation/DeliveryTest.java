@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import dev.parley.ScriptedModel;
-import dev.parley.conversation.ConversationCommand.AcceptMessage;
 import dev.parley.conversation.ConversationCommand.Accepted;
-import dev.parley.conversation.ConversationCommand.GetConversation;
 import dev.parley.conversation.ConversationCommand.RejectMessage;
 import dev.parley.conversation.ConversationCommand.UpdateDeliveryStatus;
 import java.time.Duration;
@@ -20,7 +18,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,41 +49,27 @@ class DeliveryTest {
     testKit.shutdownTestKit();
   }
 
-  private record Subject(String key, ActorRef<ConversationCommand> ref, ConversationDeps deps) {
-    Subject restarted() {
-      return new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
-    }
-  }
-
-  private static Subject spawn(String kind, ScriptedModel model, FakeReplySender sender) {
+  private static TestConversation spawn(String kind, ScriptedModel model, FakeReplySender sender) {
     String key = kind + ":tg:" + UUID.randomUUID();
     var deps = EntityFixture.deps(CONFIG, model, new ReplySenders(Map.of("tg", sender)));
-    return new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)), deps);
+    return TestConversation.spawn(testKit, key, deps);
   }
 
   private static ReplyAddress address(String messageId) {
     return new ReplyAddress("chat-1", null, messageId);
   }
 
-  private static void accept(Subject s, String id, String text) {
-    TestProbe<StatusReply<Accepted>> probe = testKit.createTestProbe();
-    s.ref().tell(new AcceptMessage(id, text, "ann", address(id), probe.getRef()));
-    assertTrue(probe.receiveMessage(WAIT).isSuccess());
+  private static void accept(TestConversation s, String id, String text) {
+    s.accept(id, text, "ann", address(id));
   }
 
-  private static ConversationView view(Subject s) {
-    TestProbe<ConversationView> probe = testKit.createTestProbe();
-    s.ref().tell(new GetConversation(200, 0, probe.getRef()));
-    return probe.receiveMessage(WAIT);
-  }
-
-  private static void awaitTurn(Subject s, int index, String delivery) {
+  private static void awaitTurn(TestConversation s, int index, Turn.Delivery delivery) {
     testKit
         .createTestProbe()
         .awaitAssert(
             WAIT,
             () -> {
-              List<Turn> turns = view(s).turns();
+              List<Turn> turns = s.view().turns();
               assertTrue(turns.size() > index, "turns: " + turns.size());
               assertEquals(delivery, turns.get(index).delivery());
               return null;
@@ -96,27 +79,27 @@ class DeliveryTest {
   @Test
   void repliesGoOutInOrderOneAtATimeAndAreMarkedDelivered() {
     FakeReplySender sender = new FakeReplySender();
-    Subject s = spawn("user", ScriptedModel.echo(), sender);
+    TestConversation s = spawn("user", ScriptedModel.echo(), sender);
     accept(s, "m1", "one");
     accept(s, "m2", "two");
     var first = sender.next(WAIT);
     assertEquals("re: one", first.reply().text());
     assertEquals(address("m1"), first.reply().address());
-    awaitTurn(s, 1, Turn.PENDING); // both turns done, second reply waits for the first
+    awaitTurn(s, 1, Turn.Delivery.PENDING); // both turns done, second reply waits for the first
     assertEquals(0, sender.waiting());
     first.deliver("501");
     var second = sender.next(WAIT);
     assertEquals("re: two", second.reply().text());
     second.deliver("502", "503");
-    awaitTurn(s, 1, Turn.DELIVERED);
-    assertEquals(List.of("502", "503"), view(s).turns().get(1).channelMessageIds());
+    awaitTurn(s, 1, Turn.Delivery.DELIVERED);
+    assertEquals(List.of("502", "503"), s.view().turns().get(1).channelMessageIds());
     assertEquals(1, sender.maxInFlight.get());
   }
 
   @Test
   void aSendThatCannotFinishIsTriedAgainUntilItIsDelivered() {
     FakeReplySender sender = new FakeReplySender();
-    Subject s = spawn("user", ScriptedModel.echo(), sender);
+    TestConversation s = spawn("user", ScriptedModel.echo(), sender);
     accept(s, "m1", "hello");
     var first = sender.next(WAIT);
     first.result().completeExceptionally(new IllegalStateException("503 from channel"));
@@ -126,32 +109,32 @@ class DeliveryTest {
     // The same reply of the same incarnation: the sender may resume after parts already sent.
     assertEquals(first.reply().progressKey(), third.reply().progressKey());
     third.deliver("7");
-    awaitTurn(s, 0, Turn.DELIVERED);
+    awaitTurn(s, 0, Turn.Delivery.DELIVERED);
   }
 
   @Test
   void anAbandonedReplyIsRecordedWithItsReason() {
     FakeReplySender sender = new FakeReplySender();
-    Subject s = spawn("user", ScriptedModel.echo(), sender);
+    TestConversation s = spawn("user", ScriptedModel.echo(), sender);
     accept(s, "m1", "hello");
     sender
         .next(WAIT)
         .result()
         .complete(new DeliveryResult.Abandoned("bot was blocked by the user"));
-    awaitTurn(s, 0, Turn.ABANDONED);
-    assertEquals("bot was blocked by the user", view(s).turns().get(0).deliveryNote());
+    awaitTurn(s, 0, Turn.Delivery.ABANDONED);
+    assertEquals("bot was blocked by the user", s.view().turns().get(0).deliveryNote());
   }
 
   @Test
   void aReplyRecordedButNotConfirmedIsSentOnceAfterARestart() {
     FakeReplySender sender = new FakeReplySender();
-    Subject s = spawn("user", ScriptedModel.echo(), sender);
+    TestConversation s = spawn("user", ScriptedModel.echo(), sender);
     accept(s, "m1", "hello");
     var cut = sender.next(WAIT); // the send is under way when the entity stops
     TestProbe<Object> watcher = testKit.createTestProbe();
     s.ref().tell(ConversationCommand.Stop.INSTANCE);
     watcher.expectTerminated(s.ref(), WAIT);
-    Subject again = s.restarted();
+    TestConversation again = s.restarted();
     var resend = sender.next(WAIT);
     assertEquals("re: hello", resend.reply().text());
     assertEquals(cut.reply().replyId(), resend.reply().replyId());
@@ -159,15 +142,15 @@ class DeliveryTest {
     // erasure the same id names another reply).
     assertNotEquals(cut.reply().incarnation(), resend.reply().incarnation());
     resend.deliver("9");
-    awaitTurn(again, 0, Turn.DELIVERED);
-    assertEquals(1, view(again).turns().size());
+    awaitTurn(again, 0, Turn.Delivery.DELIVERED);
+    assertEquals(1, again.view().turns().size());
     assertEquals(0, sender.waiting());
   }
 
   @Test
   void noticesOfRejectedMessagesGoThroughTheChannelToo() {
     FakeReplySender sender = new FakeReplySender();
-    Subject s = spawn("user", ScriptedModel.holding(), sender);
+    TestConversation s = spawn("user", ScriptedModel.holding(), sender);
     TestProbe<StatusReply<Accepted>> probe = testKit.createTestProbe();
     s.ref()
         .tell(
@@ -187,7 +170,7 @@ class DeliveryTest {
   @Test
   void aGroupPastItsRateGetsTheSlowDownNotice() {
     FakeReplySender sender = new FakeReplySender();
-    Subject s = spawn("group", ScriptedModel.echo(), sender);
+    TestConversation s = spawn("group", ScriptedModel.echo(), sender);
     for (int i = 1; i <= 3; i++) {
       accept(s, "g" + i, "msg " + i);
       sender.next(WAIT).deliver("r" + i);
@@ -200,24 +183,24 @@ class DeliveryTest {
   @Test
   void channelStatusesOnlyMoveForwardAndMayArriveBeforeTheSendIsRecorded() {
     FakeReplySender sender = new FakeReplySender();
-    Subject s = spawn("user", ScriptedModel.echo(), sender);
+    TestConversation s = spawn("user", ScriptedModel.echo(), sender);
     accept(s, "m1", "hello");
     var send = sender.next(WAIT);
     status(s, "wamid.1", "read"); // before we know wamid.1 is ours
     status(s, "wamid.1", "delivered");
     send.deliver("wamid.1");
-    awaitTurn(s, 0, Turn.DELIVERED);
-    assertEquals("read", view(s).turns().get(0).deliveryNote());
+    awaitTurn(s, 0, Turn.Delivery.DELIVERED);
+    assertEquals("read", s.view().turns().get(0).deliveryNote());
     status(s, "wamid.1", "sent");
     status(s, "wamid.1", "failed");
-    assertEquals("read", view(s).turns().get(0).deliveryNote());
+    assertEquals("read", s.view().turns().get(0).deliveryNote());
   }
 
   @Test
   void typingIsShownWhileATurnRuns() {
     FakeReplySender sender = new FakeReplySender();
     ScriptedModel model = ScriptedModel.holding();
-    Subject s = spawn("user", model, sender);
+    TestConversation s = spawn("user", model, sender);
     accept(s, "m1", "hello");
     var call = model.nextCall(WAIT);
     testKit
@@ -232,7 +215,7 @@ class DeliveryTest {
     sender.next(WAIT).deliver("1");
   }
 
-  private static void status(Subject s, String id, String status) {
+  private static void status(TestConversation s, String id, String status) {
     TestProbe<StatusReply<Done>> probe = testKit.createTestProbe();
     s.ref().tell(new UpdateDeliveryStatus(id, status, probe.getRef()));
     assertTrue(probe.receiveMessage(WAIT).isSuccess());
@@ -241,7 +224,7 @@ class DeliveryTest {
   @Test
   void aNoteWithAnIdIsRecordedOnceWhateverTheRedeliveries() {
     FakeReplySender sender = new FakeReplySender();
-    Subject s = spawn("group", ScriptedModel.echo(), sender);
+    TestConversation s = spawn("group", ScriptedModel.echo(), sender);
     for (int i = 0; i < 3; i++) {
       TestProbe<StatusReply<Done>> probe = testKit.createTestProbe();
       s.ref()
@@ -249,7 +232,7 @@ class DeliveryTest {
               new ConversationCommand.RecordNote("tg:77", "membership", "member", probe.getRef()));
       assertTrue(probe.receiveMessage(WAIT).isSuccess());
     }
-    assertTrue(view(s).turns().isEmpty());
+    assertTrue(s.view().turns().isEmpty());
     var journal =
         org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(testKit.system());
     long notes =

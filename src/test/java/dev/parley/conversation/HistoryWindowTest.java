@@ -22,7 +22,7 @@ class HistoryWindowTest {
         List.of(),
         reply,
         Instant.EPOCH,
-        Turn.DELIVERED,
+        Turn.Delivery.DELIVERED,
         List.of(),
         null);
   }
@@ -40,7 +40,7 @@ class HistoryWindowTest {
         calls,
         "a" + id,
         Instant.EPOCH,
-        Turn.DELIVERED,
+        Turn.Delivery.DELIVERED,
         List.of(),
         null);
   }

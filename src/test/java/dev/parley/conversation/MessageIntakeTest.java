@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import dev.parley.ScriptedModel;
-import dev.parley.conversation.ConversationCommand.AcceptMessage;
 import dev.parley.conversation.ConversationCommand.Accepted;
-import dev.parley.conversation.ConversationCommand.AwaitOutcome;
 import dev.parley.conversation.ConversationCommand.GetConversation;
 import dev.parley.conversation.ConversationCommand.MessageOutcome;
 import dev.parley.conversation.ConversationCommand.RejectMessage;
@@ -25,7 +23,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -58,48 +55,33 @@ class MessageIntakeTest {
     testKit.shutdownTestKit();
   }
 
-  private record Subject(String key, ActorRef<ConversationCommand> ref) {
-    List<Object> events() {
-      return journal.persistedInStorage(ConversationEntity.persistenceId(key).id());
-    }
-  }
-
-  private static Subject spawn(ScriptedModel model, FakeReplySender sender) {
+  private static TestConversation spawn(ScriptedModel model, FakeReplySender sender) {
     String key = "user:tg:" + UUID.randomUUID();
     var deps = EntityFixture.deps(CONFIG, model, new ReplySenders(Map.of("tg", sender)));
-    return new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)));
+    return TestConversation.spawn(testKit, key, deps);
   }
 
   private static ReplyAddress address(String messageId) {
     return new ReplyAddress("chat-1", null, messageId);
   }
 
-  private static void accept(Subject s, String id, String text) {
-    TestProbe<StatusReply<Accepted>> probe = testKit.createTestProbe();
-    s.ref().tell(new AcceptMessage(id, text, "ann", address(id), probe.getRef()));
-    StatusReply<Accepted> reply = probe.receiveMessage(WAIT);
-    assertTrue(reply.isSuccess(), reply.toString());
+  private static void accept(TestConversation s, String id, String text) {
+    s.accept(id, text, "ann", address(id));
   }
 
-  private static boolean reject(Subject s, String id) {
+  private static boolean reject(TestConversation s, String id) {
     TestProbe<StatusReply<Accepted>> probe = testKit.createTestProbe();
     s.ref().tell(new RejectMessage(id, "unsupported", ONLY_TEXT, address(id), probe.getRef()));
     return probe.receiveMessage(WAIT).getValue().duplicate();
   }
 
-  private static void status(Subject s, String id, String status) {
+  private static void status(TestConversation s, String id, String status) {
     TestProbe<StatusReply<Done>> probe = testKit.createTestProbe();
     s.ref().tell(new UpdateDeliveryStatus(id, status, probe.getRef()));
     assertTrue(probe.receiveMessage(WAIT).isSuccess());
   }
 
-  private static MessageOutcome outcome(Subject s, String id) {
-    TestProbe<StatusReply<MessageOutcome>> probe = testKit.createTestProbe();
-    s.ref().tell(new AwaitOutcome(id, probe.getRef()));
-    return probe.receiveMessage(WAIT).getValue();
-  }
-
-  private static List<Turn> awaitTurns(Subject s, int count, String delivery) {
+  private static List<Turn> awaitTurns(TestConversation s, int count, Turn.Delivery delivery) {
     TestProbe<ConversationView> probe = testKit.createTestProbe();
     return probe.awaitAssert(
         WAIT,
@@ -112,34 +94,34 @@ class MessageIntakeTest {
         });
   }
 
-  private static <T> List<T> events(Subject s, Class<T> type) {
+  private static <T> List<T> events(TestConversation s, Class<T> type) {
     List<T> found = new ArrayList<>();
-    s.events().stream().filter(type::isInstance).map(type::cast).forEach(found::add);
+    s.events(journal).stream().filter(type::isInstance).map(type::cast).forEach(found::add);
     return found;
   }
 
   @Test
   void aStatusThatChangesNothingIsAnsweredWithoutAWrite() {
     FakeReplySender sender = new FakeReplySender();
-    Subject s = spawn(ScriptedModel.echo(), sender);
+    TestConversation s = spawn(ScriptedModel.echo(), sender);
     accept(s, "m1", "hello");
     var send = sender.next(WAIT);
     status(s, "wamid.1", "read"); // before wamid.1 is known: held, so written
     status(s, "wamid.1", "read"); // the same again
     status(s, "wamid.1", "delivered"); // behind "read"
     send.deliver("wamid.1");
-    assertEquals("read", awaitTurns(s, 1, Turn.DELIVERED).get(0).deliveryNote());
+    assertEquals("read", awaitTurns(s, 1, Turn.Delivery.DELIVERED).get(0).deliveryNote());
     status(s, "wamid.1", "read"); // a redelivered callback
     status(s, "wamid.1", "sent"); // late
     status(s, "wamid.gone", "delivered"); // not a message in the window
-    assertEquals(1, events(s, DeliveryStatusChanged.class).size(), s.events().toString());
-    assertEquals("read", awaitTurns(s, 1, Turn.DELIVERED).get(0).deliveryNote());
+    assertEquals(1, events(s, DeliveryStatusChanged.class).size(), s.events(journal).toString());
+    assertEquals("read", awaitTurns(s, 1, Turn.Delivery.DELIVERED).get(0).deliveryNote());
   }
 
   @Test
   void aFloodOfStickersIsEachRecordedButGetsOneNoticeAMinute() {
     FakeReplySender sender = new FakeReplySender();
-    Subject s = spawn(ScriptedModel.holding(), sender);
+    TestConversation s = spawn(ScriptedModel.holding(), sender);
     assertFalse(reject(s, "s1"));
     assertFalse(reject(s, "s2"));
     assertFalse(reject(s, "s3"));
@@ -148,25 +130,25 @@ class MessageIntakeTest {
     events(s, MessageRejected.class).forEach(e -> notices.add(e.notice()));
     assertEquals(Arrays.asList(ONLY_TEXT, null, null), notices);
     assertEquals(ONLY_TEXT, sender.next(WAIT).reply().text());
-    assertEquals("rejected", outcome(s, "s3").outcome());
+    assertEquals("rejected", s.outcome("s3").outcome());
   }
 
   @Test
   void repliesThatCannotGetOutStopNewTurnsUntilTheyDo() {
     FakeReplySender sender = new FakeReplySender();
     ScriptedModel model = ScriptedModel.echo();
-    Subject s = spawn(model, sender);
+    TestConversation s = spawn(model, sender);
     accept(s, "m1", "one");
     accept(s, "m2", "two");
     var first = sender.next(WAIT); // held: the channel is stuck
-    awaitTurns(s, 2, Turn.PENDING); // the outbox holds max-outbox (2) replies
+    awaitTurns(s, 2, Turn.Delivery.PENDING); // the outbox holds max-outbox (2) replies
     accept(s, "m3", "three");
     accept(s, "m4", "four");
     String full = ConversationSettings.from(CONFIG).inboxFullNotice();
-    MessageOutcome third = outcome(s, "m3");
+    MessageOutcome third = s.outcome("m3");
     assertEquals("rejected", third.outcome());
     assertEquals(full, third.replyText());
-    assertEquals("rejected", outcome(s, "m4").outcome());
+    assertEquals("rejected", s.outcome("m4").outcome());
     assertEquals(2, model.requests.size(), "no model call while the outbox is full");
     List<String> notices = new ArrayList<>();
     events(s, MessageRejected.class).forEach(e -> notices.add(e.notice()));
@@ -177,7 +159,7 @@ class MessageIntakeTest {
     var notice = sender.next(WAIT);
     assertEquals(full, notice.reply().text());
     notice.deliver("3");
-    awaitTurns(s, 2, Turn.DELIVERED);
+    awaitTurns(s, 2, Turn.Delivery.DELIVERED);
     accept(s, "m5", "five");
     assertEquals("re: five", sender.next(WAIT).reply().text());
   }

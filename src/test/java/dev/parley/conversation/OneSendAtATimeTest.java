@@ -93,7 +93,7 @@ class OneSendAtATimeTest {
             () -> {
               List<Turn> turns = turns(ref);
               assertTrue(turns.size() > index, "turns: " + turns.size());
-              assertEquals(Turn.DELIVERED, turns.get(index).delivery());
+              assertEquals(Turn.Delivery.DELIVERED, turns.get(index).delivery());
               return turns.get(index);
             });
   }

@@ -30,14 +30,14 @@ class RecentMessagesJsonTest {
   private static final Instant AT = Instant.parse("2026-12-04T22:30:00.123456789Z");
   private static final List<Entry> ENTRIES =
       List.of(
-          new Entry("tg:4242:17", AT, "completed", 3, null),
+          new Entry("tg:4242:17", AT, Outcome.COMPLETED, 3, null),
           new Entry(
               "wamid.HBgLMzQ2MDEyMzQ1NjcVAgASGBQzQTdGNjE4",
               AT.plusSeconds(1),
-              "failed",
+              Outcome.FAILED,
               4,
               "Sorry, ünïcode 🙂"),
-          new Entry("api-1", AT.plusSeconds(2), "rejected", 0, "Too many pending messages."),
+          new Entry("api-1", AT.plusSeconds(2), Outcome.REJECTED, 0, "Too many pending messages."),
           new Entry("api-2", AT.plusSeconds(3), null, 0, null));
   private static ActorTestKit testKit;
   private static Serialization serialization;
@@ -94,7 +94,7 @@ class RecentMessagesJsonTest {
     }
     recent =
         recent.resolve(
-            recent.entries().stream().map(Entry::messageId).toList(), "completed", 1, null);
+            recent.entries().stream().map(Entry::messageId).toList(), Outcome.COMPLETED, 1, null);
     byte[] columns = cbor.writeValueAsBytes(recent);
     byte[] objects = cbor.writeValueAsBytes(Map.of("entries", recent.entries()));
     assertTrue(
@@ -108,6 +108,21 @@ class RecentMessagesJsonTest {
     byte[] before = cbor.writeValueAsBytes(Map.of("entries", ENTRIES));
     assertTrue(new String(before, StandardCharsets.ISO_8859_1).contains("messageId"));
     assertEquals(new RecentMessages(ENTRIES), cbor.readValue(before, RecentMessages.class));
+  }
+
+  @Test
+  void outcomesAndDeliveryStatesAreStoredAsTheirLabels() throws Exception {
+    Turn turn =
+        new Turn(3, List.of(), List.of(), "Hello!", AT, Turn.Delivery.PENDING, List.of(), null);
+    ConversationState state =
+        ConversationState.empty().withRecent(new RecentMessages(ENTRIES)).withTurns(List.of(turn));
+    byte[] bytes = serialization.serialize(state).get();
+    assertEquals(state, serialization.deserialize(bytes, ConversationState.class).get());
+    var tree = cbor.readTree(bytes);
+    assertEquals(
+        "[\"completed\",\"failed\",\"rejected\",null]",
+        tree.path("recent").path("outcomes").toString());
+    assertEquals("pending", tree.path("turns").path(0).path("delivery").asText());
   }
 
   @Test

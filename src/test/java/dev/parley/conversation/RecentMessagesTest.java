@@ -1,8 +1,7 @@
 package dev.parley.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +14,8 @@ class RecentMessagesTest {
   private static RecentMessages settled(int n, Instant at, DedupeLimits limits) {
     RecentMessages recent = RecentMessages.empty();
     for (int i = 0; i < n; i++) {
-      recent = recent.add("m" + i, at, limits).resolve(List.of("m" + i), "completed", i, null);
+      recent =
+          recent.add("m" + i, at, limits).resolve(List.of("m" + i), Outcome.COMPLETED, i, null);
     }
     return recent;
   }
@@ -25,7 +25,7 @@ class RecentMessagesTest {
     var limits = new DedupeLimits(3, Duration.ofDays(7), 100);
     var recent = settled(10, T0, limits);
     assertEquals(10, recent.entries().size());
-    assertNotNull(recent.find("m0"));
+    assertTrue(recent.find("m0").isPresent());
   }
 
   @Test
@@ -33,9 +33,9 @@ class RecentMessagesTest {
     var limits = new DedupeLimits(3, Duration.ofDays(7), 100);
     var recent = settled(10, T0, limits).add("late", T0.plus(Duration.ofDays(8)), limits);
     assertEquals(3, recent.entries().size());
-    assertNull(recent.find("m0"));
-    assertNotNull(recent.find("m9"));
-    assertNotNull(recent.find("late"));
+    assertTrue(recent.find("m0").isEmpty());
+    assertTrue(recent.find("m9").isPresent());
+    assertTrue(recent.find("late").isPresent());
   }
 
   @Test
@@ -43,7 +43,7 @@ class RecentMessagesTest {
     var limits = new DedupeLimits(3, Duration.ofDays(7), 5);
     var recent = settled(10, T0, limits);
     assertEquals(5, recent.entries().size());
-    assertNotNull(recent.find("m9"));
+    assertTrue(recent.find("m9").isPresent());
   }
 
   @Test
@@ -51,6 +51,6 @@ class RecentMessagesTest {
     var limits = new DedupeLimits(1, Duration.ZERO, 2);
     var recent = RecentMessages.empty().add("open", T0, limits);
     recent = recent.add("b", T0, limits).add("c", T0, limits);
-    assertNotNull(recent.find("open"));
+    assertTrue(recent.find("open").isPresent());
   }
 }

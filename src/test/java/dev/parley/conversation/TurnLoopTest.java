@@ -8,7 +8,6 @@ import dev.parley.ScriptedModel;
 import dev.parley.conversation.ConversationCommand.AcceptMessage;
 import dev.parley.conversation.ConversationCommand.Accepted;
 import dev.parley.conversation.ConversationCommand.AwaitOutcome;
-import dev.parley.conversation.ConversationCommand.GetConversation;
 import dev.parley.conversation.ConversationCommand.MessageOutcome;
 import dev.parley.conversation.ConversationEvent.MessageAccepted;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
@@ -26,7 +25,6 @@ import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -58,74 +56,49 @@ class TurnLoopTest {
     testKit.shutdownTestKit();
   }
 
-  private record Subject(String key, ActorRef<ConversationCommand> ref) {}
-
-  private static Subject spawn(Config config, ScriptedModel model) {
-    String key = "user:api:" + UUID.randomUUID();
-    return new Subject(
-        key,
-        testKit.spawn(ConversationEntity.create(key, null, EntityFixture.deps(config, model))));
+  private static TestConversation spawn(Config config, ScriptedModel model) {
+    return TestConversation.spawn(testKit, EntityFixture.deps(config, model));
   }
 
-  private static Accepted accept(Subject s, String id, String text) {
-    TestProbe<StatusReply<Accepted>> probe = testKit.createTestProbe();
-    s.ref().tell(new AcceptMessage(id, text, null, probe.getRef()));
-    StatusReply<Accepted> reply = probe.receiveMessage(WAIT);
-    return reply.getValue();
-  }
-
-  private static MessageOutcome outcome(Subject s, String id) {
-    TestProbe<StatusReply<MessageOutcome>> probe = testKit.createTestProbe();
-    s.ref().tell(new AwaitOutcome(id, probe.getRef()));
-    StatusReply<MessageOutcome> reply = probe.receiveMessage(WAIT);
-    assertTrue(reply.isSuccess(), () -> "no outcome: " + reply);
-    return reply.getValue();
-  }
-
-  private static ConversationView view(Subject s) {
-    TestProbe<ConversationView> probe = testKit.createTestProbe();
-    s.ref().tell(new GetConversation(200, 0, probe.getRef()));
-    return probe.receiveMessage(WAIT);
-  }
-
-  private static List<Object> events(Subject s) {
-    return journal.persistedInStorage(ConversationEntity.persistenceId(s.key()).id());
+  /** Sends {@code count} messages ({@code id0}, …) from many threads at once; each is accepted. */
+  private static void acceptAtOnce(TestConversation s, int count, String id, String text) {
+    List<TestProbe<StatusReply<Accepted>>> probes = new ArrayList<>();
+    IntStream.range(0, count).forEach(i -> probes.add(testKit.createTestProbe()));
+    IntStream.range(0, count)
+        .parallel()
+        .forEach(
+            i ->
+                s.ref()
+                    .tell(new AcceptMessage(id + i, text + " " + i, null, probes.get(i).getRef())));
+    probes.forEach(p -> assertTrue(p.receiveMessage(WAIT).isSuccess()));
   }
 
   @Test
   void fiftyConcurrentMessagesGiveFiftyTurnsInArrivalOrderOneModelCallAtATime() {
     ScriptedModel model = ScriptedModel.echo();
-    Subject s = spawn(ROOMY, model);
-    List<TestProbe<StatusReply<Accepted>>> probes = new ArrayList<>();
-    IntStream.range(0, 50).forEach(i -> probes.add(testKit.createTestProbe()));
-    IntStream.range(0, 50)
-        .parallel()
-        .forEach(
-            i ->
-                s.ref()
-                    .tell(new AcceptMessage("m" + i, "text " + i, null, probes.get(i).getRef())));
-    probes.forEach(p -> assertTrue(p.receiveMessage(WAIT).isSuccess()));
+    TestConversation s = spawn(ROOMY, model);
+    acceptAtOnce(s, 50, "m", "text");
     testKit
         .createTestProbe()
         .awaitAssert(
             WAIT,
             () -> {
-              assertEquals(50, view(s).turns().size());
+              assertEquals(50, s.view().turns().size());
               return null;
             });
     List<String> arrival =
-        events(s).stream()
+        s.events(journal).stream()
             .filter(MessageAccepted.class::isInstance)
             .map(e -> ((MessageAccepted) e).messageId())
             .toList();
     List<String> answered =
-        events(s).stream()
+        s.events(journal).stream()
             .filter(TurnCompleted.class::isInstance)
             .map(e -> ((TurnCompleted) e).user().get(0).id())
             .toList();
     assertEquals(50, arrival.size());
     assertEquals(arrival, answered);
-    List<Turn> turns = view(s).turns();
+    List<Turn> turns = s.view().turns();
     for (Turn turn : turns) {
       String text = turn.user().get(0).text();
       assertEquals("re: " + text, turn.reply());
@@ -136,15 +109,16 @@ class TurnLoopTest {
   @Test
   void twentyConversationsHaveTwentyModelCallsInFlightAtOnce() {
     ScriptedModel model = ScriptedModel.holding();
-    List<Subject> subjects = IntStream.range(0, 20).mapToObj(i -> spawn(CONFIG, model)).toList();
-    subjects.forEach(s -> accept(s, "m", "hello"));
+    List<TestConversation> subjects =
+        IntStream.range(0, 20).mapToObj(i -> spawn(CONFIG, model)).toList();
+    subjects.forEach(s -> s.accept("m", "hello"));
     List<ScriptedModel.Call> calls = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       calls.add(model.nextCall(WAIT));
     }
     assertEquals(20, model.inFlight.get());
     calls.forEach(c -> c.answer().complete(ScriptedModel.text("hi")));
-    subjects.forEach(s -> assertEquals("completed", outcome(s, "m").outcome()));
+    subjects.forEach(s -> assertEquals("completed", s.outcome("m").outcome()));
   }
 
   @Test
@@ -157,17 +131,18 @@ class TurnLoopTest {
               }
               return ScriptedModel.text("fine");
             });
-    Subject s = spawn(CONFIG, model);
-    accept(s, "m1", "doomed");
-    MessageOutcome failed = outcome(s, "m1");
+    TestConversation s = spawn(CONFIG, model);
+    s.accept("m1", "doomed");
+    MessageOutcome failed = s.outcome("m1");
     assertEquals("failed", failed.outcome());
     assertEquals(ConversationSettings.from(CONFIG).failureNotice(), failed.replyText());
-    assertTrue(view(s).turns().isEmpty());
+    assertTrue(s.view().turns().isEmpty());
     assertTrue(
-        events(s).stream().anyMatch(e -> e instanceof TurnFailed f && f.code().equals("http-500")));
+        s.events(journal).stream()
+            .anyMatch(e -> e instanceof TurnFailed f && f.code().equals("http-500")));
 
-    accept(s, "m2", "next");
-    assertEquals("completed", outcome(s, "m2").outcome());
+    s.accept("m2", "next");
+    assertEquals("completed", s.outcome("m2").outcome());
     var lastPrompt = new ArrayList<>(model.requests).get(model.requests.size() - 1).messages();
     assertTrue(
         lastPrompt.stream().noneMatch(m -> "doomed".equals(m.content())),
@@ -177,30 +152,31 @@ class TurnLoopTest {
   @Test
   void aModelCallThatNeverAnswersIsEndedByTheWatchdog() {
     ScriptedModel model = ScriptedModel.holding();
-    Subject s = spawn(CONFIG, model);
-    accept(s, "m1", "hello");
+    TestConversation s = spawn(CONFIG, model);
+    s.accept("m1", "hello");
     ScriptedModel.Call hung = model.nextCall(WAIT);
-    MessageOutcome outcome = outcome(s, "m1");
+    MessageOutcome outcome = s.outcome("m1");
     assertEquals("failed", outcome.outcome());
     assertTrue(
-        events(s).stream().anyMatch(e -> e instanceof TurnFailed f && f.code().equals("timeout")));
+        s.events(journal).stream()
+            .anyMatch(e -> e instanceof TurnFailed f && f.code().equals("timeout")));
     // The late answer of the abandoned attempt is ignored: no turn appears.
     hung.answer().complete(ScriptedModel.text("too late"));
-    accept(s, "m2", "again");
+    s.accept("m2", "again");
     model.nextCall(WAIT).answer().complete(ScriptedModel.text("on time"));
-    assertEquals("on time", outcome(s, "m2").replyText());
-    assertEquals(1, view(s).turns().size());
+    assertEquals("on time", s.outcome("m2").replyText());
+    assertEquals(1, s.view().turns().size());
   }
 
   @Test
   void aBurstPastTheInboxCapGetsNoticesAndLosesNothingAcknowledged() {
     ScriptedModel model = ScriptedModel.holding();
-    Subject s = spawn(CONFIG, model);
+    TestConversation s = spawn(CONFIG, model);
     for (int i = 0; i < 20; i++) {
-      assertEquals(new Accepted("m" + i, false), accept(s, "m" + i, "text " + i));
+      assertEquals(new Accepted("m" + i, false), s.accept("m" + i, "text " + i));
     }
     for (int i = 5; i < 20; i++) {
-      MessageOutcome rejected = outcome(s, "m" + i);
+      MessageOutcome rejected = s.outcome("m" + i);
       assertEquals("rejected", rejected.outcome());
       // The first refusal tells the user; the rest of the minute's flood adds no notice.
       assertEquals(
@@ -209,16 +185,16 @@ class TurnLoopTest {
     }
     for (int i = 0; i < 5; i++) {
       model.nextCall(WAIT).answer().complete(ScriptedModel.text("answer " + i));
-      assertEquals("completed", outcome(s, "m" + i).outcome());
+      assertEquals("completed", s.outcome("m" + i).outcome());
     }
-    assertEquals(5, view(s).turns().size());
+    assertEquals(5, s.view().turns().size());
   }
 
   @Test
   void toolResultsAndUnknownToolsGoBackToTheModel() {
     ScriptedModel model = ScriptedModel.holding();
-    Subject s = spawn(CONFIG, model);
-    accept(s, "m1", "compute");
+    TestConversation s = spawn(CONFIG, model);
+    s.accept("m1", "compute");
     model
         .nextCall(WAIT)
         .answer()
@@ -234,8 +210,8 @@ class TurnLoopTest {
     assertEquals("42", tail.get(tail.size() - 2).content());
     assertTrue(tail.get(tail.size() - 1).content().startsWith("error: unknown tool"));
     second.answer().complete(ScriptedModel.text("it is 42"));
-    assertEquals("it is 42", outcome(s, "m1").replyText());
-    Turn turn = view(s).turns().get(0);
+    assertEquals("it is 42", s.outcome("m1").replyText());
+    Turn turn = s.view().turns().get(0);
     assertEquals(2, turn.toolCalls().size());
     assertEquals("42", turn.toolCalls().get(0).result());
   }
@@ -245,8 +221,8 @@ class TurnLoopTest {
     // The model asks with an emoji and a lone surrogate in its arguments; the calculator's error
     // quotes the emoji; the reply carries a lone surrogate. One turn, completed, stored once.
     ScriptedModel model = ScriptedModel.holding();
-    Subject s = spawn(CONFIG, model);
-    accept(s, "m1", "compute");
+    TestConversation s = spawn(CONFIG, model);
+    s.accept("m1", "compute");
     model
         .nextCall(WAIT)
         .answer()
@@ -262,20 +238,23 @@ class TurnLoopTest {
         "error: calculator failed: unexpected \"\uD83D\uDE00\" at position 3",
         tail.get(tail.size() - 1).content());
     second.answer().complete(ScriptedModel.text("no \uD83D"));
-    MessageOutcome outcome = outcome(s, "m1");
+    MessageOutcome outcome = s.outcome("m1");
     assertEquals("completed", outcome.outcome());
     assertEquals("no \uFFFD", outcome.replyText());
     assertEquals(2, model.requests.size(), "the turn was not redone");
     assertEquals(
-        1, events(s).stream().filter(e -> e instanceof ConversationEvent.TurnCompleted).count());
+        1,
+        s.events(journal).stream()
+            .filter(e -> e instanceof ConversationEvent.TurnCompleted)
+            .count());
   }
 
   @Test
   void aHugeReplyIsKeptCutToTheLimitWithANote() {
     ScriptedModel model = ScriptedModel.answering(r -> ScriptedModel.text("y".repeat(300_000)));
-    Subject s = spawn(CONFIG, model);
-    accept(s, "m1", "say a lot");
-    String reply = outcome(s, "m1").replyText();
+    TestConversation s = spawn(CONFIG, model);
+    s.accept("m1", "say a lot");
+    String reply = s.outcome("m1").replyText();
     assertEquals(ConversationSettings.from(CONFIG).maxReplyChars(), reply.length());
     assertTrue(reply.endsWith("… (reply cut: too long)"), reply.substring(reply.length() - 40));
   }
@@ -320,13 +299,10 @@ class TurnLoopTest {
           }
         };
     String key = "user:api:" + UUID.randomUUID();
-    Subject s =
-        new Subject(
-            key,
-            testKit.spawn(
-                ConversationEntity.create(key, null, EntityFixture.deps(ROOMY, model, recorder))));
-    accept(s, "m1", "use the tool twice, twice");
-    assertEquals("done", outcome(s, "m1").replyText());
+    TestConversation s =
+        TestConversation.spawn(testKit, key, EntityFixture.deps(ROOMY, model, recorder));
+    s.accept("m1", "use the tool twice, twice");
+    assertEquals("done", s.outcome("m1").replyText());
     assertEquals(4, keys.size(), keys.toString());
     assertEquals(4, new java.util.HashSet<>(keys).size(), keys.toString());
     assertTrue(keys.stream().allMatch(k -> k.startsWith(key + "/1/")), keys.toString());
@@ -343,12 +319,12 @@ class TurnLoopTest {
                         new ToolCall(
                             "c" + r.messages().size(), "calculator", "{\"expression\":\"1+1\"}")),
                     "tool_calls"));
-    Subject s = spawn(CONFIG, model);
-    accept(s, "m1", "loop forever");
-    MessageOutcome outcome = outcome(s, "m1");
+    TestConversation s = spawn(CONFIG, model);
+    s.accept("m1", "loop forever");
+    MessageOutcome outcome = s.outcome("m1");
     assertEquals(ConversationSettings.from(CONFIG).roundLimitReply(), outcome.replyText());
     assertEquals(3, model.requests.size());
-    assertEquals(2, view(s).turns().get(0).toolCalls().size());
+    assertEquals(2, s.view().turns().get(0).toolCalls().size());
   }
 
   @Test
@@ -357,20 +333,20 @@ class TurnLoopTest {
     String key = "user:api:" + UUID.randomUUID();
     var deps = EntityFixture.deps(CONFIG, model);
     int maxAttempts = ConversationSettings.from(CONFIG).maxAttempts();
-    Subject s = null;
+    TestConversation s = null;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)));
+      s = TestConversation.spawn(testKit, key, deps);
       if (attempt == 1) {
-        accept(s, "m1", "crashy");
+        s.accept("m1", "crashy");
       }
       model.nextCall(WAIT); // the attempt reached the model, then the entity dies
       testKit.stop(s.ref(), WAIT); // no Stop command: nothing is recorded, as in a crash
     }
-    s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)));
-    MessageOutcome outcome = outcome(s, "m1");
+    s = TestConversation.spawn(testKit, key, deps);
+    MessageOutcome outcome = s.outcome("m1");
     assertEquals("failed", outcome.outcome());
     assertTrue(
-        events(s).stream()
+        s.events(journal).stream()
             .anyMatch(e -> e instanceof TurnFailed f && f.code().equals("crash-loop")));
     assertEquals(0, model.heldCount());
   }
@@ -379,19 +355,13 @@ class TurnLoopTest {
   void aBurstOfAThousandCommandsIsAnsweredInFullWhilePersistsAreInFlight() {
     // Commands that arrive during a persist are stashed; the stash must hold a burst.
     ScriptedModel model = ScriptedModel.holding();
-    Subject s = spawn(CONFIG, model);
-    List<TestProbe<StatusReply<Accepted>>> probes = new ArrayList<>();
-    IntStream.range(0, 1000).forEach(i -> probes.add(testKit.createTestProbe()));
-    IntStream.range(0, 1000)
-        .parallel()
-        .forEach(
-            i ->
-                s.ref()
-                    .tell(new AcceptMessage("b" + i, "burst " + i, null, probes.get(i).getRef())));
-    probes.forEach(p -> assertTrue(p.receiveMessage(WAIT).isSuccess()));
-    long receipts = events(s).stream().filter(MessageAccepted.class::isInstance).count();
+    TestConversation s = spawn(CONFIG, model);
+    acceptAtOnce(s, 1000, "b", "burst");
+    long receipts = s.events(journal).stream().filter(MessageAccepted.class::isInstance).count();
     long rejections =
-        events(s).stream().filter(ConversationEvent.MessageRejected.class::isInstance).count();
+        s.events(journal).stream()
+            .filter(ConversationEvent.MessageRejected.class::isInstance)
+            .count();
     assertEquals(5, receipts);
     assertEquals(995, rejections);
   }
@@ -400,8 +370,8 @@ class TurnLoopTest {
   void asksWaitingOnOneEntityAreCapped() {
     Config capped = EntityFixture.config("parley.conversation.max-waiting-asks = 2");
     ScriptedModel model = ScriptedModel.holding();
-    Subject s = spawn(capped, model);
-    accept(s, "m1", "slow");
+    TestConversation s = spawn(capped, model);
+    s.accept("m1", "slow");
     List<TestProbe<StatusReply<MessageOutcome>>> waiting = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       TestProbe<StatusReply<MessageOutcome>> probe = testKit.createTestProbe();
@@ -420,14 +390,14 @@ class TurnLoopTest {
   void anIdleEntityPassivatesItselfButNotWhileWorkIsPending() {
     Config quick = EntityFixture.config("parley.conversation.passivate-idle-after = 300ms");
     ScriptedModel model = ScriptedModel.holding();
-    Subject s = spawn(quick, model);
-    accept(s, "m1", "hello");
+    TestConversation s = spawn(quick, model);
+    s.accept("m1", "hello");
     ScriptedModel.Call call = model.nextCall(WAIT);
     // A turn is running: the entity must stay, however long the model takes.
     TestProbe<Object> watcher = testKit.createTestProbe();
     watcher.expectNoMessage(Duration.ofMillis(900));
     call.answer().complete(ScriptedModel.text("done"));
-    assertEquals("done", outcome(s, "m1").replyText());
+    assertEquals("done", s.outcome("m1").replyText());
     watcher.expectTerminated(s.ref(), WAIT);
   }
 
@@ -437,26 +407,26 @@ class TurnLoopTest {
     String key = "user:api:" + UUID.randomUUID();
     var deps = EntityFixture.deps(CONFIG, model);
     int handOffs = ConversationSettings.from(CONFIG).maxAttempts() + 2;
-    Subject s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)));
-    accept(s, "m1", "long task");
+    TestConversation s = TestConversation.spawn(testKit, key, deps);
+    s.accept("m1", "long task");
     for (int i = 0; i < handOffs; i++) {
       model.nextCall(WAIT);
       TestProbe<Object> watcher = testKit.createTestProbe();
       s.ref().tell(ConversationCommand.Stop.INSTANCE); // what sharding sends on hand-off
       watcher.expectTerminated(s.ref(), WAIT);
-      s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)));
+      s = TestConversation.spawn(testKit, key, deps);
     }
     model.nextCall(WAIT).answer().complete(ScriptedModel.text("finally"));
-    assertEquals("finally", outcome(s, "m1").replyText());
-    assertTrue(events(s).stream().noneMatch(TurnFailed.class::isInstance));
+    assertEquals("finally", s.outcome("m1").replyText());
+    assertTrue(s.events(journal).stream().noneMatch(TurnFailed.class::isInstance));
   }
 
   @Test
   void waitersWhoseAskersGaveUpMakeRoomForNewOnes() {
     Config capped = EntityFixture.config("parley.conversation.max-waiting-asks = 2");
     ScriptedModel model = ScriptedModel.holding();
-    Subject s = spawn(capped, model);
-    accept(s, "m1", "slow");
+    TestConversation s = spawn(capped, model);
+    s.accept("m1", "slow");
     for (int i = 0; i < 2; i++) {
       TestProbe<StatusReply<MessageOutcome>> gone = testKit.createTestProbe();
       s.ref().tell(new AwaitOutcome("m1", Duration.ofMillis(1), gone.getRef()));
@@ -490,14 +460,14 @@ class TurnLoopTest {
                     new IllegalStateException("database down")),
             base.clock(),
             base.blockingExecutor());
-    Subject s = new Subject(key, testKit.spawn(ConversationEntity.create(key, null, deps)));
-    accept(s, "m1", "hello");
+    TestConversation s = TestConversation.spawn(testKit, key, deps);
+    s.accept("m1", "hello");
     model.nextCall(WAIT); // the turn runs when the erasure starts, and is dropped
     TestProbe<StatusReply<org.apache.pekko.Done>> erase = testKit.createTestProbe();
     s.ref().tell(new ConversationCommand.Erase(erase.getRef()));
     assertEquals("erase-failed", erase.receiveMessage(WAIT).getError().getMessage());
     // Nothing was erased: the dropped turn is taken up again without a new message.
     model.nextCall(WAIT).answer().complete(ScriptedModel.text("still here"));
-    assertEquals("still here", outcome(s, "m1").replyText());
+    assertEquals("still here", s.outcome("m1").replyText());
   }
 }
