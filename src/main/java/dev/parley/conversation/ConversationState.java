@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -332,148 +333,96 @@ public record ConversationState(
     return withOutbox(nextOutbox).withTurns(nextTurns);
   }
 
-  // One change each: every transition above is a chain of these, so a new field means one new
-  // argument here and nowhere else.
+  // One change each: every transition above is a chain of these, so a new field needs its own
+  // with-method and its place in Copy, and no transition changes.
 
   ConversationState withInbox(List<UserLine> next) {
-    return new ConversationState(
-        next,
-        running,
-        turns,
-        recent,
-        nextTurnId,
-        outbox,
-        earlyStatuses,
-        pendingConfirmation,
-        memory,
-        clearedBefore);
+    return with(copy -> copy.inbox = next);
   }
 
   ConversationState withRunning(RunningTurn next) {
-    return new ConversationState(
-        inbox,
-        next,
-        turns,
-        recent,
-        nextTurnId,
-        outbox,
-        earlyStatuses,
-        pendingConfirmation,
-        memory,
-        clearedBefore);
+    return with(copy -> copy.running = next);
   }
 
   ConversationState withTurns(List<Turn> next) {
-    return new ConversationState(
-        inbox,
-        running,
-        next,
-        recent,
-        nextTurnId,
-        outbox,
-        earlyStatuses,
-        pendingConfirmation,
-        memory,
-        clearedBefore);
+    return with(copy -> copy.turns = next);
   }
 
   ConversationState withRecent(RecentMessages next) {
-    return new ConversationState(
-        inbox,
-        running,
-        turns,
-        next,
-        nextTurnId,
-        outbox,
-        earlyStatuses,
-        pendingConfirmation,
-        memory,
-        clearedBefore);
+    return with(copy -> copy.recent = next);
   }
 
   /** Turn ids only grow: the next one is past {@code turnId}, and never goes back. */
   ConversationState withNextTurnIdPast(long turnId) {
-    return new ConversationState(
-        inbox,
-        running,
-        turns,
-        recent,
-        Math.max(nextTurnId, turnId + 1),
-        outbox,
-        earlyStatuses,
-        pendingConfirmation,
-        memory,
-        clearedBefore);
+    return with(copy -> copy.nextTurnId = Math.max(nextTurnId, turnId + 1));
   }
 
   ConversationState withOutbox(List<PendingReply> next) {
-    return new ConversationState(
-        inbox,
-        running,
-        turns,
-        recent,
-        nextTurnId,
-        next,
-        earlyStatuses,
-        pendingConfirmation,
-        memory,
-        clearedBefore);
+    return with(copy -> copy.outbox = next);
   }
 
   ConversationState withEarlyStatuses(List<EarlyStatus> next) {
-    return new ConversationState(
-        inbox,
-        running,
-        turns,
-        recent,
-        nextTurnId,
-        outbox,
-        next,
-        pendingConfirmation,
-        memory,
-        clearedBefore);
+    return with(copy -> copy.earlyStatuses = next);
   }
 
   ConversationState withPendingConfirmation(PendingConfirmation next) {
-    return new ConversationState(
-        inbox,
-        running,
-        turns,
-        recent,
-        nextTurnId,
-        outbox,
-        earlyStatuses,
-        next,
-        memory,
-        clearedBefore);
+    return with(copy -> copy.pendingConfirmation = next);
   }
 
   ConversationState withMemory(List<String> next) {
-    return new ConversationState(
-        inbox,
-        running,
-        turns,
-        recent,
-        nextTurnId,
-        outbox,
-        earlyStatuses,
-        pendingConfirmation,
-        next,
-        clearedBefore);
+    return with(copy -> copy.memory = next);
   }
 
+  /** The cleared point only moves forward. */
   ConversationState withClearedBefore(long turnId) {
-    return new ConversationState(
-        inbox,
-        running,
-        turns,
-        recent,
-        nextTurnId,
-        outbox,
-        earlyStatuses,
-        pendingConfirmation,
-        memory,
-        Math.max(clearedBefore, turnId));
+    return with(copy -> copy.clearedBefore = Math.max(clearedBefore, turnId));
+  }
+
+  private ConversationState with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** A state's fields, to change one of and build the next state from. */
+  private static final class Copy {
+    private List<UserLine> inbox;
+    private RunningTurn running;
+    private List<Turn> turns;
+    private RecentMessages recent;
+    private long nextTurnId;
+    private List<PendingReply> outbox;
+    private List<EarlyStatus> earlyStatuses;
+    private PendingConfirmation pendingConfirmation;
+    private List<String> memory;
+    private long clearedBefore;
+
+    Copy(ConversationState s) {
+      inbox = s.inbox;
+      running = s.running;
+      turns = s.turns;
+      recent = s.recent;
+      nextTurnId = s.nextTurnId;
+      outbox = s.outbox;
+      earlyStatuses = s.earlyStatuses;
+      pendingConfirmation = s.pendingConfirmation;
+      memory = s.memory;
+      clearedBefore = s.clearedBefore;
+    }
+
+    ConversationState build() {
+      return new ConversationState(
+          inbox,
+          running,
+          turns,
+          recent,
+          nextTurnId,
+          outbox,
+          earlyStatuses,
+          pendingConfirmation,
+          memory,
+          clearedBefore);
+    }
   }
 
   /** {@code reply} at the end of the outbox. */
