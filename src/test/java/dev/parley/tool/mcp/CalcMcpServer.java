@@ -10,8 +10,10 @@ import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -19,8 +21,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * sum, {@code fail} answers an {@code isError} result, {@code calls} how many calls reached it,
  * {@code exit} ends the program without answering, {@code structured} answers structured content
  * only, {@code picture} a text and an image, {@code grow} replaces {@code fail} by {@code extra}
- * and sends {@code notifications/tools/list_changed}. With {@code --require <file>} it exits at
- * once unless the file exists: a server that is down until a test says otherwise.
+ * and sends {@code notifications/tools/list_changed}, {@code block {started}} writes the server's
+ * process id into the file {@code started} and never answers (a call in flight for as long as the
+ * server lives). With {@code --require <file>} it exits at once unless the file exists: a server
+ * that is down until a test says otherwise.
  */
 public final class CalcMcpServer {
   private static int calls;
@@ -172,6 +176,31 @@ public final class CalcMcpServer {
                   return McpSchema.CallToolResult.builder().addTextContent("growing").build();
                 })
             .build();
-    return List.of(add, fail, count, exit, structured, picture, grow);
+    var block =
+        McpServerFeatures.SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder()
+                    .name("block")
+                    .description("Writes the server's process id to started, never answers.")
+                    .inputSchema(
+                        mapper,
+                        "{\"type\":\"object\",\"properties\":{\"started\":{\"type\":\"string\"}},"
+                            + "\"required\":[\"started\"]}")
+                    .build())
+            .callHandler(
+                (exchange, request) -> {
+                  try {
+                    Path started = Path.of((String) request.arguments().get("started"));
+                    Path partial = started.resolveSibling(started.getFileName() + ".partial");
+                    Files.writeString(partial, String.valueOf(ProcessHandle.current().pid()));
+                    Files.move(partial, started, StandardCopyOption.ATOMIC_MOVE);
+                    new CountDownLatch(1).await();
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                  return null;
+                })
+            .build();
+    return List.of(add, fail, count, exit, structured, picture, grow, block);
   }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -45,7 +46,7 @@ class McpServersTest {
                 parley.tool.mcp { reconnect-min = 200ms, reconnect-max = 1s }
                 parley.tool.mcp.servers {
                   calc { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer"], timeout = 60s }
-                  dying { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer"], "include" = [add, exit], timeout = 60s }
+                  dying { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer"], "include" = [add, exit, block], timeout = 60s }
                   changing { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer"], "include" = [fail, grow, extra], timeout = 60s }
                   gated { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer", "--require", %3$s], "include" = [add, exit], timeout = 10s }
                   broken { command = ["/nonexistent/parley-mcp-server"], env { TOKEN = s3cr3t-token }, timeout = 10s }
@@ -163,6 +164,29 @@ class McpServersTest {
     assertEquals("3.0", callUntil("3.0", "dying__add", "{\"a\":1,\"b\":2}"));
     // The other server is untouched.
     assertEquals("5.0", call("calc__add", "{\"a\":2,\"b\":3}"));
+  }
+
+  @Test
+  void aServerKilledMidCallAnswersTheCallAndIsRestarted() throws Exception {
+    assertEquals("3.0", callUntil("3.0", "dying__add", "{\"a\":1,\"b\":2}"));
+    Path started = Files.createTempDirectory("parley-mcp-block").resolve("started");
+    String arguments =
+        McpServers.JSON.createObjectNode().put("started", started.toString()).toString();
+    CompletableFuture<String> inFlight =
+        registry
+            .invoke(
+                new ToolCall("c3", "dying__block", arguments),
+                new ToolContext("test/1", "test/1/1/0", null))
+            .toCompletableFuture();
+    // The server has the call (and says which process it is) and will never answer it.
+    awaitCondition("the call reached the server", () -> Files.exists(started));
+    ProcessHandle server = ProcessHandle.of(Long.parseLong(Files.readString(started))).get();
+    assertFalse(inFlight.isDone());
+    server.destroyForcibly();
+    // Answered once the program is gone, well within the server's 60 s timeout: not a timeout.
+    String answer = inFlight.get(30, TimeUnit.SECONDS);
+    assertTrue(answer.startsWith("error: dying__block failed"), answer);
+    assertEquals("3.0", callUntil("3.0", "dying__add", "{\"a\":1,\"b\":2}"));
   }
 
   @Test
