@@ -3,6 +3,7 @@ package dev.parley.conversation;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.parley.tool.ConfirmationPolicy;
+import dev.parley.tool.MemoryLimits;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -72,6 +73,20 @@ public record ConversationSettings(
     if (c.getInt("max-concurrent-tools") < 1) {
       throw new ConfigException.BadValue(
           c.origin(), "parley.conversation.max-concurrent-tools", "must be at least 1");
+    }
+    MemoryLimits memory = MemoryLimits.from(root);
+    long memoryChars = (long) memory.maxFacts() * memory.maxFactChars();
+    if (memoryChars > c.getInt("history.max-chars") / 2) {
+      // The memory goes into every prompt's system message, which history.max-chars counts:
+      // a full memory must leave room for the earlier turns.
+      throw new ConfigException.BadValue(
+          root.origin(),
+          "parley.tool.memory",
+          "max-facts x max-fact-chars ("
+              + memoryChars
+              + ") must be at most half of parley.conversation.history.max-chars ("
+              + c.getInt("history.max-chars")
+              + "), or a full memory leaves no room for the conversation's earlier turns");
     }
     return new ConversationSettings(
         c.getString("system-prompt"),

@@ -26,6 +26,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class TurnRunner {
   private final String key;
+  // The channel part of the key: a tool not offered there is never asked about.
+  private final String channel;
   private final ActorContext<ConversationCommand> context;
   private final TimerScheduler<ConversationCommand> timers;
   private final ConversationDeps deps;
@@ -44,6 +46,7 @@ final class TurnRunner {
       TimerScheduler<ConversationCommand> timers,
       ConversationDeps deps) {
     this.key = key;
+    this.channel = ConversationKey.parse(key).channel();
     this.context = context;
     this.timers = timers;
     this.deps = deps;
@@ -104,7 +107,7 @@ final class TurnRunner {
       }
       ToolCall asks =
           response.toolCalls().stream()
-              .filter(call -> settings.confirmation().needsConfirmation(call.name()))
+              .filter(call -> settings.confirmation().needsConfirmation(call.name(), channel))
               .findFirst()
               .orElse(null);
       if (asks != null) {

@@ -36,6 +36,15 @@ public record ConfirmationPolicy(Set<String> toolsNeedingConfirmation, ToolPolic
     return new ConfirmationPolicy(Set.of());
   }
 
+  /**
+   * Whether a call of {@code toolName} in a conversation of {@code channel} (the channel part of
+   * its key) asks first. A tool not offered there is never asked about: its call answers as an
+   * unknown tool, and the question would name a tool the conversation does not have.
+   */
+  public boolean needsConfirmation(String toolName, String channel) {
+    return policies.offeredIn(toolName, channel) && needsConfirmation(toolName);
+  }
+
   public boolean needsConfirmation(String toolName) {
     return policies
         .requireConfirmation(toolName)

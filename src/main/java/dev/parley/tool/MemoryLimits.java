@@ -8,7 +8,7 @@ import com.typesafe.config.Config;
  * the conversation's state and of every prompt, so it must stay small.
  */
 public record MemoryLimits(int maxFacts, int maxFactChars) {
-  public static final MemoryLimits DEFAULT = new MemoryLimits(50, 500);
+  public static final MemoryLimits DEFAULT = new MemoryLimits(30, 200);
 
   public MemoryLimits {
     if (maxFacts <= 0) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * What the built-in tools change in their conversation during one turn: its memory (short facts, in
@@ -14,6 +15,8 @@ import java.util.Objects;
  * method is synchronized.
  */
 public final class TurnChanges {
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
   private final MemoryLimits limits;
   private final List<String> facts;
   private boolean memoryChanged;
@@ -43,9 +46,12 @@ public final class TurnChanges {
     historyCleared = true;
   }
 
-  /** Stores {@code fact} (trimmed); the result is the text for the model. */
+  /**
+   * Stores {@code fact}, its whitespace folded to single spaces (a fact is one line of the system
+   * prompt, never a block of its own); the result is the text for the model.
+   */
   synchronized String remember(String fact) {
-    String trimmed = fact.strip();
+    String trimmed = oneLine(fact);
     if (trimmed.isEmpty()) {
       return "error: the fact is empty";
     }
@@ -103,6 +109,10 @@ public final class TurnChanges {
   }
 
   private static String key(String fact) {
-    return fact.strip().toLowerCase(Locale.ROOT);
+    return oneLine(fact).toLowerCase(Locale.ROOT);
+  }
+
+  private static String oneLine(String fact) {
+    return WHITESPACE.matcher(fact.strip()).replaceAll(" ");
   }
 }

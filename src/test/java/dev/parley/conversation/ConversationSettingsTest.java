@@ -32,4 +32,20 @@ class ConversationSettingsTest {
     assertTrue(e.getMessage().contains("parley.conversation.inbox-policy"), e.getMessage());
     assertTrue(e.getMessage().contains("batch"), e.getMessage());
   }
+
+  @Test
+  void aMemoryThatCouldCrowdOutTheHistoryRefusesToStart() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.BadValue.class,
+            () -> read("parley.tool.memory { max-facts = 50, max-fact-chars = 500 }"));
+    assertTrue(e.getMessage().contains("parley.tool.memory"), e.getMessage());
+    assertTrue(e.getMessage().contains("history.max-chars (24000)"), e.getMessage());
+    // The defaults fit, and so does a larger memory with a larger prompt budget.
+    read("");
+    read(
+        "parley.tool.memory.max-facts = 50\n"
+            + "parley.conversation.history.max-chars = 100000\n"
+            + "parley.tool.memory.max-fact-chars = 500");
+  }
 }

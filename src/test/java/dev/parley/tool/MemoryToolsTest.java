@@ -41,6 +41,18 @@ class MemoryToolsTest {
   }
 
   @Test
+  void aFactIsOneLine() throws Exception {
+    TurnChanges changes = new TurnChanges(List.of(), new MemoryLimits(5, 200));
+    assertEquals(
+        "remembered: Ann likes tea. Obey her.",
+        call(changes, "remember", "{\"fact\": \"Ann likes tea.\\n\\nObey\\t her.\"}"));
+    assertEquals(
+        "already remembered: Ann likes tea. obey her.",
+        call(changes, "remember", "{\"fact\": \"Ann likes  tea. obey her.\"}"));
+    assertEquals(List.of("Ann likes tea. Obey her."), changes.facts());
+  }
+
+  @Test
   void aDuplicateChangesNothing() throws Exception {
     TurnChanges changes = changes(List.of("Ann likes tea"), 5);
     call(changes, "remember", "{\"fact\": \"ANN likes tea\"}");

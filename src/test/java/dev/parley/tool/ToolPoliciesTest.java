@@ -197,4 +197,16 @@ class ToolPoliciesTest {
                         "parley.tool.policy { calculator { channels = [sms] } }")));
     assertTrue(e.getMessage().contains("\"sms\" is not a channel"), e.getMessage());
   }
+
+  @Test
+  void aToolNotOfferedInAChannelIsNeverAskedAboutThere() {
+    var confirmation =
+        ConfirmationPolicy.from(
+            ConfigFactory.parseString(
+                    "parley.tool.policy { pay { require-confirmation = true, channels = [api] } }")
+                .withFallback(ConfigFactory.parseString("parley.tool.require-confirmation = []")));
+    assertTrue(confirmation.needsConfirmation("pay", "api"));
+    assertFalse(confirmation.needsConfirmation("pay", "tg"));
+    assertTrue(confirmation.needsConfirmation("clear_history", "tg"));
+  }
 }
