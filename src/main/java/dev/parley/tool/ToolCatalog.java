@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,9 @@ final class ToolCatalog {
   final Map<String, Tool> tools;
   final Map<String, ArgumentSchema> schemas;
   final List<ToolSpec> specs;
+
+  /** The specs offered per channel, filtered once per catalog (every model request asks). */
+  final Map<String, List<ToolSpec>> specsByChannel = new ConcurrentHashMap<>();
 
   private ToolCatalog(
       List<Tool> changing,

@@ -202,9 +202,12 @@ public final class ToolRegistry {
     if (channel == null) {
       return catalog.specs;
     }
-    return catalog.specs.stream()
-        .filter(spec -> settings.policies().offeredIn(spec.name(), channel))
-        .toList();
+    return catalog.specsByChannel.computeIfAbsent(
+        channel,
+        c ->
+            catalog.specs.stream()
+                .filter(spec -> settings.policies().offeredIn(spec.name(), c))
+                .toList());
   }
 
   /** The channel part of a conversation key ({@code user:api:alice} → {@code api}), or null. */
