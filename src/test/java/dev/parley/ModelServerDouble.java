@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -76,6 +77,8 @@ public final class ModelServerDouble implements AutoCloseable {
   private volatile boolean holding;
   // While set, every request is answered with this status (a server that is down); null: normal.
   private volatile Integer outage;
+  private volatile String outageRetryAfter;
+  private final AtomicInteger outageAnswers = new AtomicInteger();
   private ServerBinding binding;
 
   private ModelServerDouble(ActorSystem<?> system, boolean echo) {
@@ -164,12 +167,26 @@ public final class ModelServerDouble implements AutoCloseable {
     return List.copyOf(requests);
   }
 
-  /** From now on every unscripted request is echoed at once. Requests held so far stay held. */
   /**
    * From now on every request gets {@code status} (with no script used) until {@link #recover()}.
    */
   public void fail(int status) {
+    fail(status, null);
+  }
+
+  /**
+   * As {@link #fail(int)}, and every other answer of the outage (the first, third, ...) carries
+   * {@code Retry-After: retryAfter} (null: none does), as a server behind a proxy that adds it only
+   * to some answers.
+   */
+  public void fail(int status, String retryAfter) {
+    outageRetryAfter = retryAfter;
     outage = status;
+  }
+
+  /** The answers given while failing, since this double started. */
+  public int outageAnswerCount() {
+    return outageAnswers.get();
   }
 
   /** Ends {@link #fail}: requests are answered as before. */
@@ -177,6 +194,7 @@ public final class ModelServerDouble implements AutoCloseable {
     outage = null;
   }
 
+  /** From now on every unscripted request is echoed at once. Requests held so far stay held. */
   public void answer() {
     synchronized (held) {
       holding = false;
@@ -282,8 +300,14 @@ public final class ModelServerDouble implements AutoCloseable {
                       request.getHeader(Authorization.class).map(h -> h.value())));
               Integer down = outage;
               if (down != null) {
+                boolean withRetryAfter = outageAnswers.getAndIncrement() % 2 == 0;
                 return CompletableFuture.completedFuture(
-                    toResponse(Answer.json(down, "{\"error\":{\"message\":\"down\"}}")));
+                    toResponse(
+                        new Answer(
+                            down,
+                            "{\"error\":{\"message\":\"down\"}}",
+                            true,
+                            withRetryAfter ? outageRetryAfter : null)));
               }
               CompletableFuture<Answer> next = script.poll();
               if (next != null) {

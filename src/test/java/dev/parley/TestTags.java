@@ -14,7 +14,7 @@ public final class TestTags {
 
   /**
    * In one JVM, but over about ten seconds: a whole node stopped and started again, or thousands of
-   * messages through one node.
+   * messages through one node, or a model server outage waited out with the default pauses.
    */
   public static final String SLOW = "slow";
 

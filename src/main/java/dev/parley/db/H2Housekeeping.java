@@ -6,7 +6,6 @@ import java.sql.Statement;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
-import org.h2.mvstore.RandomAccessStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +20,15 @@ import org.slf4j.LoggerFactory;
  * happens, and the file grew by ~15-30 KB per message until the database closed. One round here
  * does what that thread would: it rewrites the live pages of sparse chunks ({@link
  * MVStore#compact(int, int)}, safe beside committing sessions: it takes the store's lock briefly
- * and the next commit writes the pages), moves chunks into free space nearer the start so that the
- * file can shrink (H2 forces the file to the disk before it overwrites anything), then {@code
- * CHECKPOINT SYNC} commits, frees the chunks no version needs any more, and forces the file to the
- * disk. A chunk is never freed before the retention time ({@code RETENTION_TIME}, {@code
- * parley.db.h2.retention}; see NodeConfig), so the file holds what was written in the last seconds
- * on top of the live data. Main schedules a round every {@code parley.db.h2.housekeeping-interval}.
+ * and the next commit writes the pages), then {@code CHECKPOINT SYNC} commits, frees the chunks no
+ * version needs any more, and forces the file to the disk. A chunk is never freed before the
+ * retention time ({@code RETENTION_TIME}, {@code parley.db.h2.retention}; see NodeConfig), so the
+ * file holds what was written in the last seconds on top of the live data. Main schedules a round
+ * every {@code parley.db.h2.housekeeping-interval}.
+ *
+ * <p>It does not move chunks towards the start of the file ({@code
+ * RandomAccessStore.compactMoveChunks}): beside sessions that commit, that tripped an assertion
+ * inside H2 (2.3.232) after a minute of a node under load, and H2 then closed the database.
  *
  * <p>Reaching the store takes H2's own classes ({@code JdbcConnection}, {@code SessionLocal}): the
  * database is embedded in this JVM, and H2 offers no SQL that compacts while it is open.
@@ -39,12 +41,6 @@ public final class H2Housekeeping {
 
   /** At most this many bytes of chunks are rewritten per round, so a round stays short. */
   private static final int REWRITE_BYTES = 32 << 20;
-
-  /**
-   * While the file is less full than {@link #FILL_RATE}, at most this many bytes of chunks are
-   * moved towards its start per round; commits wait meanwhile, so it stays small.
-   */
-  private static final long MOVE_BYTES = 4 << 20;
 
   private final JdbcConnections connections;
   private volatile boolean warned;
@@ -61,10 +57,6 @@ public final class H2Housekeeping {
     try (Connection connection = connections.open()) {
       MVStore store = storeOf(connection);
       store.compact(FILL_RATE, REWRITE_BYTES);
-      if (store.getFileStore() instanceof RandomAccessStore file) {
-        // Moves chunks into the free space before them, so that the file can shrink.
-        file.compactMoveChunks(FILL_RATE, MOVE_BYTES, store);
-      }
       try (Statement statement = connection.createStatement()) {
         statement.execute("CHECKPOINT SYNC");
       }
