@@ -96,9 +96,15 @@ final class McpTransports {
       watcher.start();
     }
 
+    /**
+     * A builder with an empty environment: the SDK then adds only its safe defaults ({@code HOME},
+     * {@code LOGNAME}, {@code PATH}, {@code SHELL}, {@code TERM}, {@code USER}) and the server's
+     * {@code env}, never the node's own secrets (API tokens, database password).
+     */
     @Override
     protected ProcessBuilder getProcessBuilder() {
       ProcessBuilder builder = new ProcessBuilder();
+      builder.environment().clear();
       server.cwd().ifPresent(cwd -> builder.directory(new File(cwd)));
       return builder;
     }
