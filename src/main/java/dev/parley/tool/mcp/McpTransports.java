@@ -11,6 +11,8 @@ import java.io.File;
 import java.net.URI;
 import java.util.Map;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -19,6 +21,7 @@ import reactor.core.publisher.Mono;
  * request. A transport is never reused: each reconnect builds a new one.
  */
 final class McpTransports {
+  private static final Logger log = LoggerFactory.getLogger(McpTransports.class);
   private static final McpJsonMapper MAPPER = new JacksonMcpJsonMapper(McpServers.JSON);
 
   private McpTransports() {}
@@ -45,8 +48,9 @@ final class McpTransports {
   /**
    * The SDK's stdio transport, started in the server's {@code cwd} when it sets one, that tells
    * {@code onExit} when its program has exited (also during the first handshake, which the SDK
-   * would otherwise wait out to its timeout). The wait runs on a daemon thread of its own, never an
-   * actor's or a caller's.
+   * would otherwise wait out to its timeout). What the program writes to its stderr is logged at
+   * DEBUG with the server's name (the SDK would log it at INFO, unnamed). The wait runs on a daemon
+   * thread of its own, never an actor's or a caller's.
    */
   static final class Stdio extends StdioClientTransport {
     private final McpServerSettings server;
@@ -61,6 +65,7 @@ final class McpTransports {
               .build(),
           MAPPER);
       this.server = server;
+      setStdErrorHandler(line -> log.debug("MCP server {} stderr: {}", server.name(), line));
     }
 
     /** Whether the program has exited. */
