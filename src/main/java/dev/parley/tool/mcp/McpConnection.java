@@ -40,8 +40,11 @@ final class McpConnection {
   private final Duration timeout;
   // The connected client; null while the server is down.
   private final AtomicReference<McpAsyncClient> live = new AtomicReference<>();
-  // Attempts that failed since the server was last up: picks the next pause.
+  // Attempts that failed, and connections lost soon after they were made, since the server last
+  // stayed up for reconnect-max: picks the next pause.
   private final AtomicInteger failures = new AtomicInteger();
+  // When the live client connected (System.nanoTime()).
+  private volatile long upSince;
   private volatile List<Tool> tools = List.of();
   private volatile boolean closing;
   private volatile Disposable retry;
@@ -132,8 +135,8 @@ final class McpConnection {
       close(client);
       return;
     }
-    failures.set(0);
     offer(listed);
+    upSince = System.nanoTime();
     live.set(client);
     changed.run();
     if (transport instanceof McpTransports.Stdio stdio && stdio.exited()) {
@@ -215,13 +218,25 @@ final class McpConnection {
     }
     changed.run();
     close(client);
-    Duration pause = server.reconnect().delay(failures.incrementAndGet());
+    Duration upFor = Duration.ofNanos(System.nanoTime() - upSince);
+    int failed = failures.updateAndGet(before -> failuresAfterLoss(before, upFor));
+    Duration pause = server.reconnect().delay(failed);
     log.warn(
         "MCP server {} {}; its tools are unavailable, reconnecting in {} ms",
         server.name(),
         why,
         pause.toMillis());
     retryAfter(pause);
+  }
+
+  /**
+   * The failure count once a connection that was up for {@code upFor} is lost, {@code before} being
+   * the count when it connected: the count starts over only after a connection stayed up for at
+   * least {@code reconnect-max}, so a server that fails soon after each handshake backs off up to
+   * {@code reconnect-max} like one that cannot be reached.
+   */
+  int failuresAfterLoss(int before, Duration upFor) {
+    return (upFor.compareTo(server.reconnect().max()) >= 0 ? 0 : before) + 1;
   }
 
   /** A call on {@code client} failed: a transport failure (no answer at all) means the server. */
