@@ -239,13 +239,25 @@ final class McpConnection {
     return (upFor.compareTo(server.reconnect().max()) >= 0 ? 0 : before) + 1;
   }
 
-  /** A call on {@code client} failed: a transport failure (no answer at all) means the server. */
-  void callFailed(McpAsyncClient client, Throwable error) {
+  /**
+   * A call on {@code client} failed with {@code error}: the server is lost only when the connection
+   * itself failed (see {@link McpCallErrors#connectionLost}); any other error (an HTTP 500, a
+   * response that is no JSON-RPC) fails that call alone. Returns what the call fails with: the
+   * server's own error or a timeout as they are, anything else as a short message naming the cause
+   * (never a whole response body, which is logged at DEBUG only).
+   */
+  Throwable callFailed(McpAsyncClient client, Throwable error) {
+    if (McpCallErrors.connectionLost(error)) {
+      lost(client, "failed a call (" + McpServers.reason(error) + ")");
+      return error;
+    }
     Throwable cause = McpServers.root(error);
     if (cause instanceof McpError || cause instanceof TimeoutException) {
-      return; // the server answered with an error, or is slow: it is still there
+      return error; // the server answered with an error, or is slow: it is still there
     }
-    lost(client, "failed a call (" + McpServers.reason(error) + ")");
+    log.debug("MCP server {} failed a call: {}", server.name(), McpServers.reason(error));
+    return new IllegalStateException(
+        "tool server " + server.name() + " failed the call: " + McpCallErrors.brief(error));
   }
 
   private void retryAfter(Duration pause) {
