@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -85,6 +86,8 @@ final class McpConnection {
     }
     McpClientTransport transport;
     AtomicReference<McpAsyncClient> self = new AtomicReference<>();
+    // A tools/list_changed that came while this attempt was listing: list again once live.
+    AtomicBoolean relist = new AtomicBoolean();
     McpAsyncClient client;
     try {
       transport = McpTransports.create(server);
@@ -93,7 +96,8 @@ final class McpConnection {
               .requestTimeout(timeout)
               .initializationTimeout(timeout)
               .clientInfo(new McpSchema.Implementation("parley", "1"))
-              .toolsChangeConsumer(listed -> Mono.fromRunnable(() -> relisted(self.get(), listed)))
+              .toolsChangeConsumer(
+                  listed -> Mono.fromRunnable(() -> relisted(self.get(), listed, relist)))
               .build();
     } catch (RuntimeException e) {
       // The settings themselves are unusable (the SDK refused them): no retry can help.
@@ -112,7 +116,7 @@ final class McpConnection {
         .handle(
             (listed, error) -> {
               if (error == null) {
-                connected(client, transport, listed);
+                connected(client, transport, listed, relist);
               } else {
                 failed(client, error);
               }
@@ -130,7 +134,10 @@ final class McpConnection {
   }
 
   private void connected(
-      McpAsyncClient client, McpClientTransport transport, List<McpSchema.Tool> listed) {
+      McpAsyncClient client,
+      McpClientTransport transport,
+      List<McpSchema.Tool> listed,
+      AtomicBoolean relist) {
     if (closing) {
       close(client);
       return;
@@ -141,12 +148,31 @@ final class McpConnection {
     changed.run();
     if (transport instanceof McpTransports.Stdio stdio && stdio.exited()) {
       lost(client, "exited"); // before it was watched as live
+      return;
+    }
+    if (relist.getAndSet(false)) {
+      listAll(client)
+          .subscribe(
+              again -> relisted(client, again, relist),
+              error ->
+                  log.debug(
+                      "MCP server {}: listing its changed tools failed: {}",
+                      server.name(),
+                      McpServers.reason(error)));
     }
   }
 
-  /** The server's new list, from its {@code tools/list_changed}; ignored from an old client. */
-  private void relisted(McpAsyncClient client, List<McpSchema.Tool> listed) {
-    if (closing || client == null || live.get() != client) {
+  /**
+   * The server's new list, from its {@code tools/list_changed}; ignored from an old client. One
+   * that comes before the attempt's client is live (while it lists) is marked in {@code relist}:
+   * the list it was reading may be the old one, so it is read again once live.
+   */
+  private void relisted(McpAsyncClient client, List<McpSchema.Tool> listed, AtomicBoolean relist) {
+    if (closing || client == null) {
+      return;
+    }
+    if (live.get() != client) {
+      relist.set(true);
       return;
     }
     offer(listed);
