@@ -9,8 +9,10 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +21,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -33,6 +36,9 @@ import reactor.core.scheduler.Schedulers;
  */
 final class McpConnection {
   private static final Logger log = LoggerFactory.getLogger(McpConnection.class);
+
+  /** How long a client's graceful close may take before its processes are destroyed. */
+  static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
 
@@ -49,6 +55,8 @@ final class McpConnection {
   private volatile List<Tool> tools = List.of();
   private volatile boolean closing;
   private volatile Disposable retry;
+  // Every client not yet closed (the live one, an attempt's) with its transport.
+  private final Map<McpAsyncClient, McpClientTransport> clients = new ConcurrentHashMap<>();
 
   /** {@code changed} is told whenever the tools or the up/down state change. */
   McpConnection(McpServerSettings server, Runnable changed) {
@@ -105,6 +113,7 @@ final class McpConnection {
       return CompletableFuture.completedFuture(null);
     }
     self.set(client);
+    clients.put(client, transport);
     if (transport instanceof McpTransports.Stdio stdio) {
       stdio.onExit(() -> exited(client));
     }
@@ -139,7 +148,7 @@ final class McpConnection {
       List<McpSchema.Tool> listed,
       AtomicBoolean relist) {
     if (closing) {
-      close(client);
+      close(client).subscribe();
       return;
     }
     offer(listed);
@@ -210,7 +219,7 @@ final class McpConnection {
   }
 
   private void failed(McpAsyncClient client, Throwable error) {
-    close(client);
+    close(client).subscribe();
     if (closing) {
       return;
     }
@@ -243,7 +252,7 @@ final class McpConnection {
       return;
     }
     changed.run();
-    close(client);
+    close(client).subscribe();
     Duration upFor = Duration.ofNanos(System.nanoTime() - upSince);
     int failed = failures.updateAndGet(before -> failuresAfterLoss(before, upFor));
     Duration pause = server.reconnect().delay(failed);
@@ -298,24 +307,53 @@ final class McpConnection {
     if (live.get() == client) {
       lost(client, "exited");
     } else {
-      close(client);
+      close(client).subscribe();
     }
   }
 
-  /** Stops reconnecting and closes the client, which ends a stdio server's program. */
+  /**
+   * Stops reconnecting and closes every client (the live one and an attempt's), which ends a stdio
+   * server's program; completes when all are closed.
+   */
   CompletionStage<Void> close() {
     closing = true;
     Disposable pending = retry;
     if (pending != null) {
       pending.dispose();
     }
-    McpAsyncClient client = live.getAndSet(null);
-    return client == null
-        ? CompletableFuture.completedFuture(null)
-        : client.closeGracefully().onErrorResume(error -> Mono.empty()).toFuture();
+    live.set(null);
+    return Flux.fromIterable(List.copyOf(clients.keySet())).flatMap(this::close).then().toFuture();
   }
 
-  private static void close(McpAsyncClient client) {
-    client.closeGracefully().onErrorResume(error -> Mono.empty()).subscribe();
+  /**
+   * Closes {@code client} (once; a second close completes at once): gracefully for at most {@link
+   * #CLOSE_GRACE}, then the stdio program and every process it started that is still alive are
+   * destroyed forcibly.
+   */
+  private Mono<Void> close(McpAsyncClient client) {
+    McpClientTransport transport = clients.remove(client);
+    if (transport == null) {
+      return Mono.empty();
+    }
+    // Its descendants are known only while it lives: taken now, before it is asked to stop.
+    List<ProcessHandle> tree =
+        transport instanceof McpTransports.Stdio stdio ? stdio.processTree() : List.of();
+    return client
+        .closeGracefully()
+        .onErrorResume(error -> Mono.empty())
+        .timeout(CLOSE_GRACE, Mono.empty())
+        .then(
+            Mono.fromRunnable(
+                () -> {
+                  for (ProcessHandle process : tree) {
+                    if (process.isAlive()) {
+                      log.debug(
+                          "MCP server {}: destroying process {}", server.name(), process.pid());
+                      process.destroyForcibly();
+                    }
+                  }
+                }))
+        .subscribeOn(Schedulers.boundedElastic())
+        .then();
   }
 }

@@ -8,7 +8,10 @@ import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.File;
+import java.lang.reflect.Field;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -56,6 +59,7 @@ final class McpTransports {
     private final McpServerSettings server;
     private volatile Runnable onExit = () -> {};
     private volatile boolean exited;
+    private volatile ProcessHandle process;
 
     Stdio(McpServerSettings server) {
       super(
@@ -81,7 +85,40 @@ final class McpTransports {
     @Override
     public Mono<Void> connect(
         Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-      return super.connect(handler).doOnSuccess(started -> watch());
+      return super.connect(handler)
+          .doOnSuccess(
+              started -> {
+                process = started();
+                watch();
+              });
+    }
+
+    /** The program and its descendants, while it lives; empty before it started or if unknown. */
+    List<ProcessHandle> processTree() {
+      ProcessHandle root = process;
+      if (root == null) {
+        return List.of();
+      }
+      List<ProcessHandle> tree = new ArrayList<>();
+      tree.add(root);
+      root.descendants().forEach(tree::add);
+      return tree;
+    }
+
+    /**
+     * The SDK's process, which it keeps to itself: read once, by reflection, right after it started
+     * (null if the SDK no longer has that field, which only costs the forcible kill at close).
+     */
+    private ProcessHandle started() {
+      try {
+        Field field = StdioClientTransport.class.getDeclaredField("process");
+        field.setAccessible(true);
+        Object started = field.get(this);
+        return started instanceof Process p ? p.toHandle() : null;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        log.debug("MCP server {}: its process is unknown: {}", server.name(), e.toString());
+        return null;
+      }
     }
 
     private void watch() {
