@@ -335,6 +335,9 @@ final class McpConnection {
     if (transport == null) {
       return Mono.empty();
     }
+    if (transport instanceof McpTransports.Retirable retirable) {
+      retirable.retire(); // a closed client would otherwise connect it again on its next request
+    }
     // Its descendants are known only while it lives: taken now, before it is asked to stop.
     List<ProcessHandle> tree =
         transport instanceof McpTransports.Stdio stdio ? stdio.processTree() : List.of();

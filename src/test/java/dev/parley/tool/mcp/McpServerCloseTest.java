@@ -1,15 +1,20 @@
 package dev.parley.tool.mcp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.parley.TestTags;
 import dev.parley.tool.Tool;
 import dev.parley.tool.ToolContext;
+import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -77,5 +82,59 @@ class McpServerCloseTest {
     assertFalse(server.isAlive() || shell.isAlive());
     // The call in flight is answered (with an error), not left hanging.
     inFlight.handle((answer, error) -> null).get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aClosedClientNeverStartsItsServerAgain() throws Exception {
+    // A path no other test uses marks the server's processes (first, so never cut off).
+    Path marker = Files.createTempDirectory("parley-mcp-retired").resolve("marker");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    var config =
+        ConfigFactory.parseString(
+            """
+            parley.tool.mcp { reconnect-min = 200ms, reconnect-max = 1s }
+            parley.tool.mcp.servers.once {
+              command = [%s, %s, "-cp", %s, "dev.parley.tool.mcp.CalcMcpServer"]
+              timeout = 60s
+            }
+            """
+                .formatted(
+                    quoted(java),
+                    quoted("-Dparley.test.marker=" + marker),
+                    quoted(System.getProperty("java.class.path"))));
+    McpConnection connection =
+        new McpConnection(McpServerSettings.allFrom(config).get(0), () -> {});
+    connection.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    McpAsyncClient client = connection.client();
+    assertTrue(client != null, "the server is up");
+    assertEquals(1, marked(marker));
+    connection.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(30),
+            () -> {
+              assertEquals(0, marked(marker));
+              return null;
+            });
+
+    // A request on the closed client (a call that took it just before the close) fails, and
+    // starts no program: the SDK would initialize it again, connecting its transport anew.
+    assertThrows(
+        Exception.class,
+        () ->
+            client
+                .callTool(new McpSchema.CallToolRequest("add", Map.of("a", 1, "b", 2)))
+                .block(Duration.ofSeconds(30)));
+    assertEquals(0, marked(marker));
+  }
+
+  /** The live processes of this JVM's whose command line names {@code marker}. */
+  private static long marked(Path marker) {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().commandLine().orElse("").contains(marker.toString()))
+        .count();
   }
 }
