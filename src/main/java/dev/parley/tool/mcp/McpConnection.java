@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +40,9 @@ final class McpConnection {
 
   /** How long a client's graceful close may take before its processes are destroyed. */
   static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+
+  /** The most pages of tools read from one server. */
+  static final int MAX_PAGES = 100;
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
 
@@ -133,11 +137,20 @@ final class McpConnection {
             });
   }
 
+  /**
+   * Every page of the server's tools, following its cursors: at most {@link #MAX_PAGES} pages, and
+   * never a cursor twice (a server that loops would otherwise be listed forever).
+   */
   private static Mono<List<McpSchema.Tool>> listAll(McpAsyncClient client) {
+    Set<String> cursors = ConcurrentHashMap.newKeySet();
     return client
         .listTools(null)
         .expand(
-            page -> page.nextCursor() == null ? Mono.empty() : client.listTools(page.nextCursor()))
+            page ->
+                page.nextCursor() == null || !cursors.add(page.nextCursor())
+                    ? Mono.empty()
+                    : client.listTools(page.nextCursor()))
+        .take(MAX_PAGES)
         .flatMapIterable(page -> page.tools() == null ? List.of() : page.tools())
         .collectList();
   }
