@@ -40,6 +40,10 @@ public record McpServerSettings(
 
   static final Duration RECONNECT_MAX = Duration.ofSeconds(60);
 
+  private static final String RECONNECT_MIN_POSITIVE =
+      "parley.tool.mcp.reconnect-min must be more than 0s: a server that fails at once would be"
+          + " retried in a busy loop";
+
   public McpServerSettings {
     String where = "parley.tool.mcp.servers." + name;
     if (name == null || !NAME.matcher(name).matches()) {
@@ -67,6 +71,9 @@ public record McpServerSettings(
     }
     if (reconnect == null) {
       throw new IllegalArgumentException(where + ": a reconnect backoff is required");
+    }
+    if (reconnect.min().isZero() || reconnect.min().isNegative()) {
+      throw new IllegalArgumentException(RECONNECT_MIN_POSITIVE);
     }
   }
 
@@ -105,9 +112,13 @@ public record McpServerSettings(
       return List.of();
     }
     Config servers = config.getConfig(path);
+    Duration reconnectMin = durationOr(config, "parley.tool.mcp.reconnect-min", RECONNECT_MIN);
+    if (reconnectMin.isZero() || reconnectMin.isNegative()) {
+      throw new IllegalArgumentException(RECONNECT_MIN_POSITIVE);
+    }
     Backoff reconnect =
         Backoff.exponential(
-            durationOr(config, "parley.tool.mcp.reconnect-min", RECONNECT_MIN),
+            reconnectMin,
             durationOr(config, "parley.tool.mcp.reconnect-max", RECONNECT_MAX),
             Backoff.UNLIMITED);
     List<McpServerSettings> all = new ArrayList<>();

@@ -90,10 +90,10 @@ final class McpTool implements Tool {
         .toFuture()
         .exceptionallyCompose(
             error -> {
-              connection.callFailed(client, error);
+              Throwable failed = connection.callFailed(client, error);
               // The server went away during the call: that, not the transport's detail.
               return CompletableFuture.failedFuture(
-                  connection.client() == client ? error : unavailable());
+                  connection.client() == client ? failed : unavailable());
             })
         .thenApply(this::render);
   }

@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * only, {@code picture} a text and an image, {@code grow} replaces {@code fail} by {@code extra}
  * and sends {@code notifications/tools/list_changed}, {@code block {started}} writes the server's
  * process id into the file {@code started} and never answers (a call in flight for as long as the
- * server lives). With {@code --require <file>} it exits at once unless the file exists: a server
- * that is down until a test says otherwise.
+ * server lives), {@code env {name}} the value of the server's environment variable {@code name} (or
+ * "unset"). With {@code --require <file>} it exits at once unless the file exists: a server that is
+ * down until a test says otherwise.
  */
 public final class CalcMcpServer {
   private static int calls;
@@ -201,6 +202,25 @@ public final class CalcMcpServer {
                   return null;
                 })
             .build();
-    return List.of(add, fail, count, exit, structured, picture, grow, block);
+    var env =
+        McpServerFeatures.SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder()
+                    .name("env")
+                    .description("The value of one of the server's environment variables.")
+                    .inputSchema(
+                        mapper,
+                        "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},"
+                            + "\"required\":[\"name\"]}")
+                    .build())
+            .callHandler(
+                (exchange, request) -> {
+                  String value = System.getenv((String) request.arguments().get("name"));
+                  return McpSchema.CallToolResult.builder()
+                      .addTextContent(value == null ? "unset" : value)
+                      .build();
+                })
+            .build();
+    return List.of(add, fail, count, exit, structured, picture, grow, block, env);
   }
 }

@@ -3,14 +3,23 @@ package dev.parley.tool.mcp;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,8 +31,9 @@ import org.apache.catalina.startup.Tomcat;
 /**
  * A real MCP server over Streamable HTTP for the tests: the SDK's own servlet transport with {@link
  * CalcMcpServer}'s tools, in an embedded Tomcat on 127.0.0.1 at {@code /mcp}. It keeps the {@code
- * Authorization} header of every request it receives. {@code port} 0 takes a free port; a stopped
- * server can be started again on the port it had.
+ * Authorization} header of every request it receives. Two tools of its own never reach the SDK: a
+ * call of {@code status500} is answered HTTP 500, one of {@code garbage} a 200 whose body is no
+ * JSON. {@code port} 0 takes a free port; a stopped server can be started again on the port it had.
  */
 final class HttpMcpServer implements AutoCloseable {
   private final Tomcat tomcat;
@@ -43,7 +53,7 @@ final class HttpMcpServer implements AutoCloseable {
         McpServer.sync(transport)
             .serverInfo("calc-http", "1")
             .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-            .tools(CalcMcpServer.tools(mapper, self))
+            .tools(tools(mapper, self))
             .build();
     self.set(server);
     HttpServlet recording =
@@ -53,7 +63,20 @@ final class HttpMcpServer implements AutoCloseable {
               throws IOException, jakarta.servlet.ServletException {
             String authorization = request.getHeader("Authorization");
             authorizations.add(authorization == null ? "" : authorization);
-            transport.service(request, response);
+            byte[] body = request.getInputStream().readAllBytes();
+            String text = new String(body, StandardCharsets.UTF_8);
+            if (text.contains("\"tools/call\"") && text.contains("\"status500\"")) {
+              response.setStatus(500);
+              response.getWriter().write("internal error, secret body");
+              return;
+            }
+            if (text.contains("\"tools/call\"") && text.contains("\"garbage\"")) {
+              response.setStatus(200);
+              response.setContentType("application/json");
+              response.getWriter().write("{this is no json, secret body");
+              return;
+            }
+            transport.service(new Replayed(request, body), response);
           }
         };
     tomcat = new Tomcat();
@@ -69,6 +92,68 @@ final class HttpMcpServer implements AutoCloseable {
     context.addServletMappingDecoded("/*", "mcp");
     tomcat.start();
     this.port = connector.getLocalPort();
+  }
+
+  private static List<McpServerFeatures.SyncToolSpecification> tools(
+      JacksonMcpJsonMapper mapper, AtomicReference<McpSyncServer> self) {
+    List<McpServerFeatures.SyncToolSpecification> tools =
+        new ArrayList<>(CalcMcpServer.tools(mapper, self));
+    for (String name : List.of("status500", "garbage")) {
+      tools.add(
+          McpServerFeatures.SyncToolSpecification.builder()
+              .tool(
+                  McpSchema.Tool.builder()
+                      .name(name)
+                      .description("Answered by the servlet, never by the SDK.")
+                      .inputSchema(mapper, "{\"type\":\"object\",\"properties\":{}}")
+                      .build())
+              .callHandler(
+                  (exchange, request) ->
+                      McpSchema.CallToolResult.builder().addTextContent("unreached").build())
+              .build());
+    }
+    return tools;
+  }
+
+  /** {@code request} with its body, already read, to be read again. */
+  private static final class Replayed extends HttpServletRequestWrapper {
+    private final byte[] body;
+
+    Replayed(HttpServletRequest request, byte[] body) {
+      super(request);
+      this.body = body;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() {
+      ByteArrayInputStream in = new ByteArrayInputStream(body);
+      return new ServletInputStream() {
+        @Override
+        public boolean isFinished() {
+          return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+          return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+          throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read() {
+          return in.read();
+        }
+      };
+    }
+
+    @Override
+    public BufferedReader getReader() {
+      return new BufferedReader(new InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
+    }
   }
 
   static HttpMcpServer start(int port) throws Exception {

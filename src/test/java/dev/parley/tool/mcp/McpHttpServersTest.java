@@ -103,6 +103,23 @@ class McpHttpServersTest {
   }
 
   @Test
+  void aBadResponseToOneCallFailsThatCallAloneAndTheServerStaysUp() {
+    assertEquals("3.0", callUntil("3.0", "remote__add", "{\"a\":1,\"b\":2}"));
+    // Neither answer says the server is gone, nor passes on the response's body.
+    String status = call("remote__status500", "{}");
+    assertTrue(status.startsWith("error: remote__status500 failed: tool server remote"), status);
+    assertTrue(status.contains("500"), status);
+    assertFalse(status.contains("unavailable") || status.contains("secret body"), status);
+    assertEquals(true, registry.toolServers().get("remote"));
+    String garbage = call("remote__garbage", "{}");
+    assertTrue(garbage.startsWith("error: remote__garbage failed: tool server remote"), garbage);
+    assertFalse(garbage.contains("unavailable") || garbage.contains("secret body"), garbage);
+    assertEquals(true, registry.toolServers().get("remote"));
+    // The same client still answers the other tools.
+    assertEquals("5.0", call("remote__add", "{\"a\":2,\"b\":3}"));
+  }
+
+  @Test
   void aServerThatStopsIsUnavailableThenReconnected() throws Exception {
     int port = server.port();
     server.close();

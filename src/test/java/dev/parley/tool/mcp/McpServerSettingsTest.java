@@ -86,6 +86,33 @@ class McpServerSettingsTest {
   }
 
   @Test
+  void aReconnectMinOfZeroIsRefused() {
+    IllegalArgumentException refused =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> read("parley.tool.mcp { reconnect-min = 0s, servers.s { command = [x] } }"));
+    assertTrue(refused.getMessage().contains("reconnect-min"), refused.getMessage());
+  }
+
+  @Test
+  void theFailureCountStartsOverOnlyAfterAConnectionStayedUpForReconnectMax() {
+    McpServerSettings server =
+        read("parley.tool.mcp { reconnect-min = 1s, reconnect-max = 8s,"
+                + " servers.s { command = [x] } }")
+            .get(0);
+    McpConnection connection = new McpConnection(server, () -> {});
+    // Lost right after each handshake: the count (and so the pause) keeps growing.
+    int failures = 0;
+    for (int i = 0; i < 5; i++) {
+      failures = connection.failuresAfterLoss(failures, Duration.ofMillis(100));
+    }
+    assertEquals(5, failures);
+    assertEquals(Duration.ofSeconds(8), server.reconnect().base(failures));
+    // Up for reconnect-max or longer: the next pause is the first one again.
+    assertEquals(1, connection.failuresAfterLoss(failures, Duration.ofSeconds(8)));
+  }
+
+  @Test
   void aServerWithoutCommandOrWithABadNameIsRefused() {
     assertThrows(
         IllegalArgumentException.class, () -> read("parley.tool.mcp.servers.s { cwd = x }"));

@@ -45,7 +45,7 @@ class McpServersTest {
                 """
                 parley.tool.mcp { reconnect-min = 200ms, reconnect-max = 1s }
                 parley.tool.mcp.servers {
-                  calc { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer"], timeout = 60s }
+                  calc { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer"], env { PARLEY_TEST_GIVEN = given }, timeout = 60s }
                   dying { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer"], "include" = [add, exit, block], timeout = 60s }
                   changing { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer"], "include" = [fail, grow, extra], timeout = 60s }
                   gated { command = [%1$s, "-cp", %2$s, "dev.parley.tool.mcp.CalcMcpServer", "--require", %3$s], "include" = [add, exit], timeout = 10s }
@@ -109,6 +109,16 @@ class McpServersTest {
     String answer = call("calc__add", "{\"a\":\"two\",\"b\":3}");
     assertTrue(answer.startsWith("error: invalid arguments"), answer);
     assertEquals(before, call("calc__calls", "{}"));
+  }
+
+  @Test
+  void aStdioServerSeesItsEnvButNotTheNodesOwnVariables() throws Exception {
+    // Set for the test JVM by the build (pom.xml, surefire): the node's, not the server's.
+    assertEquals("node-secret", System.getenv("PARLEY_TEST_NODE_ONLY"));
+    assertEquals("unset", call("calc__env", "{\"name\":\"PARLEY_TEST_NODE_ONLY\"}"));
+    assertEquals("given", call("calc__env", "{\"name\":\"PARLEY_TEST_GIVEN\"}"));
+    // The safe defaults still reach it.
+    assertEquals(System.getenv("PATH"), call("calc__env", "{\"name\":\"PATH\"}"));
   }
 
   @Test
