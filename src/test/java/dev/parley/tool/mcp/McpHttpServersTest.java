@@ -133,4 +133,51 @@ class McpHttpServersTest {
     assertEquals("3.0", callUntil("3.0", "remote__add", "{\"a\":1,\"b\":2}"));
     assertEquals(true, registry.toolServers().get("remote"));
   }
+
+  @Test
+  void listChangedOverHttpReplacesTheServersTools() throws Exception {
+    // A server of its own: this one's tools change, which the other tests must not see.
+    try (HttpMcpServer changing = HttpMcpServer.start(0)) {
+      var config =
+          ConfigFactory.parseString(
+                  """
+                  parley.tool.mcp.servers.changing {
+                    url = "http://127.0.0.1:%d/mcp"
+                    "include" = [fail, grow, extra]
+                  }
+                  """
+                      .formatted(changing.port()))
+              .withFallback(ConfigFactory.load());
+      ToolRegistry own =
+          ToolRegistry.configured(testKit.system(), ToolSettings.from(config), Clock.systemUTC());
+      assertTrue(
+          own.specs().stream().anyMatch(s -> s.name().equals("changing__fail")),
+          own.specs().toString());
+      String grown =
+          own.invoke(
+                  new ToolCall("c2", "changing__grow", "{}"),
+                  new ToolContext("test/1", "test/1/1/0", null))
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
+      assertFalse(grown.startsWith("error"), grown);
+      testKit
+          .createTestProbe()
+          .awaitAssert(
+              Duration.ofSeconds(30),
+              () -> {
+                List<String> now = own.specs().stream().map(ToolSpec::name).toList();
+                assertTrue(now.contains("changing__extra"), now.toString());
+                assertFalse(now.contains("changing__fail"), now.toString());
+                return now;
+              });
+      assertEquals(
+          "extra here",
+          own.invoke(
+                  new ToolCall("c3", "changing__extra", "{}"),
+                  new ToolContext("test/1", "test/1/1/0", null))
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS));
+      // Its client closes with the test kit's actor system, as a node's does at shutdown.
+    }
+  }
 }
