@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
 import dev.parley.channel.telegram.TelegramBotApiDouble;
@@ -35,10 +35,7 @@ class ChannelReadinessDetailTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            "ChannelReadinessDoubles",
-            ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
+    kit = DoublesKit.create("ChannelReadinessDoubles");
   }
 
   @AfterAll

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.ModelServerDouble;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
@@ -29,10 +29,7 @@ class FallbackModelEndToEndTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            "FallbackModelDoubles",
-            ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
+    kit = DoublesKit.create("FallbackModelDoubles");
     primary = ModelServerDouble.scripted(kit.system());
     primary.fail(500);
     fallback = ModelServerDouble.echoing(kit.system());

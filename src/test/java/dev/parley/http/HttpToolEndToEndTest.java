@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.ModelServerDouble;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
@@ -41,9 +41,7 @@ class HttpToolEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    kit =
-        ActorTestKit.create(
-            "HttpToolDoubles", ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
+    kit = DoublesKit.create("HttpToolDoubles");
     model = ModelServerDouble.scripted(kit.system());
     endpoint =
         Http.get(kit.system())

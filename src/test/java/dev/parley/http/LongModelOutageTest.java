@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.ModelServerDouble;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
@@ -53,10 +53,7 @@ class LongModelOutageTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            "LongModelOutageDoubles",
-            ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
+    kit = DoublesKit.create("LongModelOutageDoubles");
     model = ModelServerDouble.echoing(kit.system());
     model.answer();
     // Only what points the node at the double: outage-wait, retries and breaker as defaulted.

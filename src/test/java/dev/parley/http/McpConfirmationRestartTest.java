@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.ModelServerDouble;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
@@ -51,10 +51,7 @@ class McpConfirmationRestartTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            "McpConfirmationDoubles",
-            ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
+    kit = DoublesKit.create("McpConfirmationDoubles");
     telegram = TelegramBotApiDouble.start(kit.system(), TelegramWebhookFixture.TOKEN);
     model = ModelServerDouble.scripted(kit.system());
   }

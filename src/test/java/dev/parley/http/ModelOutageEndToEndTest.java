@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.ModelServerDouble;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
@@ -30,9 +30,7 @@ class ModelOutageEndToEndTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            "ModelOutageDoubles", ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
+    kit = DoublesKit.create("ModelOutageDoubles");
     model = ModelServerDouble.echoing(kit.system());
     model.answer();
     node =

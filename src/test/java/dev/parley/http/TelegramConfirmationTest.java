@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.typesafe.config.ConfigFactory;
 import dev.parley.Deps;
+import dev.parley.DoublesKit;
 import dev.parley.ScriptedModel;
 import dev.parley.TestNode;
 import dev.parley.channel.telegram.TelegramBotApiDouble;
@@ -51,9 +51,7 @@ class TelegramConfirmationTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            "TelegramDouble", ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
+    kit = DoublesKit.create("TelegramDouble");
     telegram = TelegramBotApiDouble.start(kit.system(), TelegramWebhookFixture.TOKEN);
     Map<String, Object> config = new HashMap<>(TelegramWebhookFixture.config(telegram.url()));
     config.put("parley.tool.require-confirmation", List.of("calculator"));

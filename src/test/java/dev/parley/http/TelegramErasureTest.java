@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
 import dev.parley.channel.telegram.TelegramBotApiDouble;
@@ -35,10 +35,7 @@ class TelegramErasureTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            "TelegramErasureDouble",
-            ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
+    kit = DoublesKit.create("TelegramErasureDouble");
     telegram = TelegramBotApiDouble.start(kit.system(), TelegramWebhookFixture.TOKEN);
   }
 

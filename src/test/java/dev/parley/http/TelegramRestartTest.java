@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.TestNode;
 import dev.parley.TestTags;
 import dev.parley.channel.telegram.TelegramBotApiDouble;
@@ -41,10 +41,7 @@ class TelegramRestartTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            "TelegramRestartDouble",
-            ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
+    kit = DoublesKit.create("TelegramRestartDouble");
     telegram = TelegramBotApiDouble.start(kit.system(), TelegramWebhookFixture.TOKEN);
   }
 

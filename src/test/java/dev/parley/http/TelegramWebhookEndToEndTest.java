@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.ScriptedModel;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
@@ -45,9 +45,7 @@ class TelegramWebhookEndToEndTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            "TelegramDouble", ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
+    kit = DoublesKit.create("TelegramDouble");
     telegram = TelegramBotApiDouble.start(kit.system(), TelegramWebhookFixture.TOKEN);
     model = TelegramWebhookFixture.echoModel();
     Map<String, Object> config = TelegramWebhookFixture.config(telegram.url());

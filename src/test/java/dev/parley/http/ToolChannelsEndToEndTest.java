@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.ModelServerDouble;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
@@ -30,9 +30,7 @@ class ToolChannelsEndToEndTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            "ToolChannelsDoubles", ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
+    kit = DoublesKit.create("ToolChannelsDoubles");
     model = ModelServerDouble.scripted(kit.system());
     node =
         TestNode.startConfigured(

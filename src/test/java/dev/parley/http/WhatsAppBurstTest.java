@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.TestNode;
 import dev.parley.channel.whatsapp.GraphApiDouble;
 import dev.parley.channel.whatsapp.GraphApiDouble.Call;
@@ -38,9 +38,7 @@ class WhatsAppBurstTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            "WhatsAppBurstDouble", ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
+    kit = DoublesKit.create("WhatsAppBurstDouble");
     graph = GraphApiDouble.start(kit.system());
     wa =
         new WhatsAppNode(

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.TestNode;
 import dev.parley.TestTags;
 import dev.parley.channel.whatsapp.GraphApiDouble;
@@ -38,10 +38,7 @@ class WhatsAppRestartTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            "WhatsAppRestartDouble",
-            ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
+    kit = DoublesKit.create("WhatsAppRestartDouble");
     graph = GraphApiDouble.start(kit.system());
   }
 
