@@ -23,7 +23,8 @@ class ApplicationConfTest {
     assertEquals(
         true, Files.isRegularFile(FILE), "application.conf is in " + Path.of("").toAbsolutePath());
     return ConfigFactory.parseFile(FILE.toFile())
-        .withFallback(ConfigFactory.defaultReference())
+        // unresolved: the defaults as shipped, not overridden by this JVM's system properties
+        .withFallback(ConfigFactory.defaultReferenceUnresolved())
         .resolve();
   }
 

@@ -13,10 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the manifest checks need to know of Parley's configuration: the defaults
- * (ConfigFactory.load(), as tests load it), the variables application.conf reads, and the bound on
- * coordinated shutdown. Settings of modules that are not on the classpath yet (Pekko Management)
- * fall back to those modules' documented defaults.
+ * What the manifest checks need to know of Parley's configuration: the defaults (every
+ * reference.conf, not overridden by the test JVM's system properties), the variables
+ * application.conf reads, and the bound on coordinated shutdown. Settings of modules that are not
+ * on the classpath yet (Pekko Management) fall back to those modules' documented defaults.
  */
 final class DeploymentConfig {
   static final Path APPLICATION_CONF = Path.of("application.conf");
@@ -24,7 +24,7 @@ final class DeploymentConfig {
 
   private static final Pattern ENV_SUBSTITUTION = Pattern.compile("\\$\\{\\?([A-Za-z0-9_]+)}");
 
-  final Config config = ConfigFactory.load();
+  final Config config = ConfigFactory.defaultReferenceUnresolved().resolve();
 
   int httpPort() {
     return config.getInt("parley.http.port");
