@@ -241,7 +241,10 @@ public final class ConversationEntity
         .onCommand(ModelFailed.class, turns::onModelFailed)
         .onCommand(TurnTimedOut.class, turns::onTimedOut)
         .onCommand(Advance.class, outbox::onRetry);
-    builder.forState(state -> in(Phase.IDLE, state)).onCommand(Advance.class, turns::onAdvance);
+    builder
+        .forState(state -> in(Phase.IDLE, state))
+        .onCommand(AcceptMessage.class, this::onAcceptWhileIdle)
+        .onCommand(Advance.class, turns::onAdvance);
     // Idle, running or awaiting confirmation alike.
     builder
         .forAnyState()
@@ -309,6 +312,15 @@ public final class ConversationEntity
   private ReplyEffect<ConversationEvent, ConversationState> ignore(
       ConversationState state, ConversationCommand cmd) {
     return Effect().noReply();
+  }
+
+  /** A message that finds nothing waiting starts its turn in the same write as its receipt. */
+  private ReplyEffect<ConversationEvent, ConversationState> onAcceptWhileIdle(
+      ConversationState state, AcceptMessage cmd) {
+    return intake
+        .startsTurn(state, cmd)
+        .map(receipt -> turns.acceptAndStart(state, cmd, receipt))
+        .orElseGet(() -> intake.onAccept(state, cmd));
   }
 
   /** The user asked answers the parked question (or moves on); any other message is a message. */

@@ -71,6 +71,24 @@ final class MessageIntake {
     return Optional.of(receipt(cmd));
   }
 
+  /**
+   * The receipt of a message that starts a turn at once, if it does: one that would be accepted
+   * (new, of acceptable length, let in by the caps) while nothing waits in the inbox and no turn is
+   * recorded as running. The entity asks only when idle; {@link TurnFlow#acceptAndStart} then
+   * stores the receipt and the turn's start in one write.
+   */
+  Optional<MessageAccepted> startsTurn(ConversationState state, AcceptMessage cmd) {
+    if (!state.inbox().isEmpty()
+        || state.running() != null
+        || state.alreadyAccepted(cmd.messageId())
+        || tooLong(cmd)
+        || refusal(state).isPresent()) {
+      return Optional.empty();
+    }
+    context.getLog().debug("{}: accepted {}", key, cmd.messageId());
+    return Optional.of(receipt(cmd));
+  }
+
   private boolean tooLong(AcceptMessage cmd) {
     return cmd.text() == null || cmd.text().length() > settings.maxTextChars();
   }

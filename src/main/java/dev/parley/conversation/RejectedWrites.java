@@ -110,6 +110,11 @@ final class RejectedWrites {
       }
       // Only messages still waiting: a refused receipt never entered the inbox.
       ids.retainAll(state.inbox().stream().map(UserLine::id).toList());
+      if (ids.isEmpty() && (running == null || running.turnId() != turnId)) {
+        // A turn refused together with its only message's receipt never began: the message's
+        // rejection is all there is to record.
+        return null;
+      }
       return new TurnFailed(
           turnId,
           List.copyOf(ids),

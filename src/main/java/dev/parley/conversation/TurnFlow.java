@@ -1,7 +1,10 @@
 package dev.parley.conversation;
 
+import dev.parley.conversation.ConversationCommand.AcceptMessage;
+import dev.parley.conversation.ConversationCommand.Accepted;
 import dev.parley.conversation.ConversationCommand.Advance;
 import dev.parley.conversation.ConversationEvent.ConfirmationRequested;
+import dev.parley.conversation.ConversationEvent.MessageAccepted;
 import dev.parley.conversation.ConversationEvent.TurnCompleted;
 import dev.parley.conversation.ConversationEvent.TurnFailed;
 import dev.parley.conversation.ConversationEvent.TurnStarted;
@@ -9,8 +12,10 @@ import dev.parley.conversation.InternalCommand.ModelAnswered;
 import dev.parley.conversation.InternalCommand.ModelFailed;
 import dev.parley.conversation.InternalCommand.ToolsFinished;
 import dev.parley.conversation.InternalCommand.TurnTimedOut;
+import dev.parley.metrics.ConversationMetrics.Receipt;
 import java.util.List;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
@@ -93,6 +98,29 @@ final class TurnFlow {
               delivery.startTyping(runner.address());
             })
         .thenNoReply();
+  }
+
+  /**
+   * Idle, and {@code receipt} starts a turn at once ({@link MessageIntake#startsTurn}): the receipt
+   * and the turn's start are one write, so a turn costs one journal write (and one round trip
+   * before the model is asked) less. The message is acknowledged once both are stored; a crash
+   * after that resumes the turn as attempt 2, as it would after a separate start.
+   */
+  ReplyEffect<ConversationEvent, ConversationState> acceptAndStart(
+      ConversationState state, AcceptMessage cmd, MessageAccepted receipt) {
+    TurnStarted start = runner.startFor(state, receipt.messageId());
+    return effect
+        .persist(List.of(receipt, start))
+        .thenRun(
+            next -> {
+              deps.metrics().receipt(Receipt.ACCEPTED);
+              deps.metrics().inboxDepthChanged(1);
+              delivery.kick(next);
+              runner.begin(next);
+              delivery.startTyping(runner.address());
+            })
+        .thenReply(
+            cmd.replyTo(), next -> StatusReply.success(new Accepted(receipt.messageId(), false)));
   }
 
   ReplyEffect<ConversationEvent, ConversationState> onModelAnswered(

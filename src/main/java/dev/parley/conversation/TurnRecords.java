@@ -57,6 +57,14 @@ final class TurnRecords {
     return new TurnStarted(state.nextTurnId(), ids, 1, clock.instant());
   }
 
+  /**
+   * The first attempt of a new turn that takes {@code messageId} alone: what {@link #nextStart}
+   * gives once that message is the only one waiting, under either inbox policy.
+   */
+  TurnStarted startFor(ConversationState state, String messageId) {
+    return new TurnStarted(state.nextTurnId(), List.of(messageId), 1, clock.instant());
+  }
+
   /** The attempt completed with {@code reply}, cut to max-reply-chars. */
   TurnCompleted completed(TurnAttempt attempt, String reply) {
     return new TurnCompleted(

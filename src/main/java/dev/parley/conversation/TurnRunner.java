@@ -78,6 +78,11 @@ final class TurnRunner {
     return records.nextStart(state);
   }
 
+  /** The first attempt of a new turn for {@code messageId} alone (see {@link TurnRecords}). */
+  TurnStarted startFor(ConversationState state, String messageId) {
+    return records.startFor(state, messageId);
+  }
+
   /** Starts the attempt recorded in {@code state.running()}: the first model call. */
   void begin(ConversationState state) {
     var running = state.running();
