@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
@@ -33,13 +34,21 @@ import org.apache.catalina.startup.Tomcat;
  * CalcMcpServer}'s tools, in an embedded Tomcat on 127.0.0.1 at {@code /mcp}. It keeps the {@code
  * Authorization} header of every request it receives. Two tools of its own never reach the SDK: a
  * call of {@code status500} is answered HTTP 500, one of {@code garbage} a 200 whose body is no
- * JSON. {@code port} 0 takes a free port; a stopped server can be started again on the port it had.
+ * JSON. A call of {@code hold} reaches the SDK, counts {@link #held} down and never answers until
+ * the server is {@linkplain #kill killed}: a call surely in flight. {@code port} 0 takes a free
+ * port; a stopped or killed server can be started again on the port it had.
  */
 final class HttpMcpServer implements AutoCloseable {
   private final Tomcat tomcat;
   private final McpSyncServer server;
   private final int port;
   final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+  /** Counted down when a call of {@code hold} has reached the server's tool. */
+  final CountDownLatch held = new CountDownLatch(1);
+
+  // Opened by kill, after the connections are gone: the held call's thread then ends.
+  private final CountDownLatch release = new CountDownLatch(1);
 
   private HttpMcpServer(int port) throws Exception {
     var mapper = new JacksonMcpJsonMapper(new ObjectMapper());
@@ -53,7 +62,7 @@ final class HttpMcpServer implements AutoCloseable {
         McpServer.sync(transport)
             .serverInfo("calc-http", "1")
             .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-            .tools(tools(mapper, self))
+            .tools(tools(mapper, self, held, release))
             .build();
     self.set(server);
     HttpServlet recording =
@@ -95,9 +104,31 @@ final class HttpMcpServer implements AutoCloseable {
   }
 
   private static List<McpServerFeatures.SyncToolSpecification> tools(
-      JacksonMcpJsonMapper mapper, AtomicReference<McpSyncServer> self) {
+      JacksonMcpJsonMapper mapper,
+      AtomicReference<McpSyncServer> self,
+      CountDownLatch held,
+      CountDownLatch release) {
     List<McpServerFeatures.SyncToolSpecification> tools =
         new ArrayList<>(CalcMcpServer.tools(mapper, self));
+    tools.add(
+        McpServerFeatures.SyncToolSpecification.builder()
+            .tool(
+                McpSchema.Tool.builder()
+                    .name("hold")
+                    .description("Never answers while the server lives.")
+                    .inputSchema(mapper, "{\"type\":\"object\",\"properties\":{}}")
+                    .build())
+            .callHandler(
+                (exchange, request) -> {
+                  held.countDown();
+                  try {
+                    release.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return McpSchema.CallToolResult.builder().addTextContent("released").build();
+                })
+            .build());
     for (String name : List.of("status500", "garbage")) {
       tools.add(
           McpServerFeatures.SyncToolSpecification.builder()
@@ -162,6 +193,20 @@ final class HttpMcpServer implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /**
+   * Stops the server abruptly, as if its process died: no graceful close of the MCP sessions, and
+   * its connector stopped first, which closes the listening socket and every open connection (also
+   * the one a held call waits on: the client reads EOF, no response) at once; {@code tomcat.stop()}
+   * alone would first wait for the held request. Only then is the held call let go, its answer
+   * having nowhere to go.
+   */
+  void kill() throws Exception {
+    tomcat.getConnector().stop();
+    tomcat.stop();
+    tomcat.destroy();
+    release.countDown();
   }
 
   @Override
