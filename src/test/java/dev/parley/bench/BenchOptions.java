@@ -74,7 +74,9 @@ record BenchOptions(
     boolean skew = false;
     boolean idleHeap = false;
     int turns = 10_000;
-    int warmup = 10;
+    // On 2 cores the JIT compiler needs about a minute under load before the node runs at its
+    // steady speed; after 15 s, ingest ran at half of it (docs/performance.md).
+    int warmup = 60;
     int floor = 10;
     int perConversation = 1;
     List<String> rest = split(args);
