@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.DoublesKit;
-import dev.parley.TestNode;
 import dev.parley.channel.whatsapp.GraphApiDouble;
 import dev.parley.channel.whatsapp.GraphApiDouble.Call;
 import dev.parley.channel.whatsapp.WhatsAppFixtures;
@@ -14,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,21 +29,18 @@ class WhatsAppBurstTest {
   private static final double PER_SECOND = 10.0;
   private static final int BURST = 3;
   private static final int MESSAGES = 30;
-  private static ActorTestKit kit;
-  private static GraphApiDouble graph;
   private static WhatsAppNode wa;
+  private static GraphApiDouble graph;
 
   @BeforeAll
   static void start() {
-    kit = DoublesKit.create("WhatsAppBurstDouble");
-    graph = GraphApiDouble.start(kit.system());
     wa =
-        new WhatsAppNode(
-            graph,
-            TestNode.freshDataDir(),
+        WhatsAppNode.withOwnGraph(
+            "WhatsAppBurstDouble",
             Map.of(
                 "parley.whatsapp.messages-per-second", PER_SECOND,
                 "parley.whatsapp.burst", BURST));
+    graph = wa.graph();
   }
 
   @AfterAll
@@ -54,8 +48,6 @@ class WhatsAppBurstTest {
     if (wa != null) {
       wa.close();
     }
-    graph.close();
-    kit.shutdownTestKit();
   }
 
   private static String text(String user, String wamid, String words) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import dev.parley.channel.whatsapp.GraphApiDouble;
 import dev.parley.channel.whatsapp.GraphApiDouble.Answer;
 import dev.parley.channel.whatsapp.GraphApiDouble.Call;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,18 +31,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WhatsAppEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final AtomicInteger USERS = new AtomicInteger(5200000);
-  private static ActorTestKit kit;
-  private static GraphApiDouble graph;
   private static WhatsAppNode wa;
+  private static GraphApiDouble graph;
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
-    graph = GraphApiDouble.start(kit.system());
-    wa = new WhatsAppNode(graph);
+    wa = WhatsAppNode.withOwnGraph("WhatsAppEndToEndDoubles", Map.of());
+    graph = wa.graph();
   }
 
   @AfterAll
@@ -52,8 +45,6 @@ class WhatsAppEndToEndTest {
     if (wa != null) {
       wa.close();
     }
-    graph.close();
-    kit.shutdownTestKit();
   }
 
   private static String freshUser() {

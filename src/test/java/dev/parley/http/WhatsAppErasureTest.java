@@ -3,7 +3,7 @@ package dev.parley.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
 import dev.parley.channel.whatsapp.GraphApiDouble;
@@ -34,18 +34,13 @@ class WhatsAppErasureTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            "WhatsAppErasureDouble",
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
+    kit = DoublesKit.create("WhatsAppErasureDouble");
     graph = GraphApiDouble.start(kit.system());
   }
 
   @AfterAll
   static void stop() {
-    graph.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, graph);
   }
 
   private static String text(String wamid, String words) {

@@ -1,22 +1,19 @@
 package dev.parley.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
-import dev.parley.Deps;
+import dev.parley.DoublesKit;
 import dev.parley.ScriptedModel;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
 import dev.parley.channel.whatsapp.GraphApiDouble;
 import dev.parley.channel.whatsapp.WhatsAppSignature;
-import dev.parley.tool.ToolRegistry;
-import dev.parley.tool.ToolSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 
 /**
  * A real node with WhatsApp configured against a {@link GraphApiDouble}, an API token, and a model
@@ -45,9 +42,36 @@ final class WhatsAppNode implements AutoCloseable {
           });
 
   private final WhatsAppSignature signature = new WhatsAppSignature(APP_SECRET);
+  // Set when this node started its own Graph API double (withOwnGraph); closed with the node.
+  private ActorTestKit doublesKit;
+  private GraphApiDouble ownGraph;
 
   WhatsAppNode(GraphApiDouble graph) {
     this(graph, TestNode.freshDataDir(), Map.of());
+  }
+
+  /**
+   * A node on a fresh data directory with {@code extra} config, sending to a Graph API double of
+   * its own in the doubles kit {@code kitName}; {@link #close} stops all three.
+   */
+  static WhatsAppNode withOwnGraph(String kitName, Map<String, ?> extra) {
+    ActorTestKit kit = DoublesKit.create(kitName);
+    GraphApiDouble graph = null;
+    try {
+      graph = GraphApiDouble.start(kit.system());
+      WhatsAppNode wa = new WhatsAppNode(graph, TestNode.freshDataDir(), extra);
+      wa.doublesKit = kit;
+      wa.ownGraph = graph;
+      return wa;
+    } catch (RuntimeException e) {
+      DoublesKit.stop(kit, graph);
+      throw e;
+    }
+  }
+
+  /** The Graph API double of a node started {@link #withOwnGraph}. */
+  GraphApiDouble graph() {
+    return Objects.requireNonNull(ownGraph, "this node was given its Graph API double");
   }
 
   /** A node on {@code dataDir} (possibly a stopped node's), with {@code extra} config on top. */
@@ -65,14 +89,7 @@ final class WhatsAppNode implements AutoCloseable {
     overrides.put("parley.conversation.delivery.retry-min", "100ms");
     overrides.put("parley.conversation.delivery.retry-max", "500ms");
     overrides.putAll(extra);
-    this.node = TestNode.start(dataDir, overrides, this::deps);
-  }
-
-  private Deps deps(Config config) {
-    return new Deps(
-        model,
-        ToolRegistry.builtIn(ToolSettings.from(config), Clock.systemUTC()),
-        Clock.systemUTC());
+    this.node = TestNode.start(dataDir, overrides, TestNode.withModel(model));
   }
 
   /** Posts {@code body} to the webhook, signed as Meta signs it. */
@@ -105,6 +122,12 @@ final class WhatsAppNode implements AutoCloseable {
 
   @Override
   public void close() {
-    node.stop();
+    try {
+      node.stop();
+    } finally {
+      if (doublesKit != null) {
+        DoublesKit.stop(doublesKit, ownGraph);
+      }
+    }
   }
 }

@@ -44,8 +44,7 @@ class WhatsAppRestartTest {
 
   @AfterAll
   static void stop() {
-    graph.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, graph);
   }
 
   private static String text(String user, String wamid, String words) {

@@ -3,7 +3,6 @@ package dev.parley.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
 import dev.parley.channel.whatsapp.GraphApiDouble;
@@ -13,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,18 +26,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogCapturingExtension.class)
 class WhatsAppWebhookTest {
   private static final AtomicInteger USERS = new AtomicInteger(3100000);
-  private static ActorTestKit kit;
-  private static GraphApiDouble graph;
   private static WhatsAppNode wa;
+  private static GraphApiDouble graph;
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
-    graph = GraphApiDouble.start(kit.system());
-    wa = new WhatsAppNode(graph);
+    wa = WhatsAppNode.withOwnGraph("WhatsAppWebhookDoubles", Map.of());
+    graph = wa.graph();
   }
 
   @AfterAll
@@ -47,8 +40,6 @@ class WhatsAppWebhookTest {
     if (wa != null) {
       wa.close();
     }
-    graph.close();
-    kit.shutdownTestKit();
   }
 
   private static String freshUser() {
