@@ -1,5 +1,6 @@
 package dev.parley.http;
 
+import static dev.parley.channel.whatsapp.WhatsAppFixtures.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,10 +16,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * WhatsApp end to end on a real node: signed real-format webhooks in, replies out to the Graph API
@@ -31,31 +31,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WhatsAppEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final AtomicInteger USERS = new AtomicInteger(5200000);
-  private static WhatsAppNode wa;
-  private static GraphApiDouble graph;
 
-  @BeforeAll
-  static void start() {
-    wa = WhatsAppNode.withOwnGraph("WhatsAppEndToEndDoubles", Map.of());
-    graph = wa.graph();
-  }
+  @RegisterExtension
+  static final WhatsAppNode wa = WhatsAppNode.withOwnGraph("WhatsAppEndToEndDoubles", Map.of());
 
-  @AfterAll
-  static void stop() {
-    if (wa != null) {
-      wa.close();
-    }
-  }
+  private static final GraphApiDouble graph = wa.graph();
 
   private static String freshUser() {
     return "3161" + USERS.incrementAndGet();
-  }
-
-  private static String text(String user, String wamid, String words) {
-    return WhatsAppFixtures.load("text.json")
-        .replace(WhatsAppFixtures.USER, user)
-        .replace(WhatsAppFixtures.TEXT_WAMID, wamid)
-        .replace("Does it come in another color?", words);
   }
 
   private static String status(String user, String wamid, String status) {

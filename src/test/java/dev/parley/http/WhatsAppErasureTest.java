@@ -44,10 +44,7 @@ class WhatsAppErasureTest {
   }
 
   private static String text(String wamid, String words) {
-    return WhatsAppFixtures.load("text.json")
-        .replace(WhatsAppFixtures.USER, USER)
-        .replace(WhatsAppFixtures.TEXT_WAMID, wamid)
-        .replace("Does it come in another color?", words);
+    return WhatsAppFixtures.text(USER, wamid, words);
   }
 
   private static String brief(String part) {

@@ -14,13 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real node with WhatsApp configured against a {@link GraphApiDouble}, an API token, and a model
  * that echoes ("echo: <text>") or, for a text starting with "long", answers with three long
  * paragraphs; plus the signed webhook POST and the authorised GET that WhatsApp tests use.
  */
-final class WhatsAppNode implements AutoCloseable {
+final class WhatsAppNode implements AutoCloseable, AfterAllCallback {
   static final String APP_SECRET = "app-secret-for-tests";
   static final String VERIFY_TOKEN = "verify-token-for-tests";
   static final String ACCESS_TOKEN = "EAAG-access-token-for-tests";
@@ -118,6 +120,12 @@ final class WhatsAppNode implements AutoCloseable {
       throw new AssertionError("GET conversation: " + reply.status() + " " + reply.raw());
     }
     return reply.body();
+  }
+
+  /** Closes this node after the class's last test, as a {@code @RegisterExtension} field. */
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   @Override

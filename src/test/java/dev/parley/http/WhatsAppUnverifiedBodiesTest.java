@@ -17,10 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What an unauthenticated WhatsApp POST may cost: a delivery without a well-formed signature header
@@ -34,26 +33,16 @@ class WhatsAppUnverifiedBodiesTest {
   private static final int MAX_BODY = 48 * 1024;
   private static final int MAX_UNVERIFIED = 64 * 1024;
   private static final AtomicInteger USERS = new AtomicInteger(5100000);
-  private static WhatsAppNode wa;
-  private static GraphApiDouble graph;
 
-  @BeforeAll
-  static void start() {
-    wa =
-        WhatsAppNode.withOwnGraph(
-            "WhatsAppUnverifiedBodiesDoubles",
-            Map.of(
-                "parley.whatsapp.max-webhook-bytes", MAX_BODY,
-                "parley.whatsapp.max-unverified-bytes", MAX_UNVERIFIED));
-    graph = wa.graph();
-  }
+  @RegisterExtension
+  static final WhatsAppNode wa =
+      WhatsAppNode.withOwnGraph(
+          "WhatsAppUnverifiedBodiesDoubles",
+          Map.of(
+              "parley.whatsapp.max-webhook-bytes", MAX_BODY,
+              "parley.whatsapp.max-unverified-bytes", MAX_UNVERIFIED));
 
-  @AfterAll
-  static void stop() {
-    if (wa != null) {
-      wa.close();
-    }
-  }
+  private static final GraphApiDouble graph = wa.graph();
 
   /** A signed-looking text delivery of exactly {@code size} bytes (padded with spaces). */
   private static String textOfSize(int size) {

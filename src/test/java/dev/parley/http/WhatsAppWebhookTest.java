@@ -13,10 +13,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The WhatsApp webhook's edge on a real node: Meta's subscription check, the signature over the raw
@@ -26,21 +25,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogCapturingExtension.class)
 class WhatsAppWebhookTest {
   private static final AtomicInteger USERS = new AtomicInteger(3100000);
-  private static WhatsAppNode wa;
-  private static GraphApiDouble graph;
 
-  @BeforeAll
-  static void start() {
-    wa = WhatsAppNode.withOwnGraph("WhatsAppWebhookDoubles", Map.of());
-    graph = wa.graph();
-  }
+  @RegisterExtension
+  static final WhatsAppNode wa = WhatsAppNode.withOwnGraph("WhatsAppWebhookDoubles", Map.of());
 
-  @AfterAll
-  static void stop() {
-    if (wa != null) {
-      wa.close();
-    }
-  }
+  private static final GraphApiDouble graph = wa.graph();
 
   private static String freshUser() {
     return "4420" + USERS.incrementAndGet();
