@@ -15,11 +15,10 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One node of three is killed with {@code kill -9} while turns run on it (the model holds every
@@ -43,19 +42,7 @@ class ClusterKillNineTest {
   private static final int SHARDS =
       ConfigFactory.load().getInt("pekko.cluster.sharding.number-of-shards");
 
-  private static TestCluster cluster;
-
-  @BeforeAll
-  static void setUp() throws Exception {
-    cluster = TestCluster.create("killnine");
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final TestCluster cluster = TestCluster.forTests("killnine");
 
   @Test
   void killedNodesConversationsContinueOnTheOthersWithoutANewMessage() throws Exception {

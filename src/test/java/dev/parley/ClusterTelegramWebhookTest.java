@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A Telegram webhook can arrive at any node: three {@code scripts/run} nodes on one PostgreSQL with
@@ -64,13 +65,12 @@ class ClusterTelegramWebhookTest {
       ConfigFactory.load().getInt("pekko.cluster.sharding.number-of-shards");
   private static final AtomicLong UPDATE_IDS = new AtomicLong(700_000_000L);
 
-  private static TestCluster cluster;
+  @RegisterExtension static final TestCluster cluster = TestCluster.answering("clustertelegram");
+
   private static TelegramBotApiDouble telegram;
 
   @BeforeAll
   static void setUp() throws Exception {
-    cluster = TestCluster.create("clustertelegram");
-    cluster.model().answer();
     telegram = TelegramBotApiDouble.start(cluster.system(), TOKEN);
     cluster.addEnvironment(
         Map.of(
@@ -85,14 +85,9 @@ class ClusterTelegramWebhookTest {
 
   @AfterAll
   static void tearDown() throws Exception {
-    try {
-      if (telegram != null) {
-        telegram.close();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
+    // The cluster closes after this, as an extension.
+    if (telegram != null) {
+      telegram.close();
     }
   }
 

@@ -15,4 +15,22 @@ public final class DoublesKit {
     return ActorTestKit.create(
         name, ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local")));
   }
+
+  /**
+   * Closes {@code parts} in order (a null one never started and is passed over: a node before the
+   * doubles it calls), then shuts {@code kit} down.
+   */
+  public static void stop(ActorTestKit kit, AutoCloseable... parts) {
+    try {
+      for (AutoCloseable part : parts) {
+        if (part != null) {
+          part.close();
+        }
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("a test double did not close", e);
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
 }

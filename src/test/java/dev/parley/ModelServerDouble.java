@@ -10,7 +10,9 @@ import dev.parley.llm.ToolCall;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
@@ -120,6 +122,20 @@ public final class ModelServerDouble implements AutoCloseable {
    */
   public String baseUrl() {
     return "http://127.0.0.1:" + binding.localAddress().getPort() + "/v1";
+  }
+
+  /** A node's configuration that takes its model from this double (OpenAI-compatible). */
+  public Map<String, Object> nodeConfig() {
+    return nodeConfig(Map.of());
+  }
+
+  /** {@link #nodeConfig()} and {@code more} on top, in a new map the caller may add to. */
+  public Map<String, Object> nodeConfig(Map<String, ?> more) {
+    Map<String, Object> config = new HashMap<>();
+    config.put("parley.llm.provider", "openai");
+    config.put("parley.llm.base-url", baseUrl());
+    config.putAll(more);
+    return config;
   }
 
   public ModelServerDouble enqueue(Answer answer) {

@@ -4,17 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
 import dev.parley.TestNode.Reply;
-import dev.parley.tool.ToolRegistry;
-import dev.parley.tool.ToolSettings;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,9 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PostgresOutageTest {
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(60);
-  private static Path dataDir;
-  private static int pgPort;
-  private static EmbeddedPostgres postgres;
+  private static StoppablePostgres postgres;
   private static TestNode node;
 
   /** Opened by the test: until then the model holds every call. */
@@ -55,33 +45,10 @@ class PostgresOutageTest {
   static void start() throws Exception {
     Assumptions.assumeTrue(
         TestPostgres.isEmbedded(), "stops its own embedded server; skipped on an external one");
-    dataDir = Files.createTempDirectory("parley-pg-outage-");
-    pgPort = FreePorts.pick();
-    postgres = startPostgres();
-    Map<String, Object> overrides =
-        new HashMap<>(
-            new TestPostgres.Database(
-                    "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", "postgres", "")
-                .nodeOverrides(FreePorts.pick()));
+    postgres = StoppablePostgres.start("parley-pg-outage-");
+    Map<String, Object> overrides = postgres.nodeOverrides();
     overrides.put("parley.http.ask-timeout", ASK_TIMEOUT.toMillis() + "ms");
-    node =
-        TestNode.start(
-            TestNode.freshDataDir(),
-            overrides,
-            (Config config) ->
-                new Deps(
-                    model,
-                    ToolRegistry.builtIn(ToolSettings.from(config), Clock.systemUTC()),
-                    Clock.systemUTC()));
-  }
-
-  /** Same data directory and port every time: a stop and start of one server. */
-  private static EmbeddedPostgres startPostgres() {
-    return TestPostgres.startOwnServer(
-        EmbeddedPostgres.builder()
-            .setDataDirectory(dataDir)
-            .setCleanDataDirectory(false)
-            .setPort(pgPort));
+    node = TestNode.start(TestNode.freshDataDir(), overrides, TestNode.withModel(model));
   }
 
   @AfterAll
@@ -114,7 +81,7 @@ class PostgresOutageTest {
       assertEquals("accepted", accepted.body().path("status").asText());
     }
 
-    postgres.close();
+    postgres.stop();
     long down = System.nanoTime();
     // The running turns end now, while their TurnCompleted cannot be written.
     gate.complete(null);
@@ -131,7 +98,7 @@ class PostgresOutageTest {
     }
     assertUnavailable(node.get("/api/v1/conversations/user:api:a"));
 
-    postgres = startPostgres();
+    postgres.startAgain();
     long up = System.nanoTime();
     System.out.printf("PostgresOutageTest: database down for %d ms%n", (up - down) / 1_000_000);
 

@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.TestNode.Reply;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -30,34 +26,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogCapturingExtension.class)
 class PostgresReadinessTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static Path dataDir;
-  private static int pgPort;
-  private static EmbeddedPostgres postgres;
+  private static StoppablePostgres postgres;
   private static TestNode node;
 
   @BeforeAll
   static void start() throws Exception {
     Assumptions.assumeTrue(
         TestPostgres.isEmbedded(), "stops its own embedded server; skipped on an external one");
-    dataDir = Files.createTempDirectory("parley-pg-ready-");
-    pgPort = FreePorts.pick();
-    postgres = startPostgres();
-    Map<String, Object> overrides =
-        new HashMap<>(
-            new TestPostgres.Database(
-                    "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", "postgres", "")
-                .nodeOverrides(FreePorts.pick()));
+    postgres = StoppablePostgres.start("parley-pg-ready-");
+    Map<String, Object> overrides = postgres.nodeOverrides();
     // Fresh results on every probe, so the test sees each change at once.
     overrides.put("parley.db.check.cache-for", "0s");
     node = TestNode.start(overrides);
-  }
-
-  private static EmbeddedPostgres startPostgres() {
-    return TestPostgres.startOwnServer(
-        EmbeddedPostgres.builder()
-            .setDataDirectory(dataDir)
-            .setCleanDataDirectory(false)
-            .setPort(pgPort));
   }
 
   @AfterAll
@@ -93,7 +73,7 @@ class PostgresReadinessTest {
     JsonNode up = awaitDatabase(true);
     assertTrue(up.path("error").isNull(), up.toString());
 
-    postgres.close();
+    postgres.stop();
     JsonNode down = awaitDatabase(false);
     assertTrue(down.path("error").isTextual(), down.toString());
     assertFalse(down.path("error").asText().isEmpty(), down.toString());
@@ -106,7 +86,7 @@ class PostgresReadinessTest {
       assertEquals(200, ready.status(), ready.raw());
     }
 
-    postgres = startPostgres();
+    postgres.startAgain();
     JsonNode back = awaitDatabase(true);
     assertTrue(back.path("error").isNull(), back.toString());
   }

@@ -13,11 +13,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A rolling restart under steady traffic: each of three nodes in turn is stopped with SIGTERM
@@ -41,20 +40,7 @@ class RollingRestartTest {
   /** Messages acknowledged before the first stop, and between a restart and the next stop. */
   private static final int STEADY_MESSAGES = 15;
 
-  private static TestCluster cluster;
-
-  @BeforeAll
-  static void setUp() throws Exception {
-    cluster = TestCluster.create("rolling");
-    cluster.model().answer();
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final TestCluster cluster = TestCluster.answering("rolling");
 
   @Test
   void rollingRestartUnderTrafficLosesNothingAndKeepsOrder() throws Exception {

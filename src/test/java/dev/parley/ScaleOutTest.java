@@ -19,11 +19,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scale-out under traffic: two {@code scripts/run} nodes on one PostgreSQL serve ten conversations,
@@ -65,20 +64,7 @@ class ScaleOutTest {
   private static final int SHARDS =
       ConfigFactory.load().getInt("pekko.cluster.sharding.number-of-shards");
 
-  private static TestCluster cluster;
-
-  @BeforeAll
-  static void setUp() throws Exception {
-    cluster = TestCluster.create("scaleout");
-    cluster.model().answer();
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final TestCluster cluster = TestCluster.answering("scaleout");
 
   @Test
   void shardsMoveToANewNodeAndConversationsKeepAnsweringInOrder() throws Exception {

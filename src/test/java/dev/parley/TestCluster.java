@@ -2,8 +2,8 @@ package dev.parley;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -23,6 +23,8 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Three Parley nodes started as {@code scripts/run} processes on one fresh PostgreSQL database, the
@@ -31,7 +33,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * and ready, not being stopped), delivers messages the way a channel does (retrying 503 and
  * connection errors with the same id) and closes everything, also after a failure.
  */
-final class TestCluster implements AutoCloseable {
+final class TestCluster implements AutoCloseable, AfterAllCallback {
   static final int SIZE = 3;
   static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(45);
@@ -67,11 +69,7 @@ final class TestCluster implements AutoCloseable {
   private TestCluster(String owner) throws IOException {
     this.owner = owner;
     // The double needs no cluster: a local provider keeps it off Parley's remoting port.
-    testKit =
-        ActorTestKit.create(
-            owner,
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
+    testKit = DoublesKit.create(owner);
     model = ModelServerDouble.echoing(testKit.system());
     database = TestPostgres.freshDatabase(owner);
     workDir = Files.createTempDirectory("parley-" + owner + "-");
@@ -85,6 +83,25 @@ final class TestCluster implements AutoCloseable {
   /** Database, model double and ports; no node runs yet. The model holds until told. */
   static TestCluster create(String owner) throws IOException {
     return new TestCluster(owner);
+  }
+
+  /**
+   * {@link #create} for a test class's {@code @RegisterExtension static final} field: closed after
+   * the class's last test.
+   */
+  static TestCluster forTests(String owner) {
+    try {
+      return create(owner);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@link #forTests} with a model that answers every call at once (echoing). */
+  static TestCluster answering(String owner) {
+    TestCluster cluster = forTests(owner);
+    cluster.model().answer();
+    return cluster;
   }
 
   ModelServerDouble model() {
@@ -318,6 +335,11 @@ final class TestCluster implements AutoCloseable {
         Files.delete(path);
       }
     }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    close();
   }
 
   @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.parley.llm.ModelClient;
 import dev.parley.llm.OfflineModel;
 import dev.parley.tool.ToolRegistry;
 import dev.parley.tool.ToolSettings;
@@ -69,10 +70,16 @@ public final class TestNode implements AutoCloseable {
 
   /** The production parts for a laptop: the offline model and the built-in tools. */
   public static Deps offline(Config config) {
-    return new Deps(
-        new OfflineModel(),
-        ToolRegistry.builtIn(ToolSettings.from(config), Clock.systemUTC()),
-        Clock.systemUTC());
+    return withModel(new OfflineModel()).apply(config);
+  }
+
+  /** The production parts around {@code model}: the built-in tools and the system clock. */
+  public static Function<Config, Deps> withModel(ModelClient model) {
+    return config ->
+        new Deps(
+            model,
+            ToolRegistry.builtIn(ToolSettings.from(config), Clock.systemUTC()),
+            Clock.systemUTC());
   }
 
   /** A node with the offline model on a fresh data directory. */

@@ -13,11 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three {@code scripts/run} nodes on one PostgreSQL form one cluster, and messages posted to random
@@ -33,20 +32,7 @@ class ThreeNodeClusterTest {
   private static final int WAIT_SECONDS = 30;
   private static final Duration DELIVER_TIMEOUT = Duration.ofSeconds(60);
 
-  private static TestCluster cluster;
-
-  @BeforeAll
-  static void setUp() throws Exception {
-    cluster = TestCluster.create("threenode");
-    cluster.model().answer();
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final TestCluster cluster = TestCluster.answering("threenode");
 
   @Test
   void messagesToRandomNodesAreAnsweredInOrderPerConversation() throws Exception {

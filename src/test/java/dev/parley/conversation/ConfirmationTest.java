@@ -25,10 +25,9 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A tool that needs the user's yes: the turn parks, asks, survives a restart, and goes on. */
 @ExtendWith(LogCapturingExtension.class)
@@ -36,17 +35,8 @@ class ConfirmationTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final Config CONFIG =
       EntityFixture.config("parley.tool.require-confirmation = [calculator]");
-  private static ActorTestKit testKit;
-
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create(CONFIG);
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
+  @RegisterExtension static final EntityKit KIT = new EntityKit(CONFIG);
+  private static final ActorTestKit testKit = KIT.testKit();
 
   /** Asks for the calculator once, then states the tool's result. */
   static ScriptedModel model() {

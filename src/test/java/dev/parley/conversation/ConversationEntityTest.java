@@ -19,27 +19,17 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Commands to events to state, and recovery, on the in-memory journal. */
 @ExtendWith(LogCapturingExtension.class)
 class ConversationEntityTest {
   private static final Config CONFIG =
       EntityFixture.config("parley.conversation.snapshot-every = 4");
-  private static ActorTestKit testKit;
-
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create(CONFIG);
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
+  @RegisterExtension static final EntityKit KIT = new EntityKit(CONFIG);
+  private static final ActorTestKit testKit = KIT.testKit();
 
   private String key;
 

@@ -19,10 +19,9 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.pattern.StatusReply;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Replies through a channel: recorded with the turn, sent in order, marked, re-sent after a
@@ -37,17 +36,8 @@ class DeliveryTest {
               + "parley.conversation.delivery.retry-max = 200ms\n"
               + "parley.conversation.max-inbox = 2\n"
               + "parley.conversation.group-max-per-minute = 3\n");
-  private static ActorTestKit testKit;
-
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create(CONFIG);
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
+  @RegisterExtension static final EntityKit KIT = new EntityKit(CONFIG);
+  private static final ActorTestKit testKit = KIT.testKit();
 
   private static TestConversation spawn(String kind, ScriptedModel model, FakeReplySender sender) {
     String key = kind + ":tg:" + UUID.randomUUID();

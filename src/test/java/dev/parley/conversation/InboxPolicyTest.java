@@ -12,10 +12,9 @@ import java.util.UUID;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code inbox-policy}: a burst that arrives while a turn's model call is held becomes one turn
@@ -28,19 +27,9 @@ class InboxPolicyTest {
       EntityFixture.config("parley.conversation.inbox-policy = queue");
   private static final Config COALESCE =
       EntityFixture.config("parley.conversation.inbox-policy = coalesce");
-  private static ActorTestKit testKit;
-  private static PersistenceTestKit journal;
-
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create(QUEUE);
-    journal = PersistenceTestKit.create(testKit.system());
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
+  @RegisterExtension static final EntityKit KIT = new EntityKit(QUEUE);
+  private static final ActorTestKit testKit = KIT.testKit();
+  private static final PersistenceTestKit journal = KIT.journal();
 
   private static TestConversation spawn(Config config, ScriptedModel model) {
     return TestConversation.spawn(testKit, EntityFixture.deps(config, model));

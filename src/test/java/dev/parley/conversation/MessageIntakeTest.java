@@ -25,10 +25,9 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the front door writes: nothing for a channel status that changes nothing, one notice a
@@ -41,19 +40,9 @@ class MessageIntakeTest {
       EntityFixture.config(
           "parley.conversation.max-inbox = 10\n" + "parley.conversation.max-outbox = 2\n");
   private static final String ONLY_TEXT = "I can only read text.";
-  private static ActorTestKit testKit;
-  private static PersistenceTestKit journal;
-
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create(CONFIG);
-    journal = PersistenceTestKit.create(testKit.system());
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
+  @RegisterExtension static final EntityKit KIT = new EntityKit(CONFIG);
+  private static final ActorTestKit testKit = KIT.testKit();
+  private static final PersistenceTestKit journal = KIT.journal();
 
   private static TestConversation spawn(ScriptedModel model, FakeReplySender sender) {
     String key = "user:tg:" + UUID.randomUUID();

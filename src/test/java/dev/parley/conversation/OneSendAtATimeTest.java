@@ -20,10 +20,9 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A conversation never has two sends out at once, and only a send's own result ends it: across an
@@ -37,17 +36,8 @@ class OneSendAtATimeTest {
       "parley.conversation.delivery.retry-min = 50ms\n"
           + "parley.conversation.delivery.retry-max = 200ms\n";
   private static final Config CONFIG = EntityFixture.config(FAST_RETRY);
-  private static ActorTestKit testKit;
-
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create(CONFIG);
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
+  @RegisterExtension static final EntityKit KIT = new EntityKit(CONFIG);
+  private static final ActorTestKit testKit = KIT.testKit();
 
   private static ActorRef<ConversationCommand> spawn(
       Config config, FakeReplySender sender, ConversationEraser eraser) {

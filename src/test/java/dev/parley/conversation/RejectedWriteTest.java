@@ -24,10 +24,9 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A write the journal refuses (it could not serialize the event) is a handled failure of that one
@@ -42,19 +41,9 @@ class RejectedWriteTest {
       EntityFixture.config(
           "parley.conversation.persist-failure-backoff { min = 50ms, max = 200ms }\n");
   private static final ConversationSettings SETTINGS = ConversationSettings.from(CONFIG);
-  private static ActorTestKit testKit;
-  private static PersistenceTestKit journal;
-
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create(CONFIG);
-    journal = PersistenceTestKit.create(testKit.system());
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
+  @RegisterExtension static final EntityKit KIT = new EntityKit(CONFIG);
+  private static final ActorTestKit testKit = KIT.testKit();
+  private static final PersistenceTestKit journal = KIT.journal();
 
   private static String pid(String key) {
     return ConversationEntity.persistenceId(key).id();

@@ -27,10 +27,9 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The turn loop in motion: order, parallelism, failures, limits, on the in-memory journal. */
 @ExtendWith(LogCapturingExtension.class)
@@ -42,19 +41,9 @@ class TurnLoopTest {
               + "parley.conversation.max-rounds = 3\n"
               + "parley.conversation.turn-timeout = 1s\n");
   private static final Config ROOMY = EntityFixture.config("parley.conversation.max-inbox = 100");
-  private static ActorTestKit testKit;
-  private static PersistenceTestKit journal;
-
-  @BeforeAll
-  static void start() {
-    testKit = ActorTestKit.create(CONFIG);
-    journal = PersistenceTestKit.create(testKit.system());
-  }
-
-  @AfterAll
-  static void stop() {
-    testKit.shutdownTestKit();
-  }
+  @RegisterExtension static final EntityKit KIT = new EntityKit(CONFIG);
+  private static final ActorTestKit testKit = KIT.testKit();
+  private static final PersistenceTestKit journal = KIT.journal();
 
   private static TestConversation spawn(Config config, ScriptedModel model) {
     return TestConversation.spawn(testKit, EntityFixture.deps(config, model));

@@ -2,7 +2,7 @@ package dev.parley.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
 import dev.parley.channel.telegram.TelegramBotApiDouble;
@@ -41,11 +41,7 @@ final class BothChannelsNode implements AutoCloseable {
           .build();
 
   private BothChannelsNode(Map<String, ?> extra) {
-    kit =
-        ActorTestKit.create(
-            "ChannelDoubles",
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
+    kit = DoublesKit.create("ChannelDoubles");
     telegram = TelegramBotApiDouble.start(kit.system(), TelegramWebhookFixture.TOKEN);
     graph = GraphApiDouble.start(kit.system());
     Map<String, Object> config = new HashMap<>(TelegramWebhookFixture.config(telegram.url()));
@@ -129,7 +125,6 @@ final class BothChannelsNode implements AutoCloseable {
   public void close() {
     wa.close();
     telegram.close();
-    graph.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, graph);
   }
 }

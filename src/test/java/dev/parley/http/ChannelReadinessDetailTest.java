@@ -77,7 +77,7 @@ class ChannelReadinessDetailTest {
           TestNode.start(
               TestNode.freshDataDir(),
               config,
-              TelegramWebhookFixture.deps(TelegramWebhookFixture.echoModel()))) {
+              TestNode.withModel(TelegramWebhookFixture.echoModel()))) {
         JsonNode body =
             awaitDetail(
                 node,

@@ -4,18 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
-import dev.parley.Deps;
 import dev.parley.ScriptedModel;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
 import dev.parley.llm.ChatMessage;
 import dev.parley.llm.ChatRequest;
 import dev.parley.llm.ToolCall;
-import dev.parley.tool.ToolRegistry;
-import dev.parley.tool.ToolSettings;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,15 +37,7 @@ class ClearHistoryEndToEndTest {
   }
 
   private TestNode start(Path dataDir, ScriptedModel model) {
-    TestNode node =
-        TestNode.start(
-            dataDir,
-            SMALL_WINDOW,
-            (Config config) ->
-                new Deps(
-                    model,
-                    ToolRegistry.builtIn(ToolSettings.from(config), Clock.systemUTC()),
-                    Clock.systemUTC()));
+    TestNode node = TestNode.start(dataDir, SMALL_WINDOW, TestNode.withModel(model));
     nodes.add(node);
     return node;
   }

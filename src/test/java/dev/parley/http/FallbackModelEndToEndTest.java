@@ -36,25 +36,17 @@ class FallbackModelEndToEndTest {
     fallback.answer();
     node =
         TestNode.startConfigured(
-            Map.of(
-                "parley.llm.provider",
-                "openai",
-                "parley.llm.base-url",
-                primary.baseUrl(),
-                "parley.llm.model",
-                "primary-model",
-                "parley.llm.fallbacks",
-                List.of(Map.of("base-url", fallback.baseUrl(), "model", "fallback-model"))));
+            primary.nodeConfig(
+                Map.of(
+                    "parley.llm.model",
+                    "primary-model",
+                    "parley.llm.fallbacks",
+                    List.of(Map.of("base-url", fallback.baseUrl(), "model", "fallback-model")))));
   }
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.stop();
-    }
-    primary.close();
-    fallback.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, node, primary, fallback);
   }
 
   @Test

@@ -9,7 +9,6 @@ import dev.parley.ModelServerDouble;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
 import dev.parley.llm.ToolCall;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,9 +49,7 @@ class HttpToolEndToEndTest {
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     String tool = "parley.tool.http.order_status.";
-    Map<String, Object> config = new HashMap<>();
-    config.put("parley.llm.provider", "openai");
-    config.put("parley.llm.base-url", model.baseUrl());
+    Map<String, Object> config = model.nodeConfig();
     config.put(tool + "description", "Looks up an order by its number.");
     config.put(
         tool + "url", "http://127.0.0.1:" + endpoint.localAddress().getPort() + "/order-status");
@@ -73,11 +70,7 @@ class HttpToolEndToEndTest {
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.stop();
-    }
-    model.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, node, model);
   }
 
   @Test

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -57,18 +56,12 @@ class LongModelOutageTest {
     model = ModelServerDouble.echoing(kit.system());
     model.answer();
     // Only what points the node at the double: outage-wait, retries and breaker as defaulted.
-    node =
-        TestNode.startConfigured(
-            Map.of("parley.llm.provider", "openai", "parley.llm.base-url", model.baseUrl()));
+    node = TestNode.startConfigured(model.nodeConfig());
   }
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.stop();
-    }
-    model.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, node, model);
   }
 
   @Test

@@ -58,9 +58,7 @@ class McpConfirmationRestartTest {
 
   @AfterAll
   static void stop() {
-    model.close();
-    telegram.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, model, telegram);
   }
 
   /** The process's command line as Linux has it (the JDK's view cuts long ones short). */

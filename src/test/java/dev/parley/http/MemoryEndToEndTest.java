@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
-import dev.parley.Deps;
 import dev.parley.ScriptedModel;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
@@ -14,10 +12,7 @@ import dev.parley.llm.ChatMessage;
 import dev.parley.llm.ChatRequest;
 import dev.parley.llm.ChatResponse;
 import dev.parley.llm.ToolCall;
-import dev.parley.tool.ToolRegistry;
-import dev.parley.tool.ToolSettings;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,15 +64,7 @@ class MemoryEndToEndTest {
   }
 
   private TestNode start(Path dataDir, ScriptedModel model, Map<String, ?> overrides) {
-    TestNode node =
-        TestNode.start(
-            dataDir,
-            overrides,
-            (Config config) ->
-                new Deps(
-                    model,
-                    ToolRegistry.builtIn(ToolSettings.from(config), Clock.systemUTC()),
-                    Clock.systemUTC()));
+    TestNode node = TestNode.start(dataDir, overrides, TestNode.withModel(model));
     nodes.add(node);
     return node;
   }

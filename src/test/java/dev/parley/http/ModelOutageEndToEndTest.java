@@ -35,22 +35,17 @@ class ModelOutageEndToEndTest {
     model.answer();
     node =
         TestNode.startConfigured(
-            Map.of(
-                "parley.llm.provider", "openai",
-                "parley.llm.base-url", model.baseUrl(),
-                "parley.llm.retry-backoff", "50ms",
-                "parley.llm.outage-wait", "60s",
-                "parley.llm.breaker.reset-timeout", "100ms",
-                "parley.llm.breaker.max-reset-timeout", "300ms"));
+            model.nodeConfig(
+                Map.of(
+                    "parley.llm.retry-backoff", "50ms",
+                    "parley.llm.outage-wait", "60s",
+                    "parley.llm.breaker.reset-timeout", "100ms",
+                    "parley.llm.breaker.max-reset-timeout", "300ms")));
   }
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.stop();
-    }
-    model.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, node, model);
   }
 
   @Test

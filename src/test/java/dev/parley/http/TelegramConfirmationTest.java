@@ -68,11 +68,7 @@ class TelegramConfirmationTest {
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.stop();
-    }
-    telegram.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, node, telegram);
   }
 
   @Test

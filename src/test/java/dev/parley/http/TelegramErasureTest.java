@@ -41,8 +41,7 @@ class TelegramErasureTest {
 
   @AfterAll
   static void stop() {
-    telegram.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, telegram);
   }
 
   /** Two paragraphs that the echo makes into a reply of two parts of at most 100 characters. */
@@ -69,7 +68,7 @@ class TelegramErasureTest {
         TestNode.start(
             TestNode.freshDataDir(),
             config,
-            TelegramWebhookFixture.deps(TelegramWebhookFixture.echoModel()));
+            TestNode.withModel(TelegramWebhookFixture.echoModel()));
     try {
       assertEquals(200, post(node, update("private-text", user, twoParts("a", "b"))).status());
       node.awaitAssert(

@@ -47,8 +47,7 @@ class TelegramRestartTest {
 
   @AfterAll
   static void stop() {
-    telegram.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, telegram);
   }
 
   private static void assertWebhookRegistered(TestNode node) {
@@ -78,7 +77,7 @@ class TelegramRestartTest {
         TestNode.start(
             data,
             TelegramWebhookFixture.config(telegram.url()),
-            TelegramWebhookFixture.deps(TelegramWebhookFixture.echoModel()));
+            TestNode.withModel(TelegramWebhookFixture.echoModel()));
     try {
       assertEquals(200, post(first, update("private-text", user, "survive this")).status());
       first.awaitAssert(
@@ -101,8 +100,7 @@ class TelegramRestartTest {
     Map<String, Object> config = new HashMap<>(TelegramWebhookFixture.config(telegram.url()));
     config.put("parley.telegram.webhook-url", WEBHOOK_URL);
     TestNode second =
-        TestNode.start(
-            data, config, TelegramWebhookFixture.deps(TelegramWebhookFixture.echoModel()));
+        TestNode.start(data, config, TestNode.withModel(TelegramWebhookFixture.echoModel()));
     // Sends are refused until the second node is up: a send of the first node that was still on
     // the wire when it stopped meets the refusal too. The second node's retry then goes through.
     telegram.clearStanding("sendMessage");

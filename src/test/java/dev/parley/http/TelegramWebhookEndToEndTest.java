@@ -51,16 +51,12 @@ class TelegramWebhookEndToEndTest {
     Map<String, Object> config = TelegramWebhookFixture.config(telegram.url());
     // Below Telegram's own 4096, so that a message can be too long for Parley.
     config.put("parley.conversation.max-text-chars", MAX_TEXT);
-    node = TestNode.start(TestNode.freshDataDir(), config, TelegramWebhookFixture.deps(model));
+    node = TestNode.start(TestNode.freshDataDir(), config, TestNode.withModel(model));
   }
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.stop();
-    }
-    telegram.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, node, telegram);
   }
 
   private static long freshUser() {

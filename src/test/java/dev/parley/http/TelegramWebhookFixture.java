@@ -2,23 +2,16 @@ package dev.parley.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.typesafe.config.Config;
-import dev.parley.Deps;
 import dev.parley.ScriptedModel;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
-import dev.parley.llm.ModelClient;
-import dev.parley.tool.ToolRegistry;
-import dev.parley.tool.ToolSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
  * What the Telegram end-to-end tests share: the node's Telegram configuration (pointed at a Bot API
@@ -71,14 +64,6 @@ final class TelegramWebhookFixture {
 
   static String paragraph(char c) {
     return String.valueOf(c).repeat(3000);
-  }
-
-  static Function<Config, Deps> deps(ModelClient model) {
-    return config ->
-        new Deps(
-            model,
-            ToolRegistry.builtIn(ToolSettings.from(config), Clock.systemUTC()),
-            Clock.systemUTC());
   }
 
   static long freshId() {

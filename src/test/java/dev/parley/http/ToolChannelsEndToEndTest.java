@@ -34,19 +34,13 @@ class ToolChannelsEndToEndTest {
     model = ModelServerDouble.scripted(kit.system());
     node =
         TestNode.startConfigured(
-            Map.of(
-                "parley.llm.provider", "openai",
-                "parley.llm.base-url", model.baseUrl(),
-                "parley.tool.policy.calculator.channels", List.of("telegram")));
+            model.nodeConfig(
+                Map.of("parley.tool.policy.calculator.channels", List.of("telegram"))));
   }
 
   @AfterAll
   static void stop() {
-    if (node != null) {
-      node.stop();
-    }
-    model.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, node, model);
   }
 
   @Test

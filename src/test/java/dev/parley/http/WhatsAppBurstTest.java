@@ -1,25 +1,21 @@
 package dev.parley.http;
 
+import static dev.parley.channel.whatsapp.WhatsAppFixtures.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.DoublesKit;
-import dev.parley.TestNode;
 import dev.parley.channel.whatsapp.GraphApiDouble;
 import dev.parley.channel.whatsapp.GraphApiDouble.Call;
-import dev.parley.channel.whatsapp.WhatsAppFixtures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A burst from one WhatsApp user, each signed delivery answered before the next as Meta does per
@@ -32,38 +28,16 @@ class WhatsAppBurstTest {
   private static final double PER_SECOND = 10.0;
   private static final int BURST = 3;
   private static final int MESSAGES = 30;
-  private static ActorTestKit kit;
-  private static GraphApiDouble graph;
-  private static WhatsAppNode wa;
 
-  @BeforeAll
-  static void start() {
-    kit = DoublesKit.create("WhatsAppBurstDouble");
-    graph = GraphApiDouble.start(kit.system());
-    wa =
-        new WhatsAppNode(
-            graph,
-            TestNode.freshDataDir(),
-            Map.of(
-                "parley.whatsapp.messages-per-second", PER_SECOND,
-                "parley.whatsapp.burst", BURST));
-  }
+  @RegisterExtension
+  static final WhatsAppNode wa =
+      WhatsAppNode.withOwnGraph(
+          "WhatsAppBurstDouble",
+          Map.of(
+              "parley.whatsapp.messages-per-second", PER_SECOND,
+              "parley.whatsapp.burst", BURST));
 
-  @AfterAll
-  static void stop() {
-    if (wa != null) {
-      wa.close();
-    }
-    graph.close();
-    kit.shutdownTestKit();
-  }
-
-  private static String text(String user, String wamid, String words) {
-    return WhatsAppFixtures.load("text.json")
-        .replace(WhatsAppFixtures.USER, user)
-        .replace(WhatsAppFixtures.TEXT_WAMID, wamid)
-        .replace("Does it come in another color?", words);
-  }
+  private static final GraphApiDouble graph = wa.graph();
 
   @Test
   void aBurstOfThirtyFromOneUserGetsThirtyRepliesInOrderEachToItsMessageAndPaced() {

@@ -1,10 +1,10 @@
 package dev.parley.http;
 
+import static dev.parley.channel.whatsapp.WhatsAppFixtures.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import dev.parley.channel.whatsapp.GraphApiDouble;
 import dev.parley.channel.whatsapp.GraphApiDouble.Answer;
 import dev.parley.channel.whatsapp.GraphApiDouble.Call;
@@ -15,12 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * WhatsApp end to end on a real node: signed real-format webhooks in, replies out to the Graph API
@@ -33,38 +31,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WhatsAppEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final AtomicInteger USERS = new AtomicInteger(5200000);
-  private static ActorTestKit kit;
-  private static GraphApiDouble graph;
-  private static WhatsAppNode wa;
 
-  @BeforeAll
-  static void start() {
-    kit =
-        ActorTestKit.create(
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
-    graph = GraphApiDouble.start(kit.system());
-    wa = new WhatsAppNode(graph);
-  }
+  @RegisterExtension
+  static final WhatsAppNode wa = WhatsAppNode.withOwnGraph("WhatsAppEndToEndDoubles", Map.of());
 
-  @AfterAll
-  static void stop() {
-    if (wa != null) {
-      wa.close();
-    }
-    graph.close();
-    kit.shutdownTestKit();
-  }
+  private static final GraphApiDouble graph = wa.graph();
 
   private static String freshUser() {
     return "3161" + USERS.incrementAndGet();
-  }
-
-  private static String text(String user, String wamid, String words) {
-    return WhatsAppFixtures.load("text.json")
-        .replace(WhatsAppFixtures.USER, user)
-        .replace(WhatsAppFixtures.TEXT_WAMID, wamid)
-        .replace("Does it come in another color?", words);
   }
 
   private static String status(String user, String wamid, String status) {

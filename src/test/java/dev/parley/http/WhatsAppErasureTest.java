@@ -3,7 +3,7 @@ package dev.parley.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
 import dev.parley.channel.whatsapp.GraphApiDouble;
@@ -34,25 +34,17 @@ class WhatsAppErasureTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            "WhatsAppErasureDouble",
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
+    kit = DoublesKit.create("WhatsAppErasureDouble");
     graph = GraphApiDouble.start(kit.system());
   }
 
   @AfterAll
   static void stop() {
-    graph.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, graph);
   }
 
   private static String text(String wamid, String words) {
-    return WhatsAppFixtures.load("text.json")
-        .replace(WhatsAppFixtures.USER, USER)
-        .replace(WhatsAppFixtures.TEXT_WAMID, wamid)
-        .replace("Does it come in another color?", words);
+    return WhatsAppFixtures.text(USER, wamid, words);
   }
 
   private static String brief(String part) {

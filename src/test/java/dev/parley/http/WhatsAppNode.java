@@ -1,29 +1,28 @@
 package dev.parley.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
-import dev.parley.Deps;
+import dev.parley.DoublesKit;
 import dev.parley.ScriptedModel;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
 import dev.parley.channel.whatsapp.GraphApiDouble;
 import dev.parley.channel.whatsapp.WhatsAppSignature;
-import dev.parley.tool.ToolRegistry;
-import dev.parley.tool.ToolSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real node with WhatsApp configured against a {@link GraphApiDouble}, an API token, and a model
  * that echoes ("echo: <text>") or, for a text starting with "long", answers with three long
  * paragraphs; plus the signed webhook POST and the authorised GET that WhatsApp tests use.
  */
-final class WhatsAppNode implements AutoCloseable {
+final class WhatsAppNode implements AutoCloseable, AfterAllCallback {
   static final String APP_SECRET = "app-secret-for-tests";
   static final String VERIFY_TOKEN = "verify-token-for-tests";
   static final String ACCESS_TOKEN = "EAAG-access-token-for-tests";
@@ -45,9 +44,36 @@ final class WhatsAppNode implements AutoCloseable {
           });
 
   private final WhatsAppSignature signature = new WhatsAppSignature(APP_SECRET);
+  // Set when this node started its own Graph API double (withOwnGraph); closed with the node.
+  private ActorTestKit doublesKit;
+  private GraphApiDouble ownGraph;
 
   WhatsAppNode(GraphApiDouble graph) {
     this(graph, TestNode.freshDataDir(), Map.of());
+  }
+
+  /**
+   * A node on a fresh data directory with {@code extra} config, sending to a Graph API double of
+   * its own in the doubles kit {@code kitName}; {@link #close} stops all three.
+   */
+  static WhatsAppNode withOwnGraph(String kitName, Map<String, ?> extra) {
+    ActorTestKit kit = DoublesKit.create(kitName);
+    GraphApiDouble graph = null;
+    try {
+      graph = GraphApiDouble.start(kit.system());
+      WhatsAppNode wa = new WhatsAppNode(graph, TestNode.freshDataDir(), extra);
+      wa.doublesKit = kit;
+      wa.ownGraph = graph;
+      return wa;
+    } catch (RuntimeException e) {
+      DoublesKit.stop(kit, graph);
+      throw e;
+    }
+  }
+
+  /** The Graph API double of a node started {@link #withOwnGraph}. */
+  GraphApiDouble graph() {
+    return Objects.requireNonNull(ownGraph, "this node was given its Graph API double");
   }
 
   /** A node on {@code dataDir} (possibly a stopped node's), with {@code extra} config on top. */
@@ -65,14 +91,7 @@ final class WhatsAppNode implements AutoCloseable {
     overrides.put("parley.conversation.delivery.retry-min", "100ms");
     overrides.put("parley.conversation.delivery.retry-max", "500ms");
     overrides.putAll(extra);
-    this.node = TestNode.start(dataDir, overrides, this::deps);
-  }
-
-  private Deps deps(Config config) {
-    return new Deps(
-        model,
-        ToolRegistry.builtIn(ToolSettings.from(config), Clock.systemUTC()),
-        Clock.systemUTC());
+    this.node = TestNode.start(dataDir, overrides, TestNode.withModel(model));
   }
 
   /** Posts {@code body} to the webhook, signed as Meta signs it. */
@@ -103,8 +122,20 @@ final class WhatsAppNode implements AutoCloseable {
     return reply.body();
   }
 
+  /** Closes this node after the class's last test, as a {@code @RegisterExtension} field. */
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
   @Override
   public void close() {
-    node.stop();
+    try {
+      node.stop();
+    } finally {
+      if (doublesKit != null) {
+        DoublesKit.stop(doublesKit, ownGraph);
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.http;
 
+import static dev.parley.channel.whatsapp.WhatsAppFixtures.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,6 @@ import dev.parley.TestTags;
 import dev.parley.channel.whatsapp.GraphApiDouble;
 import dev.parley.channel.whatsapp.GraphApiDouble.Answer;
 import dev.parley.channel.whatsapp.GraphApiDouble.Call;
-import dev.parley.channel.whatsapp.WhatsAppFixtures;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,15 +44,7 @@ class WhatsAppRestartTest {
 
   @AfterAll
   static void stop() {
-    graph.close();
-    kit.shutdownTestKit();
-  }
-
-  private static String text(String user, String wamid, String words) {
-    return WhatsAppFixtures.load("text.json")
-        .replace(WhatsAppFixtures.USER, user)
-        .replace(WhatsAppFixtures.TEXT_WAMID, wamid)
-        .replace("Does it come in another color?", words);
+    DoublesKit.stop(kit, graph);
   }
 
   private static void deliverOk(WhatsAppNode wa, String body) {

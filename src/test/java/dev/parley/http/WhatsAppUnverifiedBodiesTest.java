@@ -3,7 +3,6 @@ package dev.parley.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.parley.TestNode.Reply;
 import dev.parley.channel.whatsapp.GraphApiDouble;
 import dev.parley.channel.whatsapp.WhatsAppFixtures;
@@ -17,12 +16,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What an unauthenticated WhatsApp POST may cost: a delivery without a well-formed signature header
@@ -36,34 +33,16 @@ class WhatsAppUnverifiedBodiesTest {
   private static final int MAX_BODY = 48 * 1024;
   private static final int MAX_UNVERIFIED = 64 * 1024;
   private static final AtomicInteger USERS = new AtomicInteger(5100000);
-  private static ActorTestKit kit;
-  private static GraphApiDouble graph;
-  private static WhatsAppNode wa;
 
-  @BeforeAll
-  static void start() {
-    kit =
-        ActorTestKit.create(
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
-    graph = GraphApiDouble.start(kit.system());
-    wa =
-        new WhatsAppNode(
-            graph,
-            dev.parley.TestNode.freshDataDir(),
-            Map.of(
-                "parley.whatsapp.max-webhook-bytes", MAX_BODY,
-                "parley.whatsapp.max-unverified-bytes", MAX_UNVERIFIED));
-  }
+  @RegisterExtension
+  static final WhatsAppNode wa =
+      WhatsAppNode.withOwnGraph(
+          "WhatsAppUnverifiedBodiesDoubles",
+          Map.of(
+              "parley.whatsapp.max-webhook-bytes", MAX_BODY,
+              "parley.whatsapp.max-unverified-bytes", MAX_UNVERIFIED));
 
-  @AfterAll
-  static void stop() {
-    if (wa != null) {
-      wa.close();
-    }
-    graph.close();
-    kit.shutdownTestKit();
-  }
+  private static final GraphApiDouble graph = wa.graph();
 
   /** A signed-looking text delivery of exactly {@code size} bytes (padded with spaces). */
   private static String textOfSize(int size) {

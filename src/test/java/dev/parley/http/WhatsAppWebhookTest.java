@@ -3,7 +3,6 @@ package dev.parley.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
 import dev.parley.channel.whatsapp.GraphApiDouble;
@@ -13,12 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The WhatsApp webhook's edge on a real node: Meta's subscription check, the signature over the raw
@@ -28,28 +25,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogCapturingExtension.class)
 class WhatsAppWebhookTest {
   private static final AtomicInteger USERS = new AtomicInteger(3100000);
-  private static ActorTestKit kit;
-  private static GraphApiDouble graph;
-  private static WhatsAppNode wa;
 
-  @BeforeAll
-  static void start() {
-    kit =
-        ActorTestKit.create(
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
-    graph = GraphApiDouble.start(kit.system());
-    wa = new WhatsAppNode(graph);
-  }
+  @RegisterExtension
+  static final WhatsAppNode wa = WhatsAppNode.withOwnGraph("WhatsAppWebhookDoubles", Map.of());
 
-  @AfterAll
-  static void stop() {
-    if (wa != null) {
-      wa.close();
-    }
-    graph.close();
-    kit.shutdownTestKit();
-  }
+  private static final GraphApiDouble graph = wa.graph();
 
   private static String freshUser() {
     return "4420" + USERS.incrementAndGet();

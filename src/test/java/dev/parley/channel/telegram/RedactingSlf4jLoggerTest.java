@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
 import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,8 +58,7 @@ class RedactingSlf4jLoggerTest {
 
   @AfterAll
   static void stop() {
-    telegram.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, telegram);
   }
 
   /** Every event logback gets while it is attached, as the appenders would write it. */

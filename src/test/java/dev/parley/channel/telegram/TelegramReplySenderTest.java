@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.parley.channel.telegram.TelegramBotApiDouble.Answer;
 import dev.parley.channel.telegram.TelegramBotApiDouble.Call;
 import dev.parley.conversation.DeliveryResult;
@@ -37,6 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TelegramReplySenderTest {
   private static final String TOKEN = "123456:TEST-token";
   private static final AtomicLong CHATS = new AtomicLong(500);
+  private static SenderFixture fixture;
   private static ActorTestKit kit;
   private static TelegramBotApiDouble telegram;
   private static TelegramSettings settings;
@@ -44,38 +43,30 @@ class TelegramReplySenderTest {
 
   @BeforeAll
   static void start() {
-    Config base =
-        ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local"))
-            .withFallback(ConfigFactory.load());
-    kit = ActorTestKit.create("TelegramReplySenderTest", base);
-    telegram = TelegramBotApiDouble.start(kit.system(), TOKEN);
-    Config config =
-        ConfigFactory.parseMap(
-                Map.of(
-                    "parley.telegram.bot-token",
-                    TOKEN,
-                    "parley.telegram.api-url",
-                    telegram.url(),
-                    "parley.telegram.send.max-attempts",
-                    3,
-                    "parley.telegram.send.retry-min",
-                    "50ms",
-                    "parley.telegram.pacing.chat-per-second",
-                    5.0,
-                    "parley.telegram.pacing.chat-burst",
-                    2,
-                    "parley.telegram.max-message-chars",
-                    100))
-            .withFallback(base);
-    settings = TelegramSettings.from(config);
-    sender =
-        new TelegramReplySender(kit.system(), new TelegramBotApi(kit.system(), settings), settings);
+    fixture =
+        new SenderFixture(
+            "TelegramReplySenderTest",
+            TOKEN,
+            Map.of(
+                "parley.telegram.send.max-attempts",
+                3,
+                "parley.telegram.send.retry-min",
+                "50ms",
+                "parley.telegram.pacing.chat-per-second",
+                5.0,
+                "parley.telegram.pacing.chat-burst",
+                2,
+                "parley.telegram.max-message-chars",
+                100));
+    kit = fixture.kit;
+    telegram = fixture.telegram;
+    settings = fixture.settings;
+    sender = fixture.sender;
   }
 
   @AfterAll
   static void stop() {
-    telegram.close();
-    kit.shutdownTestKit();
+    fixture.close();
   }
 
   private static long freshChat() {

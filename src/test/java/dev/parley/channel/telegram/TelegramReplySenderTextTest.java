@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.parley.channel.Allocations;
 import dev.parley.conversation.DeliveryResult;
 import dev.parley.conversation.OutboundReply;
@@ -16,7 +14,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,38 +29,28 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TelegramReplySenderTextTest {
   private static final String TOKEN = "123456:TEXT-token";
   private static final AtomicLong CHATS = new AtomicLong(900);
-  private static ActorTestKit kit;
+  private static SenderFixture fixture;
   private static TelegramBotApiDouble telegram;
   private static TelegramReplySender sender;
 
   @BeforeAll
   static void start() {
-    Config base =
-        ConfigFactory.parseMap(Map.of("pekko.actor.provider", "local"))
-            .withFallback(ConfigFactory.load());
-    kit = ActorTestKit.create("TelegramReplySenderTextTest", base);
-    telegram = TelegramBotApiDouble.start(kit.system(), TOKEN);
-    TelegramSettings settings =
-        TelegramSettings.from(
-            ConfigFactory.parseMap(
-                    Map.of(
-                        "parley.telegram.bot-token",
-                        TOKEN,
-                        "parley.telegram.api-url",
-                        telegram.url(),
-                        "parley.telegram.pacing.chat-per-second",
-                        100.0,
-                        "parley.telegram.pacing.chat-burst",
-                        20))
-                .withFallback(base));
-    sender =
-        new TelegramReplySender(kit.system(), new TelegramBotApi(kit.system(), settings), settings);
+    fixture =
+        new SenderFixture(
+            "TelegramReplySenderTextTest",
+            TOKEN,
+            Map.of(
+                "parley.telegram.pacing.chat-per-second",
+                100.0,
+                "parley.telegram.pacing.chat-burst",
+                20));
+    telegram = fixture.telegram;
+    sender = fixture.sender;
   }
 
   @AfterAll
   static void stop() {
-    telegram.close();
-    kit.shutdownTestKit();
+    fixture.close();
   }
 
   private static OutboundReply reply(long chat, String text) {

@@ -28,6 +28,14 @@ public final class WhatsAppFixtures {
 
   private WhatsAppFixtures() {}
 
+  /** text.json from {@code user}, with message id {@code wamid} and {@code words} as its text. */
+  public static String text(String user, String wamid, String words) {
+    return load("text.json")
+        .replace(USER, user)
+        .replace(TEXT_WAMID, wamid)
+        .replace("Does it come in another color?", words);
+  }
+
   public static String load(String name) {
     try (InputStream in = WhatsAppFixtures.class.getResourceAsStream("/whatsapp/" + name)) {
       if (in == null) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.channel.whatsapp.GraphApiDouble.Answer;
 import dev.parley.channel.whatsapp.GraphApiDouble.Call;
 import dev.parley.conversation.DeliveryResult;
@@ -42,17 +43,13 @@ class WhatsAppReplySenderTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
+    kit = DoublesKit.create("WhatsAppReplySenderTest");
     graph = GraphApiDouble.start(kit.system());
   }
 
   @AfterAll
   static void stop() {
-    graph.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, graph);
   }
 
   private static WhatsAppSettings settings(Map<String, Object> more) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dev.parley.DoublesKit;
 import dev.parley.channel.Allocations;
 import dev.parley.channel.whatsapp.GraphApiDouble.Call;
 import dev.parley.conversation.DeliveryResult;
@@ -37,10 +38,7 @@ class WhatsAppReplySenderTextTest {
 
   @BeforeAll
   static void start() {
-    kit =
-        ActorTestKit.create(
-            ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(ConfigFactory.load()));
+    kit = DoublesKit.create("WhatsAppReplySenderTextTest");
     graph = GraphApiDouble.start(kit.system());
     WhatsAppSettings settings =
         WhatsAppSettings.from(
@@ -57,8 +55,7 @@ class WhatsAppReplySenderTextTest {
 
   @AfterAll
   static void stop() {
-    graph.close();
-    kit.shutdownTestKit();
+    DoublesKit.stop(kit, graph);
   }
 
   private static OutboundReply reply(String user, String text) {
