@@ -97,6 +97,22 @@ final class LoadGenerator implements AutoCloseable {
     return previous;
   }
 
+  /**
+   * Open loop: starts the schedule afresh from now, so a backlog the warm-up built up (the node
+   * runs slower until its code is compiled) does not make every request of the window late; returns
+   * how many requests fell due in it and were never sent (0 for a closed loop).
+   */
+  synchronized long restartSchedule() {
+    if (rate <= 0) {
+      return 0;
+    }
+    long dropped = due - sent;
+    startNanos = System.nanoTime();
+    due = 0;
+    sent = 0;
+    return dropped;
+  }
+
   /** Requests that fell due but could not be sent yet (open loop; 0 for a closed loop). */
   synchronized long backlog() {
     return due - sent;

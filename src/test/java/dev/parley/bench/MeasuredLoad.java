@@ -55,8 +55,10 @@ final class MeasuredLoad {
   /**
    * What the window measured. {@code cpu} is CPU seconds spent in the window; {@code
    * acknowledgedInAll} counts every acknowledged message of the phase, warm-up and drain included
-   * (they are all in the journal); {@code backlog} the open loop's requests due but not sent at the
-   * window's end; {@code unanswered} those still in flight after the drain.
+   * (they are all in the journal); {@code warmupBacklog} the open loop's requests due in the
+   * warm-up but never sent (dropped when the window starts its schedule afresh); {@code backlog}
+   * those due but not sent at the window's end; {@code unanswered} those still in flight after the
+   * drain.
    */
   record Window(
       LoadTally tally,
@@ -65,6 +67,7 @@ final class MeasuredLoad {
       NodeMetrics metricsAtStart,
       NodeMetrics metricsAtEnd,
       long acknowledgedInAll,
+      long warmupBacklog,
       long backlog,
       int unanswered) {
     double perSecond(long count) {
@@ -104,6 +107,7 @@ final class MeasuredLoad {
       Cpu cpuAtStart = Cpu.take(node, postgresPids);
       long start = System.nanoTime();
       generator.switchTo(measured);
+      long warmupBacklog = generator.restartSchedule();
       node.runFor(window);
       generator.switchTo(draining);
       long end = System.nanoTime();
@@ -118,6 +122,7 @@ final class MeasuredLoad {
           atStart,
           atEnd,
           warming.acknowledged() + measured.acknowledged() + draining.acknowledged(),
+          warmupBacklog,
           backlog,
           unanswered);
     }

@@ -134,6 +134,7 @@ final class ReportJson {
     ObjectNode kinds = parent.putObject("answersByKind");
     tally.byKind().forEach(kinds::put);
     putLatency(parent, tally.latency());
+    parent.put("warmupBacklogDropped", w.warmupBacklog());
     parent.put("backlogAtEnd", w.backlog());
     parent.put("unansweredAfterDrain", w.unanswered());
   }

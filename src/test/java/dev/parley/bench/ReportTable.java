@@ -84,6 +84,13 @@ final class ReportTable {
     if (r.unexpectedReplies() > 0) {
       row("replies", f("%s matched no message (unexpected)", n(r.unexpectedReplies())));
     }
+    if (w.warmupBacklog() > 0) {
+      row(
+          "generator",
+          f(
+              "%s due in the warm-up and never sent: dropped when the window started",
+              n(w.warmupBacklog())));
+    }
     if (w.backlog() > 0 || w.unanswered() > 0) {
       row(
           "generator",
