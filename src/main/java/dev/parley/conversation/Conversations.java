@@ -15,14 +15,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.Scheduler;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.pattern.StatusReply;
+import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * The edge's way into conversations, wherever in the cluster they live: every call is an ask
@@ -35,6 +40,13 @@ public final class Conversations {
   private final TurnArchive archive;
   private final JournalIndex index;
   private final Executor executor;
+  private final Scheduler scheduler;
+  private final ExecutionContextExecutor executionContext;
+
+  /** Asks refused as {@code erasing} are asked again this often, after this pause each. */
+  private static final int ERASING_RETRIES = 5;
+
+  private static final Duration ERASING_PAUSE = Duration.ofMillis(100);
 
   public Conversations(
       ActorSystem<?> system, Duration askTimeout, TurnArchive archive, JournalIndex index) {
@@ -43,20 +55,24 @@ public final class Conversations {
     this.archive = archive;
     this.index = index;
     this.executor = system.executionContext();
+    this.scheduler = system.classicSystem().scheduler();
+    this.executionContext = system.executionContext();
   }
 
   public CompletionStage<Accepted> accept(ConversationKey key, InboundMessage message) {
-    return onDispatcher(
-        ref(key)
-            .askWithStatus(
-                replyTo ->
-                    new AcceptMessage(
-                        message.messageId(),
-                        message.text(),
-                        message.sender(),
-                        message.address(),
-                        replyTo),
-                askTimeout));
+    return afterErasure(
+        () ->
+            ref(key)
+                .askWithStatus(
+                    replyTo ->
+                        new AcceptMessage(
+                            message.messageId(),
+                            message.text(),
+                            message.sender(),
+                            message.address(),
+                            replyTo),
+                    askTimeout),
+        ERASING_RETRIES);
   }
 
   /**
@@ -65,11 +81,13 @@ public final class Conversations {
    */
   public CompletionStage<Accepted> reject(
       ConversationKey key, String messageId, String reason, String notice, ReplyAddress address) {
-    return onDispatcher(
-        ref(key)
-            .askWithStatus(
-                replyTo -> new RejectMessage(messageId, reason, notice, address, replyTo),
-                askTimeout));
+    return afterErasure(
+        () ->
+            ref(key)
+                .askWithStatus(
+                    replyTo -> new RejectMessage(messageId, reason, notice, address, replyTo),
+                    askTimeout),
+        ERASING_RETRIES);
   }
 
   /**
@@ -178,6 +196,35 @@ public final class Conversations {
   }
 
   /** Continues on the dispatcher: an ask's own stage would continue on a new thread (Stages). */
+  /**
+   * {@code ask}, asked again after {@link #ERASING_PAUSE} while the conversation answers {@code
+   * erasing}, at most {@code retries} times. An erasure that has just ended still refuses what
+   * reaches the entity before it stops (the shard buffers only what comes after), so a message sent
+   * right after the {@code 204} would otherwise get a 503. Safe: a refusal stored nothing, and a
+   * message id is accepted once.
+   */
+  private <T> CompletionStage<T> afterErasure(Supplier<CompletionStage<T>> ask, int retries) {
+    return onDispatcher(ask.get())
+        .exceptionallyCompose(
+            error ->
+                retries > 0 && ConversationError.ERASING.code().equals(errorCode(error))
+                    ? onDispatcher(
+                        Patterns.after(
+                            ERASING_PAUSE,
+                            scheduler,
+                            executionContext,
+                            () -> afterErasure(ask, retries - 1)))
+                    : CompletableFuture.failedStage(error));
+  }
+
+  private static String errorCode(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof StatusReply.ErrorMessage ? cause.getMessage() : null;
+  }
+
   private <T> CompletionStage<T> onDispatcher(CompletionStage<T> stage) {
     return Stages.on(executor, stage);
   }
