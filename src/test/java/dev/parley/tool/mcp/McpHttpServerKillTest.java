@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import dev.parley.llm.ToolCall;
-import dev.parley.tool.ToolContext;
 import dev.parley.tool.ToolRegistry;
 import dev.parley.tool.ToolSettings;
 import java.time.Clock;
@@ -61,38 +59,16 @@ class McpHttpServerKillTest {
   }
 
   private static CompletableFuture<String> invoke(String name, String arguments) {
-    return registry
-        .invoke(new ToolCall("c1", name, arguments), new ToolContext("test/1", "test/1/1/0", null))
-        .toCompletableFuture();
+    return McpCalls.invoke(registry, name, arguments);
   }
 
   /** Calls (every 100 ms, Pekko's awaitAssert) until the answer is {@code expected}, for 30 s. */
   private static String callUntil(String expected, String name, String arguments) {
-    return testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(30),
-            () -> {
-              String answer;
-              try {
-                answer = invoke(name, arguments).get(30, TimeUnit.SECONDS);
-              } catch (Exception e) {
-                throw new AssertionError(e);
-              }
-              assertEquals(expected, answer);
-              return answer;
-            });
+    return McpCalls.callUntil(testKit, registry, Duration.ofSeconds(30), expected, name, arguments);
   }
 
   private static void awaitCondition(String what, BooleanSupplier condition) {
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(30),
-            () -> {
-              assertTrue(condition.getAsBoolean(), what);
-              return null;
-            });
+    McpCalls.awaitCondition(testKit, Duration.ofSeconds(30), what, condition);
   }
 
   @Test

@@ -60,26 +60,14 @@ class McpHttpServersTest {
 
   private static String call(String name, String arguments) {
     try {
-      return registry
-          .invoke(
-              new ToolCall("c1", name, arguments), new ToolContext("test/1", "test/1/1/0", null))
-          .toCompletableFuture()
-          .get(60, TimeUnit.SECONDS);
+      return McpCalls.call(registry, name, arguments);
     } catch (Exception e) {
       throw new AssertionError(e);
     }
   }
 
   private static String callUntil(String expected, String name, String arguments) {
-    return testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(60),
-            () -> {
-              String answer = call(name, arguments);
-              assertEquals(expected, answer);
-              return answer;
-            });
+    return McpCalls.callUntil(testKit, registry, Duration.ofSeconds(60), expected, name, arguments);
   }
 
   private static List<String> names() {

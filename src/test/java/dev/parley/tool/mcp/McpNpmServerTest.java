@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.parley.TestTags;
-import dev.parley.llm.ToolCall;
 import dev.parley.llm.ToolSpec;
-import dev.parley.tool.ToolContext;
 import dev.parley.tool.ToolRegistry;
 import dev.parley.tool.ToolSettings;
 import java.io.IOException;
@@ -108,10 +106,7 @@ class McpNpmServerTest {
   }
 
   private static String call(String name, String arguments) throws Exception {
-    return registry
-        .invoke(new ToolCall("c1", name, arguments), new ToolContext("test/1", "test/1/1/0", null))
-        .toCompletableFuture()
-        .get(60, TimeUnit.SECONDS);
+    return McpCalls.call(registry, name, arguments);
   }
 
   /** The server's tools, once it has connected (Node starts in about a second). */

@@ -75,10 +75,7 @@ class McpServersTest {
   }
 
   private static String call(String name, String arguments) throws Exception {
-    return registry
-        .invoke(new ToolCall("c1", name, arguments), new ToolContext("test/1", "test/1/1/0", null))
-        .toCompletableFuture()
-        .get(60, TimeUnit.SECONDS);
+    return McpCalls.call(registry, name, arguments);
   }
 
   @Test
@@ -136,31 +133,11 @@ class McpServersTest {
 
   /** Calls (every 100 ms, Pekko's awaitAssert) until the answer is {@code expected}, for 60 s. */
   private static String callUntil(String expected, String name, String arguments) {
-    return testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(60),
-            () -> {
-              String answer;
-              try {
-                answer = call(name, arguments);
-              } catch (Exception e) {
-                throw new AssertionError(e);
-              }
-              assertEquals(expected, answer);
-              return answer;
-            });
+    return McpCalls.callUntil(testKit, registry, Duration.ofSeconds(60), expected, name, arguments);
   }
 
   private static void awaitCondition(String what, BooleanSupplier condition) {
-    testKit
-        .createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(60),
-            () -> {
-              assertTrue(condition.getAsBoolean(), what);
-              return null;
-            });
+    McpCalls.awaitCondition(testKit, Duration.ofSeconds(60), what, condition);
   }
 
   private static List<String> names() {
