@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.ChildProcesses;
 import dev.parley.DoublesKit;
 import dev.parley.ModelServerDouble;
 import dev.parley.TestNode;
@@ -61,23 +62,9 @@ class McpConfirmationRestartTest {
     DoublesKit.stop(kit, model, telegram);
   }
 
-  /** The process's command line as Linux has it (the JDK's view cuts long ones short). */
-  private static String commandLine(ProcessHandle process) {
-    try {
-      return Files.readString(Path.of("/proc", String.valueOf(process.pid()), "cmdline"))
-          .replace('\0', ' ');
-    } catch (Exception e) {
-      return process.info().commandLine().orElse("");
-    }
-  }
-
   /** The live programs of this test's MCP server (their command names {@code marker}). */
   private static List<ProcessHandle> servers(Path marker) {
-    return ProcessHandle.current()
-        .descendants()
-        .filter(ProcessHandle::isAlive)
-        .filter(p -> commandLine(p).contains(marker.toString()))
-        .toList();
+    return ChildProcesses.naming(marker.toString());
   }
 
   /** Waits until /ready lists the server calc as up, and returns its one program. */
@@ -136,12 +123,9 @@ class McpConfirmationRestartTest {
           first.awaitAssert(
               WAIT,
               () -> {
-                var sent =
-                    telegram.calls("sendMessage").stream()
-                        .filter(c -> c.body().path("chat_id").asLong() == user)
-                        .toList();
+                var sent = telegram.sentTo(user);
                 assertEquals(1, sent.size());
-                return sent.get(0).body();
+                return sent.get(0);
               });
       assertEquals("awaiting-confirmation", conversation(first, key).path("state").asText());
     } finally {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.ChildProcesses;
 import dev.parley.TestNode;
 import dev.parley.TestNode.Reply;
 import dev.parley.TestTags;
@@ -45,16 +46,6 @@ class McpServerReadinessTest {
         });
   }
 
-  /** The process's command line as Linux has it (the JDK's view cuts long ones short). */
-  private static String commandLine(ProcessHandle process) {
-    try {
-      return Files.readString(Path.of("/proc", String.valueOf(process.pid()), "cmdline"))
-          .replace('\0', ' ');
-    } catch (Exception e) {
-      return process.info().commandLine().orElse("");
-    }
-  }
-
   @Test
   void theServersStateFollowsItWhileReadyStays200() throws Exception {
     Path gate = Files.createTempDirectory("parley-mcp-ready").resolve("gate");
@@ -80,11 +71,7 @@ class McpServerReadinessTest {
 
       // Killed with the gate shut: it stays down, and the node stays ready.
       Files.delete(gate);
-      List<ProcessHandle> servers =
-          ProcessHandle.current()
-              .descendants()
-              .filter(p -> commandLine(p).contains(gate.toString()))
-              .toList();
+      List<ProcessHandle> servers = ChildProcesses.naming(gate.toString());
       assertEquals(1, servers.size(), servers.toString());
       servers.get(0).destroyForcibly();
       awaitState(node, "down");

@@ -79,12 +79,9 @@ class TelegramConfirmationTest {
         node.awaitAssert(
             DEADLINE,
             () -> {
-              var sent =
-                  telegram.calls("sendMessage").stream()
-                      .filter(c -> c.body().path("chat_id").asLong() == user)
-                      .toList();
+              var sent = telegram.sentTo(user);
               assertEquals(1, sent.size());
-              return sent.get(0).body();
+              return sent.get(0);
             });
     assertTrue(question.path("text").asText().contains("calculator"), question.toString());
     JsonNode buttons = question.path("reply_markup").path("inline_keyboard").path(0);

@@ -161,6 +161,14 @@ public final class TelegramBotApiDouble implements AutoCloseable {
         .collect(Collectors.toList());
   }
 
+  /** The body of every sendMessage to {@code chatId}, accepted or not, in arrival order. */
+  public List<JsonNode> sentTo(long chatId) {
+    return calls("sendMessage").stream()
+        .filter(c -> c.body().path("chat_id").asLong() == chatId)
+        .map(Call::body)
+        .collect(Collectors.toList());
+  }
+
   /** The text of every accepted sendMessage to {@code chatId}, in order. */
   public List<String> deliveredTexts(long chatId) {
     return delivered().stream()

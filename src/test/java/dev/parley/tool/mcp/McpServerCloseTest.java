@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dev.parley.ChildProcesses;
 import dev.parley.TestTags;
 import dev.parley.tool.Tool;
 import dev.parley.tool.ToolContext;
@@ -131,10 +132,6 @@ class McpServerCloseTest {
 
   /** The live processes of this JVM's whose command line names {@code marker}. */
   private static long marked(Path marker) {
-    return ProcessHandle.current()
-        .descendants()
-        .filter(ProcessHandle::isAlive)
-        .filter(p -> p.info().commandLine().orElse("").contains(marker.toString()))
-        .count();
+    return ChildProcesses.naming(marker.toString()).size();
   }
 }
