@@ -3,8 +3,11 @@ package dev.parley.http;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import dev.parley.async.Recent;
 import dev.parley.async.Stages;
 import dev.parley.cluster.ReadinessDetail;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -28,31 +31,39 @@ import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
  * {...}}}. The detail ({@link ReadinessDetail}: database, Telegram, WhatsApp, MCP servers) is only
  * reported; it never decides the status code, which the checks alone do. {@code /alive} stays plain
  * text.
+ *
+ * <p>Both answers are shared for {@code parley.health.reuse-for} (see {@link Recent}): probes from
+ * every kubelet and load balancer, however many, run the checks and build the JSON at most once per
+ * interval, so a probe stays cheap and fast while the node is busy.
  */
 public final class HealthRoutes implements ManagementRouteProvider {
   private final HealthChecks checks;
   private final HealthCheckSettings settings;
   private final ReadinessDetail detail;
   private final Executor executor;
+  private final Recent<HttpResponse> readyAnswer;
+  private final Recent<HttpResponse> aliveAnswer;
 
   public HealthRoutes(ExtendedActorSystem system) {
-    this.settings =
-        HealthCheckSettings.create(
-            system.settings().config().getConfig("pekko.management.health-checks"));
+    Config config = system.settings().config();
+    this.settings = HealthCheckSettings.create(config.getConfig("pekko.management.health-checks"));
     this.checks = new HealthChecks(system, settings);
     this.detail = ReadinessDetail.get(system);
     this.executor = system.dispatcher();
+    Duration reuseFor = config.getDuration("parley.health.reuse-for");
+    this.readyAnswer = new Recent<>(reuseFor, this::readyNow);
+    this.aliveAnswer = new Recent<>(reuseFor, this::aliveNow);
   }
 
   @Override
   public Route routes(ManagementRouteProviderSettings providerSettings) {
     return concat(
-        path(settings.readinessPath(), () -> get(this::ready)),
-        path(settings.livenessPath(), () -> get(this::alive)));
+        path(settings.readinessPath(), () -> get(() -> completeWithFuture(readyAnswer.get()))),
+        path(settings.livenessPath(), () -> get(() -> completeWithFuture(aliveAnswer.get()))));
   }
 
   /** The readiness verdict (from the checks only) with the detail next to it. */
-  private Route ready() {
+  private CompletableFuture<HttpResponse> readyNow() {
     CompletableFuture<String> failure =
         Stages.on(executor, checks.readyResult()).handle(HealthRoutes::failure);
     CompletableFuture<ObjectNode> parts =
@@ -64,34 +75,32 @@ public final class HealthRoutes implements ManagementRouteProvider {
                         .createObjectNode()
                         .put("error", error.getClass().getSimpleName()))
             .toCompletableFuture();
-    return completeWithFuture(
-        failure.thenCombine(
-            parts,
-            (reason, detailNow) -> {
-              ObjectNode body = JsonResponses.MAPPER.createObjectNode();
-              body.put("status", reason == null ? "ready" : "not-ready");
-              if (reason != null) {
-                body.put("reason", reason);
-              }
-              body.set("detail", detailNow);
-              return JsonResponses.json(
-                  reason == null ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
-            }));
+    return failure.thenCombine(
+        parts,
+        (reason, detailNow) -> {
+          ObjectNode body = JsonResponses.MAPPER.createObjectNode();
+          body.put("status", reason == null ? "ready" : "not-ready");
+          if (reason != null) {
+            body.put("reason", reason);
+          }
+          body.set("detail", detailNow);
+          return JsonResponses.json(
+              reason == null ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body);
+        });
   }
 
   /** 200 when every check passed; 503 with the reason otherwise. */
-  private Route alive() {
-    return completeWithFuture(
-        Stages.on(executor, checks.aliveResult())
-            .handle(
-                (result, error) -> {
-                  String reason = failure(result, error);
-                  return reason == null
-                      ? HttpResponse.create().withStatus(StatusCodes.OK).withEntity("OK")
-                      : HttpResponse.create()
-                          .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
-                          .withEntity("Not healthy: " + reason);
-                }));
+  private CompletableFuture<HttpResponse> aliveNow() {
+    return Stages.on(executor, checks.aliveResult())
+        .handle(
+            (result, error) -> {
+              String reason = failure(result, error);
+              return reason == null
+                  ? HttpResponse.create().withStatus(StatusCodes.OK).withEntity("OK")
+                  : HttpResponse.create()
+                      .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
+                      .withEntity("Not healthy: " + reason);
+            });
   }
 
   /**
