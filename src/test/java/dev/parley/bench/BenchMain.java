@@ -46,6 +46,9 @@ public final class BenchMain {
 
   private static final Duration GET_TIMEOUT = Duration.ofSeconds(10);
 
+  /** How often the loaded node's /ready is probed during the measured window. */
+  private static final Duration PROBE_EVERY = Duration.ofMillis(100);
+
   private BenchMain() {}
 
   public static void main(String[] args) {
@@ -187,18 +190,25 @@ public final class BenchMain {
         o.webhooks() && !o.ingest()
             ? new MessagePosts(wire, picker, requestTimeout, channel.replies(), replyWait)
             : new MessagePosts(wire, picker, requestTimeout);
-    MeasuredLoad.Window main =
-        MeasuredLoad.run(
-            node,
-            postgresPids,
-            posts,
-            o.connections(),
-            o.rate(),
-            Duration.ofSeconds(o.warmupSeconds()),
-            Duration.ofSeconds(o.durationSeconds()),
-            requestTimeout
-                .plus(o.webhooks() && !o.ingest() ? replyWait : Duration.ZERO)
-                .plusSeconds(5));
+    MeasuredLoad.Window main;
+    ProbeSampler.Result probeUnderLoad;
+    try (ProbeSampler sampler =
+        new ProbeSampler(node.managementUri("/ready"), PROBE_EVERY, GET_TIMEOUT).start()) {
+      main =
+          MeasuredLoad.run(
+              node,
+              postgresPids,
+              posts,
+              o.connections(),
+              o.rate(),
+              Duration.ofSeconds(o.warmupSeconds()),
+              Duration.ofSeconds(o.durationSeconds()),
+              requestTimeout
+                  .plus(o.webhooks() && !o.ingest() ? replyWait : Duration.ZERO)
+                  .plusSeconds(5),
+              sampler);
+      probeUnderLoad = sampler.result();
+    }
     long journalAtEnd = journalBytes(db, dataDir);
 
     MeasuredLoad.Window httpFloor = null;
@@ -233,6 +243,7 @@ public final class BenchMain {
             main,
             httpFloor,
             probes,
+            probeUnderLoad,
             insertFloor,
             journalAtStart,
             journalAtEnd,

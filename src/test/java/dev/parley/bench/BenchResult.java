@@ -6,9 +6,9 @@ import java.util.List;
  * Everything one run measured, and the figures derived from it that both reports show (the table on
  * the terminal and the JSON file), computed once here so the two never disagree. The insert floor
  * is null unless the run was on PostgreSQL; the journal's size at start is taken once the node was
- * ready, before any load. The probes ran after the floor, on a node no longer under load.
- * Unexpected replies are those a channel double received that matched no message (0 on the chat
- * API).
+ * ready, before any load. The probes ran after the floor, on a node no longer under load; the probe
+ * under load ran through the main window, one {@code /ready} at a time. Unexpected replies are
+ * those a channel double received that matched no message (0 on the chat API).
  */
 record BenchResult(
     BenchOptions options,
@@ -21,6 +21,7 @@ record BenchResult(
     MeasuredLoad.Window main,
     MeasuredLoad.Window httpFloor,
     List<Probe> probes,
+    ProbeSampler.Result probeUnderLoad,
     InsertFloor.Result insertFloor,
     long journalBytesAtStart,
     long journalBytesAtEnd,

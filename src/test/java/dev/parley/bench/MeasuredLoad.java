@@ -97,6 +97,21 @@ final class MeasuredLoad {
       Duration window,
       Duration drain)
       throws InterruptedException {
+    return run(node, postgresPids, workload, connections, rate, warmup, window, drain, null);
+  }
+
+  /** As above, with {@code sampler} (may be null) counting its probes in the window only. */
+  static Window run(
+      ParleyNode node,
+      Supplier<List<Long>> postgresPids,
+      Workload workload,
+      int connections,
+      double rate,
+      Duration warmup,
+      Duration window,
+      Duration drain,
+      ProbeSampler sampler)
+      throws InterruptedException {
     LoadTally warming = new LoadTally();
     LoadTally measured = new LoadTally();
     LoadTally draining = new LoadTally();
@@ -108,7 +123,13 @@ final class MeasuredLoad {
       long start = System.nanoTime();
       generator.switchTo(measured);
       long warmupBacklog = generator.restartSchedule();
+      if (sampler != null) {
+        sampler.record(true);
+      }
       node.runFor(window);
+      if (sampler != null) {
+        sampler.record(false);
+      }
       generator.switchTo(draining);
       long end = System.nanoTime();
       Cpu cpu = Cpu.take(node, postgresPids).minus(cpuAtStart);

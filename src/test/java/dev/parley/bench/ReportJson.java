@@ -88,6 +88,13 @@ final class ReportJson {
     if (o.postgres()) {
       result.put("postgresCpuSeconds", w.cpu().postgres());
     }
+    ProbeSampler.Result loaded = r.probeUnderLoad();
+    ObjectNode underLoad = result.putObject("probeUnderLoad");
+    underLoad.put("request", loaded.request());
+    underLoad.put("everyMillis", loaded.every().toMillis());
+    underLoad.put("probes", loaded.latency().count());
+    underLoad.put("failures", loaded.failures());
+    putLatency(underLoad, loaded.latency());
 
     ObjectNode floors = root.putObject("floors");
     if (r.httpFloor() != null) {

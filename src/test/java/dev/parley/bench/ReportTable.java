@@ -158,6 +158,19 @@ final class ReportTable {
               n(p.tally().errors()),
               p.cpu().node() / p.seconds()));
     }
+    ProbeSampler.Result loaded = r.probeUnderLoad();
+    row(
+        "probe, loaded",
+        f(
+            "%s every %d ms during the window: p50 %s ms, p99 %s ms, max %s ms (%s probes, %s"
+                + " not 200)",
+            loaded.request(),
+            loaded.every().toMillis(),
+            ms(loaded.latency().percentileMillis(0.50)),
+            ms(loaded.latency().percentileMillis(0.99)),
+            ms(loaded.latency().maxMillis()),
+            n(loaded.latency().count()),
+            n(loaded.failures())));
     if (r.insertFloor() != null) {
       InsertFloor.Result i = r.insertFloor();
       row(
