@@ -24,6 +24,9 @@ final class Passivation {
   private final OutcomeWaiters waiters;
   private final EffectFactories<ConversationEvent, ConversationState> effect;
 
+  /** This entity asked its shard to passivate it, so the next Stop is the answer to that. */
+  private boolean askedToPassivate;
+
   Passivation(
       String key,
       ActorContext<ConversationCommand> context,
@@ -47,10 +50,14 @@ final class Passivation {
    * than max-attempts allows for crashes.
    */
   ReplyEffect<ConversationEvent, ConversationState> onStop(ConversationState state, Stop cmd) {
-    if (!state.isIdle() && shard != null) {
+    if (!state.isIdle() && shard != null && askedToPassivate) {
       // Work came in after this entity asked to passivate (a message reached it before the
       // shard saw the request): an Advance through sharding is buffered by the shard and
-      // starts the entity again, so the work does not wait for the next message.
+      // starts the entity again, so the work does not wait for the next message. A Stop this
+      // entity did not ask for is a hand-off: the shard's next owner starts its remembered
+      // entities, whose recovery advances them, so nothing is sent. (An Advance sent then would
+      // wait in the leaving region's buffer, and on the last node of a cluster, where no
+      // other region takes the shard, hold the region's shutdown until its phase times out.)
       ClusterSharding.get(context.getSystem())
           .entityRefFor(ConversationEntity.ENTITY_KEY, key)
           .tell(Advance.INSTANCE);
@@ -79,6 +86,7 @@ final class Passivation {
 
   /** Asks the shard to stop this entity (which then sends it {@code Stop}). */
   void passivate() {
+    askedToPassivate = true;
     if (shard != null) {
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     } else {
