@@ -9,6 +9,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Extension;
 import org.apache.pekko.actor.ExtensionIdProvider;
+import org.apache.pekko.http.javadsl.Http;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * which {@code CoordinatedShutdown.run} sets before its first phase runs (so also when the cluster
  * downs or removes the node), and is also set by a task in {@code before-service-unbind}, the first
  * phase, which logs it. Either way readiness is false before the API unbinds in {@code
- * service-unbind} and long before sharding hands off; Pekko's own checks stay true through that.
+ * service-unbind} and long before sharding hands off; Pekko's own checks stay true through that. At
+ * the end, once sharding has handed off, it closes the node's outbound HTTP connection pools.
  */
 public final class NodeLifecycle implements Extension {
   private static final Logger log = LoggerFactory.getLogger(NodeLifecycle.class);
@@ -40,6 +42,14 @@ public final class NodeLifecycle implements Extension {
               shutdown.getShutdownReason().map(Object::toString).orElse("unknown reason"));
           return CompletableFuture.completedFuture(Done.getInstance());
         });
+    // Once the entities are gone, the outbound pools (model, Telegram, WhatsApp, HTTP tools)
+    // close as a step of the shutdown; left to the actor system's end, pekko-http reports each
+    // live pool as "shut down unexpectedly", an ERROR with a stack trace on every rollout.
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "parley-close-http-pools",
+        () ->
+            Http.get(system).shutdownAllConnectionPools().thenApply(closed -> Done.getInstance()));
   }
 
   public static NodeLifecycle get(ClassicActorSystemProvider system) {
