@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import dev.parley.async.Recent;
 import dev.parley.async.Stages;
+import dev.parley.cluster.NodeLifecycle;
 import dev.parley.cluster.ReadinessDetail;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +44,7 @@ public final class HealthRoutes implements ManagementRouteProvider {
   private final Executor executor;
   private final Recent<HttpResponse> readyAnswer;
   private final Recent<HttpResponse> aliveAnswer;
+  private final NodeLifecycle lifecycle;
 
   public HealthRoutes(ExtendedActorSystem system) {
     Config config = system.settings().config();
@@ -53,13 +55,22 @@ public final class HealthRoutes implements ManagementRouteProvider {
     Duration reuseFor = config.getDuration("parley.health.reuse-for");
     this.readyAnswer = new Recent<>(reuseFor, this::readyNow);
     this.aliveAnswer = new Recent<>(reuseFor, this::aliveNow);
+    this.lifecycle = NodeLifecycle.get(system);
   }
 
   @Override
   public Route routes(ManagementRouteProviderSettings providerSettings) {
     return concat(
-        path(settings.readinessPath(), () -> get(() -> completeWithFuture(readyAnswer.get()))),
+        path(settings.readinessPath(), () -> get(() -> completeWithFuture(ready()))),
         path(settings.livenessPath(), () -> get(() -> completeWithFuture(aliveAnswer.get()))));
+  }
+
+  /**
+   * The shared answer, except once shutdown has started: then every probe runs the checks, so that
+   * a leaving node reads as not ready from its first moment, not up to {@code reuse-for} later.
+   */
+  private CompletableFuture<HttpResponse> ready() {
+    return lifecycle.shuttingDown() ? readyNow() : readyAnswer.get();
   }
 
   /** The readiness verdict (from the checks only) with the detail next to it. */
