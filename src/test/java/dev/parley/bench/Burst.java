@@ -67,14 +67,23 @@ final class Burst {
   private Burst() {}
 
   /**
-   * A warm-up burst of the same size to other conversations unless {@code --warmup 0} (a node fresh
-   * from its start spends most of a first burst compiling), then the measured one.
+   * Warm-up bursts of the same size to other conversations, one after another until {@code
+   * --warmup} seconds have passed (none with {@code --warmup 0}), then the measured one. A node
+   * fresh from its start compiles its hot code for about a minute on 2 cores: a single warm-up
+   * burst of a few seconds left the measured one running at half speed or less.
    */
   static Result run(BenchOptions o, ParleyNode node, ModelDouble model, BenchChannel channel)
       throws Exception {
     AtomicLong sequence = new AtomicLong();
     if (o.warmupSeconds() > 0) {
-      once(o, node, model, channel, sequence, o.conversations());
+      long until = System.nanoTime() + Duration.ofSeconds(o.warmupSeconds()).toNanos();
+      int round = 0;
+      do {
+        round++;
+        once(o, node, model, channel, sequence, round * o.conversations());
+      } while (System.nanoTime() < until);
+      BenchMain.say(
+          "warm-up: " + round + " bursts of " + o.conversations() + " conversations done");
       model.resetMaxInFlight();
     }
     return once(o, node, model, channel, sequence, 0);
@@ -101,6 +110,9 @@ final class Burst {
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
+            // As in LoadGenerator: the client's steps run where they are triggered (its selector
+            // thread); none blocks, and a hand-off to the default pool per step cost more.
+            .executor(Runnable::run)
             .build();
     int n = o.conversations();
     int perConversation = o.messagesPerConversation();
