@@ -162,10 +162,7 @@ class CrashSafetyTest {
     env.put("PARLEY_HTTP_PORT", Integer.toString(httpPort));
     env.put("PARLEY_REMOTING_PORT", Integer.toString(remotingPort));
     env.put("PARLEY_MANAGEMENT_PORT", Integer.toString(FreePorts.pick()));
-    env.put("LLM_PROVIDER", "openai");
-    env.put("LLM_BASE_URL", model.baseUrl());
-    env.put("LLM_API_KEY", "test");
-    env.put("LLM_MODEL", "test");
+    env.putAll(model.processEnvironment());
     env.put("JAVA_OPTS", "-Xmx512m");
     env.putAll(databaseEnvironment(remotingPort));
     ParleyProcess node =

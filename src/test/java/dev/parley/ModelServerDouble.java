@@ -129,6 +129,19 @@ public final class ModelServerDouble implements AutoCloseable {
     return nodeConfig(Map.of());
   }
 
+  /**
+   * The environment that points a node started as a process ({@code scripts/run}) at this double,
+   * in a new map the caller may add to.
+   */
+  public Map<String, String> processEnvironment() {
+    Map<String, String> env = new HashMap<>();
+    env.put("LLM_PROVIDER", "openai");
+    env.put("LLM_BASE_URL", baseUrl());
+    env.put("LLM_API_KEY", "test");
+    env.put("LLM_MODEL", "test");
+    return env;
+  }
+
   /** {@link #nodeConfig()} and {@code more} on top, in a new map the caller may add to. */
   public Map<String, Object> nodeConfig(Map<String, ?> more) {
     Map<String, Object> config = new HashMap<>();

@@ -52,10 +52,7 @@ class QuietShutdownTest {
     env.put("PARLEY_DATA_DIR", Files.createDirectories(dir.resolve("data")).toString());
     env.put("PARLEY_HTTP_PORT", Integer.toString(FreePorts.pick()));
     env.put("PARLEY_REMOTING_PORT", Integer.toString(FreePorts.pick()));
-    env.put("LLM_PROVIDER", "openai");
-    env.put("LLM_BASE_URL", model.baseUrl());
-    env.put("LLM_API_KEY", "test");
-    env.put("LLM_MODEL", "test");
+    env.putAll(model.processEnvironment());
     env.put("JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
     Path log = dir.resolve("node.log");
     ParleyProcess node = ParleyProcess.start("quiet-node", Path.of("").toAbsolutePath(), log, env);

@@ -150,10 +150,7 @@ final class TestCluster implements AutoCloseable, AfterAllCallback {
     env.put("PARLEY_REMOTING_PORT", Integer.toString(remotingPorts[i]));
     env.put("PARLEY_MANAGEMENT_PORT", Integer.toString(managementPorts[i]));
     env.put("PARLEY_DATA_DIR", workDir.resolve("data-" + (i + 1)).toString());
-    env.put("LLM_PROVIDER", "openai");
-    env.put("LLM_BASE_URL", model.baseUrl());
-    env.put("LLM_API_KEY", "test");
-    env.put("LLM_MODEL", "test");
+    env.putAll(model.processEnvironment());
     env.put("JAVA_OPTS", JAVA_OPTS);
     env.putAll(extraEnvironment);
     String name = "node-" + (i + 1) + "." + starts.incrementAndGet();

@@ -269,7 +269,8 @@ public final class BenchMain {
         0,
         HTTP_FLOOR_WARMUP,
         Duration.ofSeconds(o.floorSeconds()),
-        GET_TIMEOUT.plusSeconds(5));
+        GET_TIMEOUT.plusSeconds(5),
+        null);
   }
 
   private static Map<String, String> nodeEnvironment(

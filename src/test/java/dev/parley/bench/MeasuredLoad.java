@@ -87,20 +87,10 @@ final class MeasuredLoad {
 
   private MeasuredLoad() {}
 
-  static Window run(
-      ParleyNode node,
-      Supplier<List<Long>> postgresPids,
-      Workload workload,
-      int connections,
-      double rate,
-      Duration warmup,
-      Duration window,
-      Duration drain)
-      throws InterruptedException {
-    return run(node, postgresPids, workload, connections, rate, warmup, window, drain, null);
-  }
-
-  /** As above, with {@code sampler} (may be null) counting its probes in the window only. */
+  /**
+   * Warm-up, then the measured window, then the drain; {@code sampler} (may be null) counts its
+   * probes in the window only.
+   */
   static Window run(
       ParleyNode node,
       Supplier<List<Long>> postgresPids,
