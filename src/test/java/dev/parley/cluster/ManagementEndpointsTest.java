@@ -185,6 +185,42 @@ class ManagementEndpointsTest {
         });
   }
 
+  /**
+   * {@code parley_live_entities} counts the conversations in this node's shards (the region's
+   * counts, not its entity ids): three new conversations show, and once they passivate the gauge is
+   * back to zero.
+   */
+  @Test
+  void liveEntitiesCountConversationsUntilTheyPassivate() {
+    TestNode quick = TestNode.start(Map.of("parley.conversation.passivate-idle-after", "1s"));
+    try {
+      for (int i = 0; i < 3; i++) {
+        TestNode.Reply posted =
+            quick.postJson(
+                "/api/v1/conversations/user:api:live-" + i + "/messages?wait=20",
+                "{\"id\": \"m1\", \"text\": \"hello\"}");
+        assertEquals(200, posted.status(), posted.raw());
+      }
+      quick.awaitAssert(
+          DEADLINE,
+          () -> {
+            String text = scrape(quick).body();
+            assertEquals(3, value(text, "parley_live_entities", ""), text);
+            assertTrue(value(text, "parley_shards", "") >= 1, text);
+            return null;
+          });
+      quick.awaitAssert(
+          DEADLINE,
+          () -> {
+            String text = scrape(quick).body();
+            assertEquals(0, value(text, "parley_live_entities", ""), text);
+            return null;
+          });
+    } finally {
+      quick.stop();
+    }
+  }
+
   @Test
   void readyGoesNon200WhenShutdownStartsWhileTheApiStillServes() throws Exception {
     // The first phase is held open by the test, so the window between "shutdown started" and
