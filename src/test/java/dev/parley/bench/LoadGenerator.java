@@ -213,7 +213,8 @@ final class LoadGenerator implements AutoCloseable {
     return Outcome.failure(cause.getClass().getSimpleName());
   }
 
-  private static java.util.concurrent.ThreadFactory named(String prefix) {
+  /** Daemon threads named {@code prefix-1}, {@code prefix-2}, ... */
+  static java.util.concurrent.ThreadFactory named(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return task -> {
       Thread thread = new Thread(task, prefix + "-" + n.incrementAndGet());
