@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Scheduler;
@@ -39,9 +38,10 @@ public final class Conversations {
   private final Duration askTimeout;
   private final TurnArchive archive;
   private final JournalIndex index;
-  private final Executor executor;
   private final Scheduler scheduler;
-  private final ExecutionContextExecutor executionContext;
+
+  /** Where asks' answers are continued, and retries are run. */
+  private final ExecutionContextExecutor dispatcher;
 
   /** Asks refused as {@code erasing} are asked again this often, after this pause each. */
   private static final int ERASING_RETRIES = 5;
@@ -54,9 +54,8 @@ public final class Conversations {
     this.askTimeout = askTimeout;
     this.archive = archive;
     this.index = index;
-    this.executor = system.executionContext();
     this.scheduler = system.classicSystem().scheduler();
-    this.executionContext = system.executionContext();
+    this.dispatcher = system.executionContext();
   }
 
   public CompletionStage<Accepted> accept(ConversationKey key, InboundMessage message) {
@@ -195,7 +194,6 @@ public final class Conversations {
     return onDispatcher(ref(key).askWithStatus(Erase::new, askTimeout.multipliedBy(3)));
   }
 
-  /** Continues on the dispatcher: an ask's own stage would continue on a new thread (Stages). */
   /**
    * {@code ask}, asked again after {@link #ERASING_PAUSE} while the conversation answers {@code
    * erasing}, at most {@code retries} times. An erasure that has just ended still refuses what
@@ -212,7 +210,7 @@ public final class Conversations {
                         Patterns.after(
                             ERASING_PAUSE,
                             scheduler,
-                            executionContext,
+                            dispatcher,
                             () -> afterErasure(ask, retries - 1)))
                     : CompletableFuture.failedStage(error));
   }
@@ -225,8 +223,9 @@ public final class Conversations {
     return cause instanceof StatusReply.ErrorMessage ? cause.getMessage() : null;
   }
 
+  /** Continues on the dispatcher: an ask's own stage would continue on a new thread (Stages). */
   private <T> CompletionStage<T> onDispatcher(CompletionStage<T> stage) {
-    return Stages.on(executor, stage);
+    return Stages.on(dispatcher, stage);
   }
 
   private EntityRef<ConversationCommand> ref(ConversationKey key) {

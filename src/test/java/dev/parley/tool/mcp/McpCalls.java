@@ -3,9 +3,12 @@ package dev.parley.tool.mcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import dev.parley.llm.ToolCall;
 import dev.parley.tool.ToolContext;
 import dev.parley.tool.ToolRegistry;
+import dev.parley.tool.ToolSettings;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +18,12 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 /** What the MCP suites do with a configured registry: call a tool, and wait on its servers. */
 final class McpCalls {
   private McpCalls() {}
+
+  /** A registry with the built-in tools and the MCP servers {@code hocon} configures. */
+  static ToolRegistry registry(ActorTestKit testKit, String hocon) {
+    var config = ConfigFactory.parseString(hocon).withFallback(ConfigFactory.load());
+    return ToolRegistry.configured(testKit.system(), ToolSettings.from(config), Clock.systemUTC());
+  }
 
   /** One call of {@code name}, as a conversation's turn would make it. */
   static CompletableFuture<String> invoke(ToolRegistry registry, String name, String arguments) {

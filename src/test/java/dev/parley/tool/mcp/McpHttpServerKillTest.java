@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.parley.tool.ToolRegistry;
-import dev.parley.tool.ToolSettings;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +33,10 @@ class McpHttpServerKillTest {
   static void start() throws Exception {
     testKit = ActorTestKit.create();
     server = HttpMcpServer.start(0);
-    var config =
-        ConfigFactory.parseString(
-                """
+    registry =
+        McpCalls.registry(
+            testKit,
+            """
                 parley.tool.mcp { reconnect-min = 200ms, reconnect-max = 1s }
                 parley.tool.mcp.servers.killed {
                   url = "http://127.0.0.1:%d/mcp"
@@ -46,10 +44,7 @@ class McpHttpServerKillTest {
                   timeout = 60s
                 }
                 """
-                    .formatted(server.port()))
-            .withFallback(ConfigFactory.load());
-    registry =
-        ToolRegistry.configured(testKit.system(), ToolSettings.from(config), Clock.systemUTC());
+                .formatted(server.port()));
   }
 
   @AfterAll

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.parley.llm.ToolCall;
 import dev.parley.llm.ToolSpec;
 import dev.parley.tool.ToolContext;
 import dev.parley.tool.ToolRegistry;
-import dev.parley.tool.ToolSettings;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +33,10 @@ class McpHttpServersTest {
   static void start() throws Exception {
     testKit = ActorTestKit.create();
     server = HttpMcpServer.start(0);
-    var config =
-        ConfigFactory.parseString(
-                """
+    registry =
+        McpCalls.registry(
+            testKit,
+            """
                 parley.tool.mcp { reconnect-min = 200ms, reconnect-max = 1s }
                 parley.tool.mcp.servers.remote {
                   url = "http://127.0.0.1:%d/mcp"
@@ -46,10 +44,7 @@ class McpHttpServersTest {
                   timeout = 20s
                 }
                 """
-                    .formatted(server.port(), TOKEN))
-            .withFallback(ConfigFactory.load());
-    registry =
-        ToolRegistry.configured(testKit.system(), ToolSettings.from(config), Clock.systemUTC());
+                .formatted(server.port(), TOKEN));
   }
 
   @AfterAll
@@ -126,18 +121,16 @@ class McpHttpServersTest {
   void listChangedOverHttpReplacesTheServersTools() throws Exception {
     // A server of its own: this one's tools change, which the other tests must not see.
     try (HttpMcpServer changing = HttpMcpServer.start(0)) {
-      var config =
-          ConfigFactory.parseString(
-                  """
+      ToolRegistry own =
+          McpCalls.registry(
+              testKit,
+              """
                   parley.tool.mcp.servers.changing {
                     url = "http://127.0.0.1:%d/mcp"
                     "include" = [fail, grow, extra]
                   }
                   """
-                      .formatted(changing.port()))
-              .withFallback(ConfigFactory.load());
-      ToolRegistry own =
-          ToolRegistry.configured(testKit.system(), ToolSettings.from(config), Clock.systemUTC());
+                  .formatted(changing.port()));
       assertTrue(
           own.specs().stream().anyMatch(s -> s.name().equals("changing__fail")),
           own.specs().toString());

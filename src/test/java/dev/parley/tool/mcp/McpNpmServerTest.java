@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.parley.TestTags;
 import dev.parley.llm.ToolSpec;
 import dev.parley.tool.ToolRegistry;
-import dev.parley.tool.ToolSettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -63,18 +60,16 @@ class McpNpmServerTest {
     Path server =
         PREFIX.resolve("node_modules/@modelcontextprotocol/server-filesystem/dist/index.js");
     testKit = ActorTestKit.create();
-    var config =
-        ConfigFactory.parseString(
-                """
+    registry =
+        McpCalls.registry(
+            testKit,
+            """
                 parley.tool.mcp.servers.files {
                   command = ["node", "%s", "%s"]
                   timeout = 60s
                 }
                 """
-                    .formatted(server, shared))
-            .withFallback(ConfigFactory.load());
-    registry =
-        ToolRegistry.configured(testKit.system(), ToolSettings.from(config), Clock.systemUTC());
+                .formatted(server, shared));
   }
 
   @AfterAll
